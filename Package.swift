@@ -5,10 +5,33 @@ let package = Package(
     name: "Parcours",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "workflow", targets: ["WorkflowServer"]),
         .library(name: "Workflow", targets: ["Workflow"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
-        .target(name: "Workflow"),
-        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
+        .systemLibrary(
+            name: "YAMLShim",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(
+            name: "Workflow",
+            dependencies: ["YAMLShim"]
+        ),
+        .executableTarget(
+            name: "WorkflowServer",
+            dependencies: [
+                "Workflow",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "WorkflowTests",
+            dependencies: ["Workflow"],
+            resources: [.copy("Fixtures")]
+        ),
     ]
 )
