@@ -1,0 +1,33 @@
+import Foundation
+
+/// Something that happens to a case and that the engine turns into a change or a refusal.
+public struct CaseEvent: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// An action of the state, of an open track, or of `global_actions`, with data
+        /// merged into the case before `requires` and guards are checked (`null` removes a field).
+        case action(name: String, data: JSONValue?, track: String?)
+        /// A pending timer fell due (by the database's clock).
+        case timerFired(timerID: UUID)
+        /// A person asks the engine to evaluate the current state again (after a correction).
+        case evaluateAgain
+        /// Move the case to any state (a track's state by naming the track), with a mandatory
+        /// justification in `note`; reopening a closed case is for supervisors only.
+        case override(state: String, track: String?)
+        /// A person or system says the case is exceptional: `agent-raised` or an exception code.
+        case raise(reason: String, track: String?)
+        /// Hand an open task (an escalation, or ordinary work) to another queue.
+        case handOver(taskID: UUID, queue: String)
+        /// A correction of the data, merged into the case (`null` removes a field).
+        case correctData(JSONValue)
+    }
+
+    public var kind: Kind
+    public var actor: CaseActor
+    public var note: String?
+
+    public init(_ kind: Kind, actor: CaseActor, note: String? = nil) {
+        self.kind = kind
+        self.actor = actor
+        self.note = note
+    }
+}

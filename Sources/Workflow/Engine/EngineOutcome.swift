@@ -1,0 +1,71 @@
+import Foundation
+
+/// What the engine decided: a change to write in one transaction, or a refusal that says why.
+public enum EngineOutcome: Sendable {
+    case applied(CaseChange)
+    case refused(Refusal)
+}
+
+/// A change of one case, complete: the store writes all of it in one transaction or nothing.
+public struct CaseChange: Sendable {
+    /// The case as it is after the change (the store increments `version`).
+    public var after: CaseSnapshot
+    public var history: [HistoryEntry]
+    public var openedTasks: [CaseTask]
+    public var closedTasks: [ClosedTask]
+    public var createdTimers: [CaseTimer]
+    /// Timers cancelled, or consumed because they fired.
+    public var removedTimers: [UUID]
+
+    public init(after: CaseSnapshot, history: [HistoryEntry] = [], openedTasks: [CaseTask] = [], closedTasks: [ClosedTask] = [],
+                createdTimers: [CaseTimer] = [], removedTimers: [UUID] = []) {
+        self.after = after
+        self.history = history
+        self.openedTasks = openedTasks
+        self.closedTasks = closedTasks
+        self.createdTimers = createdTimers
+        self.removedTimers = removedTimers
+    }
+}
+
+/// Why the engine refused an event; nothing is written.
+public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A reason code; static members so that codes can be added without breaking callers.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        public let name: String
+        public init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        public static let unknownAction = Code("unknown-action")
+        public static let actionNotAvailable = Code("action-not-available")
+        public static let ambiguousTrack = Code("ambiguous-track")
+        public static let unknownTrack = Code("unknown-track")
+        public static let guardFalse = Code("guard-false")
+        public static let guardUnknown = Code("guard-unknown")
+        public static let requiredFieldMissing = Code("required-field-missing")
+        public static let roleNotAllowed = Code("role-not-allowed")
+        public static let invalidData = Code("invalid-data")
+        public static let noteRequired = Code("note-required")
+        public static let caseClosed = Code("case-closed")
+        public static let unknownState = Code("unknown-state")
+        public static let unknownTask = Code("unknown-task")
+        public static let unknownQueue = Code("unknown-queue")
+        public static let unknownTimer = Code("unknown-timer")
+        public static let unknownException = Code("unknown-exception")
+        public static let notAllowed = Code("not-allowed")
+    }
+
+    public var code: Code
+    /// What is wrong and what to do, for the person who fired the event.
+    public var message: String
+    /// The field concerned, when there is one (a missing or invalid field, a guard's unknown).
+    public var field: String?
+
+    public init(_ code: Code, _ message: String, field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,6 @@
+extension Refusal.Code {
+    /// An action's guard could not be evaluated (bad data, a division by zero): the message says why.
+    public static let guardFailed = Refusal.Code("guard-failed")
+    /// The case runs on another workflow, or another version of it, than the engine's definition.
+    public static let workflowMismatch = Refusal.Code("workflow-mismatch")
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+extension WorkflowEngine {
+    /// Hands an open task to another queue: the task is closed and the same work (the same
+    /// escalation, if it is one) opens in `queue`, with that queue's SLA.
+    ///
+    /// Allowed to operators, supervisors, the engine, and agents who work the task's queue.
+    func handOver(_ taskID: UUID, to queue: String, actor: CaseActor, note: String?,
+                  change: inout ChangeBuilder) throws(Refusal) {
+        guard let task = change.snapshot.tasks.first(where: { $0.id == taskID }) else {
+            throw Refusal(.unknownTask, "the case has no open task \(taskID.uuidString)")
+        }
+        guard let target = definition.queue(queue) else {
+            var message = "'\(queue)' is not a queue of this workflow"
+            if let close = Suggestion.closest(to: queue, among: definition.queues.map(\.id.value)) {
+                message += "; did you mean '\(close)'?"
+            }
+            throw Refusal(.unknownQueue, message)
+        }
+        let allowed: Bool
+        switch actor.kind {
+        case .operatorUser, .engine: allowed = true
+        case .citizen: allowed = false
+        case .agent(_, _, _, let supervisor): allowed = supervisor || actor.works(definition.queue(task.queue))
+        }
+        guard allowed else {
+            throw Refusal(.notAllowed, "only agents of queue '\(task.queue)' or a supervisor may hand this task to another queue")
+        }
+        change.close(taskID: taskID, resolution: "handed to queue '\(queue)'")
+        let dueAt = target.sla.flatMap { try? $0.value.added(to: change.now, in: calendar) }
+        let moved = CaseTask(id: makeID(), queue: queue, state: task.state, track: task.track, escalation: task.escalation,
+                             slaDueAt: dueAt, openedAt: change.now)
+        change.open(moved)
+        change.record("handed-over", from: task.state, track: task.track, name: queue,
+                      reason: task.escalation?.reason,
+                      context: ["from_queue": .string(task.queue), "to_queue": .string(queue),
+                                "task": .string(task.id.uuidString), "new_task": .string(moved.id.uuidString)],
+                      note: note)
+        if let dueAt {
+            change.create(CaseTimer(id: makeID(), kind: task.escalation == nil ? .queueSLA : .escalationSLA,
+                                    state: task.state, track: task.track, taskID: moved.id, dueAt: dueAt))
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// The pure engine: given a workflow, a case and an event, decides the complete change to
+/// write, or refuses the event and says why. No I/O: the store loads the case, calls the
+/// engine, and writes what it returns in one transaction.
+///
+/// Every applied change leaves a case that is still open with an owner (an open task or a
+/// pending timer); when the computed change would not, an `orphaned` escalation is added.
+public struct WorkflowEngine: Sendable {
+    public let definition: WorkflowDefinition
+    /// The time zone and holidays deadlines and `today()` use.
+    public let calendar: BusinessCalendar
+    /// How many automatic moves (auto states, joins satisfied at once) one event may cause
+    /// before the engine stops and escalates the case as a loop.
+    public let maxAutomaticSteps: Int
+    /// Checks case data against the workflow's fields.
+    public let validator: CaseDataValidator
+    let makeID: @Sendable () -> UUID
+    let fieldTypes: [String: ValueType]
+
+    public init(definition: WorkflowDefinition, calendar: BusinessCalendar = .french, maxAutomaticSteps: Int = 50,
+                makeID: @escaping @Sendable () -> UUID = { UUID() }) {
+        self.definition = definition
+        self.calendar = calendar
+        self.maxAutomaticSteps = maxAutomaticSteps
+        self.makeID = makeID
+        self.validator = CaseDataValidator(definition: definition)
+        self.fieldTypes = definition.fieldTypes
+    }
+
+    /// Creates a case: checks its data, then enters the workflow's `start` state (and, when it is
+    /// automatic, follows it at once). The snapshot's `version` is 0; the store sets the first one.
+    public func start(caseID: UUID, data: JSONValue, actor: CaseActor, now: Date) -> EngineOutcome {
+        do throws(Refusal) {
+            let cleaned = try merged(data, into: .object([:]))
+            try checkData(cleaned)
+            if let missing = validator.missingRequired(in: cleaned).first {
+                throw Refusal(.requiredFieldMissing, "the field '\(missing)' is required to create a case", field: missing)
+            }
+            guard let start = definition.state(definition.start.value) else {
+                throw Refusal(.unknownState, "the workflow's start state '\(definition.start.value)' is not defined")
+            }
+            let snapshot = CaseSnapshot(
+                id: caseID, workflowID: definition.id.value, workflowVersion: definition.version.value, data: cleaned,
+                status: .open, state: start.id.value, tracks: [], waitingOn: start.waitingOn.value, version: 0,
+                tasks: [], timers: [], createdAt: now, enteredStateAt: now, lastEventAt: now)
+            var change = ChangeBuilder(snapshot, now: now, actor: actor.recorded)
+            change.record("created", to: start.id.value, dataDiff: validator.diff(from: .object([:]), to: cleaned))
+            enterMain(start, from: nil, change: &change)
+            finish(&change)
+            return .applied(change.build())
+        } catch {
+            return .refused(error)
+        }
+    }
+
+    /// Decides what `event` does to the case `snapshot` at `now`.
+    public func apply(_ event: CaseEvent, to snapshot: CaseSnapshot, now: Date) -> EngineOutcome {
+        do throws(Refusal) {
+            guard snapshot.workflowID == definition.id.value, snapshot.workflowVersion == definition.version.value else {
+                throw Refusal(.workflowMismatch,
+                              "the case runs on workflow '\(snapshot.workflowID)' version \(snapshot.workflowVersion), not '\(definition.id.value)' version \(definition.version.value)")
+            }
+            guard definition.state(snapshot.state) != nil else {
+                throw Refusal(.unknownState, "the case stands in state '\(snapshot.state)', which the workflow does not define")
+            }
+            if snapshot.status.isClosed {
+                guard case .override = event.kind, event.actor.isSupervisorOrOperator else {
+                    let outcome = snapshot.status.outcome ?? "closed"
+                    throw Refusal(.caseClosed,
+                                  "the case is closed (\(outcome)); only a supervisor can reopen it, by an override with a justification")
+                }
+            }
+            var change = ChangeBuilder(snapshot, now: now, actor: event.actor.recorded)
+            switch event.kind {
+            case .action(let name, let data, let track):
+                try fireAction(name, data: data, track: track, actor: event.actor, note: event.note, change: &change)
+            case .timerFired(let timerID):
+                try fireTimer(timerID, change: &change)
+            case .evaluateAgain:
+                evaluateAgain(note: event.note, change: &change)
+            case .override(let state, let track):
+                try override(to: state, track: track, actor: event.actor, note: event.note, change: &change)
+            case .raise(let reason, let track):
+                try raise(reason, track: track, actor: event.actor, note: event.note, change: &change)
+            case .handOver(let taskID, let queue):
+                try handOver(taskID, to: queue, actor: event.actor, note: event.note, change: &change)
+            case .correctData(let data):
+                try correctData(data, actor: event.actor, note: event.note, change: &change)
+            }
+            finish(&change)
+            return .applied(change.build())
+        } catch {
+            return .refused(error)
+        }
+    }
+
+    /// What every applied change ends with: a satisfied join is followed, stall timers are
+    /// re-armed ("nothing happened for `stall_after`" counts from now), and the owner invariant
+    /// is enforced.
+    func finish(_ change: inout ChangeBuilder) {
+        settleJoin(&change)
+        rearmStallTimers(&change)
+        ensureOwner(&change)
+        change.snapshot.lastEventAt = change.now
+    }
+
+    /// An evaluator of the workflow's expressions at `now`.
+    func evaluator(at now: Date) -> Evaluator {
+        Evaluator(fields: fieldTypes, now: now, calendar: calendar)
+    }
+
+    /// `data` merged into `base`, or a refusal naming the field that could not be written.
+    func merged(_ data: JSONValue, into base: JSONValue) throws(Refusal) -> JSONValue {
+        do {
+            return try validator.merging(data, into: base)
+        } catch {
+            throw Refusal(.invalidData, error.description, field: error.path.isEmpty ? nil : error.path)
+        }
+    }
+
+    /// Refuses data that breaks the workflow's field specs, naming the first field concerned.
+    func checkData(_ data: JSONValue) throws(Refusal) {
+        if let problem = validator.problems(in: data).first {
+            throw Refusal(.invalidData, problem.description, field: problem.path.isEmpty ? nil : problem.path)
+        }
+    }
+}
