@@ -2,41 +2,51 @@
 # Both install what is missing (as root with apt-get; otherwise they print the command).
 
 SWIFT ?= swift
-PACKAGES_BUILD = libyaml-dev pkg-config
-PACKAGES_RUN = $(PACKAGES_BUILD) graphviz
+PACKAGES = libyaml-dev pkg-config graphviz postgresql
+WORKFLOW = .build/debug/workflow
 
-.PHONY: run test build deps deps-run validate graphs bench clean
+.PHONY: run test build deps validate graphs bench clean
 
-## run: build, validate the example workflows and draw them to .build/graphs/*.svg
-run: deps-run build
-	.build/debug/workflow validate workflows/
-	@mkdir -p .build/graphs
-	@for f in workflows/*.yaml; do \
-	    n=$$(basename $$f .yaml); \
-	    .build/debug/workflow graph $$f | dot -Tsvg > .build/graphs/$$n.svg && echo "drew .build/graphs/$$n.svg"; \
-	done
+## run: build, start the private PostgreSQL (unless DATABASE_URL is set), apply the
+## migrations, validate and publish workflows/, and draw them to .build/graphs/*.svg
+run: deps build graphs
+	@if [ -z "$$DATABASE_URL" ]; then $(WORKFLOW) db start; fi
+	$(WORKFLOW) migrate
+	$(WORKFLOW) publish workflows/
+	@echo
+	@if [ -z "$$DATABASE_URL" ]; then echo "The private PostgreSQL keeps running; stop it with: $(WORKFLOW) db stop"; fi
+	@echo "Try a case: $(WORKFLOW) cases create passeport-identite --data docs/examples/passeport.json"
 
-## test: every unit test, then the command line end to end on the examples and fixtures
-test: deps-run
+## test: every unit test and database test on a throwaway PostgreSQL, then the command
+## line end to end on the examples and fixtures
+test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
-	scripts/check-examples.sh
+	@scripts/test-postgres.sh start >/dev/null
+	@set -e; trap 'scripts/test-postgres.sh stop' EXIT; \
+	    export DATABASE_URL="$$(scripts/test-postgres.sh url)"; \
+	    $(SWIFT) test --skip-build; \
+	    scripts/check-examples.sh; \
+	    scripts/check-cli.sh
 
 build: deps
 	$(SWIFT) build
 
 deps:
-	@scripts/ensure-packages.sh $(PACKAGES_BUILD)
+	@scripts/ensure-packages.sh $(PACKAGES)
 
-deps-run:
-	@scripts/ensure-packages.sh $(PACKAGES_RUN)
+validate: build
+	$(WORKFLOW) validate workflows/
+
+graphs: build
+	@mkdir -p .build/graphs
+	@for f in workflows/*.yaml; do \
+	    n=$$(basename $$f .yaml); \
+	    $(WORKFLOW) graph $$f | dot -Tsvg > .build/graphs/$$n.svg && echo "drew .build/graphs/$$n.svg"; \
+	done
 
 ## bench: validation of a generated 2,000-state workflow against libyaml alone (asserts nothing)
 bench: deps
 	benchmarks/validate.sh
-
-validate: build
-	.build/debug/workflow validate workflows/
 
 clean:
 	rm -rf .build

@@ -1,11 +1,12 @@
 import ArgumentParser
 
-/// The `workflow` command: validate and draw workflows, and (later) run the engine.
+/// The `workflow` command: validate, draw and publish workflows, and drive cases.
 @main
 struct WorkflowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow",
         abstract: "Parcours: a case-management workflow engine for files that cross administrations.",
-        subcommands: [ValidateCommand.self, GraphCommand.self]
+        subcommands: [ValidateCommand.self, GraphCommand.self, MigrateCommand.self, PublishCommand.self,
+                      CasesCommand.self, DBCommand.self]
     )
 }

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Reads a case, its open tasks, pending timers and history on one connection.
+struct CaseReader {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// The engine's view of the case; with `lock`, the row stays locked until the
+    /// transaction ends, so that two changes of one case never interleave.
+    func snapshot(_ id: UUID, lock: Bool) async throws -> CaseSnapshot {
+        try await row(id, lock: lock).snapshot
+    }
+
+    func record(_ id: UUID) async throws -> CaseRecord {
+        let (snapshot, citizenRef, closedAt) = try await row(id, lock: false)
+        return CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: try await history(id))
+    }
+
+    private func row(_ id: UUID, lock: Bool) async throws -> (snapshot: CaseSnapshot, citizenRef: String?, closedAt: Date?) {
+        let query: PostgresQuery = lock
+            ? "SELECT id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at FROM cases WHERE id = \(id) FOR UPDATE"
+            : "SELECT id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at FROM cases WHERE id = \(id)"
+        let rows = try await connection.query(query, logger: logger)
+        for try await row in rows {
+            let (caseID, workflowID, workflowVersion, data, status, outcome, state, tracks, waitingOn, version) =
+                try row.decode((UUID, String, Int, String, String, String?, String, String, String, Int).self)
+            let (_, _, _, _, _, _, _, _, _, _, citizenRef, createdAt, enteredAt, lastEventAt, closedAt) =
+                try row.decode((UUID, String, Int, String, String, String?, String, String, String, Int, String?, Date, Date, Date, Date?).self)
+            let snapshot = CaseSnapshot(
+                id: caseID, workflowID: workflowID, workflowVersion: workflowVersion,
+                data: try JSONValue(parsing: data),
+                status: status == "closed" ? .closed(outcome: outcome ?? "") : .open,
+                state: state, tracks: try CaseRows.parseTracks(tracks), waitingOn: waitingOn, version: version,
+                tasks: try await openTasks(caseID), timers: try await timers(caseID),
+                createdAt: createdAt, enteredStateAt: enteredAt, lastEventAt: lastEventAt)
+            return (snapshot, citizenRef, closedAt)
+        }
+        throw StoreError(.notFound, "no case \(id)")
+    }
+
+    private func openTasks(_ id: UUID) async throws -> [CaseTask] {
+        let rows = try await connection.query("""
+            SELECT id, queue, state, track, reason, context::text, assignee, sla_due_at, opened_at
+            FROM tasks WHERE case_id = \(id) AND closed_at IS NULL ORDER BY opened_at, id
+            """, logger: logger)
+        var tasks: [CaseTask] = []
+        for try await (taskID, queue, state, track, reason, context, assignee, due, opened)
+            in rows.decode((UUID, String, String, String?, String?, String?, String?, Date?, Date).self) {
+            let escalation = try reason.map { Escalation(reason: $0, context: try context.map { try JSONValue(parsing: $0) } ?? .object([:])) }
+            tasks.append(CaseTask(id: taskID, queue: queue, state: state, track: track, escalation: escalation,
+                                  assignee: assignee, slaDueAt: due, openedAt: opened))
+        }
+        return tasks
+    }
+
+    private func timers(_ id: UUID) async throws -> [CaseTimer] {
+        let rows = try await connection.query("""
+            SELECT id, kind, state, track, after_index, task_id, due_at, attempt
+            FROM timers WHERE case_id = \(id) ORDER BY due_at, id
+            """, logger: logger)
+        var timers: [CaseTimer] = []
+        for try await (timerID, kind, state, track, afterIndex, taskID, due, attempt)
+            in rows.decode((UUID, String, String, String?, Int?, UUID?, Date, Int).self) {
+            guard let kind = TimerKind(rawValue: kind) else {
+                throw StoreError(.unavailable, "timer \(timerID) has an unknown kind '\(kind)'")
+            }
+            timers.append(CaseTimer(id: timerID, kind: kind, state: state, track: track, afterIndex: afterIndex,
+                                    taskID: taskID, dueAt: due, attempt: attempt))
+        }
+        return timers
+    }
+
+    func history(_ id: UUID) async throws -> [HistoryRecord] {
+        let rows = try await connection.query("""
+            SELECT id, case_version, at, event, actor, from_state, to_state, track, name, data_diff::text,
+                   reason, context::text, note, waiting_on
+            FROM case_history WHERE case_id = \(id) ORDER BY id
+            """, logger: logger)
+        var records: [HistoryRecord] = []
+        for try await (sequence, version, at, event, actor, from, to, track, name, diff, reason, context, note, waitingOn)
+            in rows.decode((Int64, Int, Date, String, String, String?, String?, String?, String?, String?, String?, String?, String?, String).self) {
+            let entry = HistoryEntry(
+                event: event, actor: actor, fromState: from, toState: to, track: track, name: name,
+                dataDiff: try diff.map { try JSONValue(parsing: $0) }, reason: reason,
+                context: try context.map { try JSONValue(parsing: $0) }, note: note, waitingOn: waitingOn, at: at)
+            records.append(HistoryRecord(sequence: sequence, caseVersion: version, entry: entry))
+        }
+        return records
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// A case as read back from the database: its snapshot and its history.
+public struct CaseRecord: Sendable {
+    public var snapshot: CaseSnapshot
+    public var citizenRef: String?
+    public var closedAt: Date?
+    public var history: [HistoryRecord]
+
+    public var id: UUID { snapshot.id }
+}
+
+/// A history entry as stored, with its sequence number and the case version it produced.
+public struct HistoryRecord: Sendable {
+    public var sequence: Int64
+    public var caseVersion: Int
+    public var entry: HistoryEntry
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// The engine's records as JSON rows, bound as one `jsonb` parameter and expanded by
+/// `jsonb_to_recordset` / `jsonb_array_elements`: a whole change in a few set-based
+/// statements, every value bound, never spliced into SQL.
+enum CaseRows {
+    static func tasks(_ tasks: [CaseTask]) -> String {
+        JSONValue.array(tasks.map { task in
+            .object([
+                "id": .string(task.id.uuidString),
+                "queue": .string(task.queue),
+                "state": .string(task.state),
+                "track": task.track.map(JSONValue.string) ?? .null,
+                "kind": .string(task.escalation == nil ? "work" : "escalation"),
+                "reason": task.escalation.map { .string($0.reason) } ?? .null,
+                "context": task.escalation?.context ?? .null,
+                "assignee": task.assignee.map(JSONValue.string) ?? .null,
+                "sla_due_at": DatabaseTime.json(task.slaDueAt),
+                "opened_at": DatabaseTime.json(task.openedAt),
+            ])
+        }).serialized()
+    }
+
+    static func closedTasks(_ tasks: [ClosedTask]) -> String {
+        JSONValue.array(tasks.map { .object(["id": .string($0.id.uuidString), "resolution": .string($0.resolution)]) }).serialized()
+    }
+
+    static func timers(_ timers: [CaseTimer]) -> String {
+        JSONValue.array(timers.map { timer in
+            .object([
+                "id": .string(timer.id.uuidString),
+                "kind": .string(timer.kind.rawValue),
+                "state": .string(timer.state),
+                "track": timer.track.map(JSONValue.string) ?? .null,
+                "after_index": timer.afterIndex.map { .number(JSONNumber($0)) } ?? .null,
+                "task_id": timer.taskID.map { .string($0.uuidString) } ?? .null,
+                "attempt": .number(JSONNumber(timer.attempt)),
+                "due_at": DatabaseTime.json(timer.dueAt),
+            ])
+        }).serialized()
+    }
+
+    static func history(_ entries: [HistoryEntry]) -> String {
+        JSONValue.array(entries.map { .object($0.jsonMembers(time: DatabaseTime.text)) }).serialized()
+    }
+
+    static func tracks(_ tracks: [TrackPosition]) -> String {
+        JSONValue.array(tracks.map { track in
+            .object([
+                "track": .string(track.track),
+                "state": .string(track.state),
+                "finished": .bool(track.finished),
+                "waiting_on": .string(track.waitingOn),
+                "entered_state_at": DatabaseTime.json(track.enteredStateAt),
+            ])
+        }).serialized()
+    }
+
+    static func parseTracks(_ text: String) throws -> [TrackPosition] {
+        guard let items = try JSONValue(parsing: text).arrayValue else { return [] }
+        return try items.map { item in
+            guard let track = item.value(at: "track")?.stringValue, let state = item.value(at: "state")?.stringValue,
+                  let waitingOn = item.value(at: "waiting_on")?.stringValue,
+                  let entered = item.value(at: "entered_state_at")?.stringValue.flatMap(DatabaseTime.parse) else {
+                throw StoreError(.unavailable, "a case's tracks column is not in the expected form: \(item)")
+            }
+            return TrackPosition(track: track, state: state, finished: item.value(at: "finished")?.boolValue ?? false,
+                                 waitingOn: waitingOn, enteredStateAt: entered)
+        }
+    }
+}

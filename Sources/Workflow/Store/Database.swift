@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A running PostgresNIO client: the pool runs in a background task for as long as the
+/// `Database` is open. Every store type works through it.
+public final class Database: Sendable {
+    public let client: PostgresClient
+    public let url: DatabaseURL
+    public let logger: Logger
+    private let runner: Task<Void, Never>
+
+    /// Connects and checks that the server answers, so that a database that is down gives
+    /// one clear error at start instead of failures later.
+    public static func connect(_ url: DatabaseURL, logger: Logger = Logger(label: "parcours.database"),
+                               connectTimeout: Duration = .seconds(10)) async throws(StoreError) -> Database {
+        let database = Database(url: url, logger: logger)
+        do {
+            try await firstAnswer(from: database, within: connectTimeout)
+        } catch {
+            database.close()
+            throw StoreError(.unavailable, "cannot reach PostgreSQL at \(url): \(Database.describe(error)); check that the server runs and DATABASE_URL is right")
+        }
+        return database
+    }
+
+    private init(url: DatabaseURL, logger: Logger) {
+        self.url = url
+        self.logger = logger
+        let client = PostgresClient(configuration: url.configuration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+    }
+
+    /// Waits for the server to answer `SELECT 1`, or fails after `timeout`.
+    ///
+    /// The pool retries a refused connection for ever, and a query waiting for a connection
+    /// does not end when its task is cancelled; so the probe is raced against the clock
+    /// and, when the clock wins, left to fail on its own when the pool is closed.
+    private static func firstAnswer(from database: Database, within timeout: Duration) async throws {
+        let outcome = FirstOutcome()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            outcome.set(continuation)
+            Task {
+                do {
+                    try await database.client.query("SELECT 1", logger: database.logger)
+                    outcome.resume(with: .success(()))
+                } catch {
+                    outcome.resume(with: .failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                outcome.resume(with: .failure(StoreError(.unavailable, "no answer within \(timeout)")))
+            }
+        }
+    }
+
+    /// Stops the pool; in-flight queries finish or fail.
+    public func close() {
+        runner.cancel()
+    }
+
+    /// Runs `body` in one transaction, unwrapping PostgresNIO's transaction error so that
+    /// callers see the error their own code threw (a refusal, a conflict).
+    public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.commitError ?? error.beginError ?? error
+        }
+    }
+
+    /// A short, safe description of a database error: the server's message, never the query.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? StoreError { return error.message }
+        if let error = error as? PSQLError {
+            if error.code == .connectionError { return "connection refused or failed" }
+            if let message = error.serverInfo?[.message] { return message }
+            return "\(error.code)"
+        }
+        return "\(error)"
+    }
+}
+
+/// Resumes a continuation with whichever result comes first, once.
+private final class FirstOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Void, any Error>?
+
+    func set(_ continuation: CheckedContinuation<Void, any Error>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    func resume(with result: Result<Void, any Error>) {
+        let pending = lock.withLock { () -> CheckedContinuation<Void, any Error>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        pending?.resume(with: result)
+    }
+}

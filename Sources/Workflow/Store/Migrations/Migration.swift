@@ -1,0 +1,13 @@
+/// One numbered schema change, applied once, in order, inside a transaction.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    /// The statements, applied in order in one transaction (one statement each: the
+    /// extended protocol that binds parameters takes no batches).
+    public let statements: [String]
+
+    /// Every migration of the project, in order. Append; never edit one that has shipped.
+    public static let all: [Migration] = [
+        Migration001CoreSchema.migration,
+    ]
+}

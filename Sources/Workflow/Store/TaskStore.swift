@@ -1,0 +1,99 @@
+import Foundation
+import PostgresNIO
+
+/// Tasks in queues: inboxes, and who holds a task. Closing a task is the engine's
+/// business (an action, an override, a hand-over), never done here.
+public struct TaskStore: Sendable {
+    /// An open task with what an inbox shows of its case.
+    public struct Entry: Sendable {
+        public var task: CaseTask
+        public var caseID: UUID
+        public var workflowID: String
+        public var caseState: String
+        public var waitingOn: String
+    }
+
+    let database: Database
+
+    public init(_ database: Database) {
+        self.database = database
+    }
+
+    /// The open tasks of the queues, most urgent first: escalations, then by SLA due time.
+    public func open(queues: [String], limit: Int = 100) async throws -> [Entry] {
+        let rows = try await database.client.query("""
+            SELECT t.id, t.queue, t.state, t.track, t.reason, t.context::text, t.assignee, t.sla_due_at, t.opened_at,
+                   c.id, c.workflow_id, c.state, c.waiting_on
+            FROM tasks t JOIN cases c ON c.id = t.case_id
+            WHERE t.closed_at IS NULL AND t.queue = ANY(\(queues))
+            ORDER BY (t.kind = 'escalation') DESC, t.sla_due_at NULLS LAST, t.opened_at, t.id
+            LIMIT \(limit)
+            """, logger: database.logger)
+        var entries: [Entry] = []
+        for try await (id, queue, state, track, reason, context, assignee, due, opened, caseID, workflowID, caseState, waitingOn)
+            in rows.decode((UUID, String, String, String?, String?, String?, String?, Date?, Date, UUID, String, String, String).self) {
+            let escalation = try reason.map { Escalation(reason: $0, context: try context.map { try JSONValue(parsing: $0) } ?? .object([:])) }
+            let task = CaseTask(id: id, queue: queue, state: state, track: track, escalation: escalation,
+                                assignee: assignee, slaDueAt: due, openedAt: opened)
+            entries.append(Entry(task: task, caseID: caseID, workflowID: workflowID, caseState: caseState, waitingOn: waitingOn))
+        }
+        return entries
+    }
+
+    /// Who may change a task's assignee.
+    private enum Rule {
+        /// A free task, or one `agent` already holds (claiming twice is harmless).
+        case freeOrHeldBy(String)
+        /// Only the agent holding it.
+        case heldBy(String)
+        /// Anyone (assignment by a supervisor or a queue mate).
+        case anyone
+    }
+
+    /// Takes a free task (or one already held by `agent`); a task held by someone else is a conflict.
+    public func claim(_ taskID: UUID, by agent: String) async throws {
+        try await changeAssignee(taskID, to: agent, actor: agent, event: "task-claimed", rule: .freeOrHeldBy(agent))
+    }
+
+    /// Gives a held task back to its queue.
+    public func release(_ taskID: UUID, by agent: String) async throws {
+        try await changeAssignee(taskID, to: nil, actor: agent, event: "task-released", rule: .heldBy(agent))
+    }
+
+    /// Hands a task to a named agent (a supervisor's or a queue mate's move).
+    public func assign(_ taskID: UUID, to agent: String, by actor: String) async throws {
+        try await changeAssignee(taskID, to: agent, actor: actor, event: "task-assigned", rule: .anyone)
+    }
+
+    /// One transaction: update the assignee when the rule allows, and record it in the history.
+    private func changeAssignee(_ taskID: UUID, to assignee: String?, actor: String, event: String, rule: Rule) async throws {
+        try await database.transaction { connection in
+            let rows = try await connection.query("""
+                SELECT t.case_id, t.assignee, t.state, t.track, c.version, c.waiting_on
+                FROM tasks t JOIN cases c ON c.id = t.case_id
+                WHERE t.id = \(taskID) AND t.closed_at IS NULL
+                FOR UPDATE OF t
+                """, logger: database.logger)
+            var found: (UUID, String?, String, String?, Int, String)?
+            for try await row in rows.decode((UUID, String?, String, String?, Int, String).self) { found = row }
+            guard let (caseID, current, state, track, version, waitingOn) = found else {
+                throw StoreError(.notFound, "no open task \(taskID)")
+            }
+            switch rule {
+            case .freeOrHeldBy(let agent) where current != nil && current != agent:
+                throw StoreError(.conflict, "task \(taskID) is already held by \(current!); ask them to release it or a supervisor to assign it")
+            case .heldBy(let agent) where current != agent:
+                throw StoreError(.conflict, "task \(taskID) is not held by \(agent)" + (current.map { "; \($0) holds it" } ?? ""))
+            default:
+                break
+            }
+            try await connection.query("UPDATE tasks SET assignee = \(assignee) WHERE id = \(taskID)", logger: database.logger)
+            let now = try await CaseStore.databaseNow(connection, logger: database.logger)
+            try await connection.query("""
+                INSERT INTO case_history (case_id, case_version, at, event, actor, from_state, to_state, track, name, reason, waiting_on)
+                VALUES (\(caseID), \(version), \(now), \(event), \(actor), \(state), \(state), \(track), \(taskID.uuidString),
+                        \(assignee), \(waitingOn))
+                """, logger: database.logger)
+        }
+    }
+}

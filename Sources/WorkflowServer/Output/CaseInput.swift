@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Workflow
+
+/// Reading what the `cases` commands are given, and turning store errors into exit codes.
+enum CaseInput {
+    static func caseID(_ text: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else { throw ValidationError("'\(text)' is not a case id (a UUID)") }
+        return id
+    }
+
+    /// A JSON object from a file (`-` for standard input).
+    static func readObject(_ path: String) throws -> JSONValue {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("\(path): cannot be read")
+            }
+            data = contents
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: data)
+        } catch {
+            throw ValidationError("\(path): not valid JSON: \(error)")
+        }
+        guard value.objectValue != nil else { throw ValidationError("\(path): the data must be a JSON object, such as {\"usager\": {\"nom\": \"…\"}}") }
+        return value
+    }
+
+    /// Runs a store call; a refusal or a missing case prints its reason and exits 1, a
+    /// conflict exits 3, so scripts can tell them apart.
+    static func refusalsExit<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            switch error.code {
+            case .refused:
+                let field = error.refusal?.field.map { " (field \($0))" } ?? ""
+                Output.error("refused: \(error.refusal?.code.name ?? "refused")\(field): \(error.message)")
+                throw ExitCode(1)
+            case .conflict:
+                Output.error("conflict: \(error.message)")
+                throw ExitCode(3)
+            default:
+                Output.error("error: \(error.message)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Workflow
+
+/// Writing to standard error without interleaving with standard output's buffering.
+enum Output {
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// `--json` for every command that prints a case.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON for scripts instead of text for people.")
+    var json = false
+
+    func print(_ record: CaseRecord) {
+        Swift.print(json ? CaseOutput.json(record).serialized() : CaseOutput.text(record))
+    }
+}
+
+/// The person at the command line, recorded as `cli:NAME` until agents exist.
+enum Operator {
+    static var name: String {
+        ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? NSUserName()
+    }
+
+    static var actor: CaseActor { CaseActor(.operatorUser(name: name)) }
+
+    static var recorded: String { actor.recorded }
+}
