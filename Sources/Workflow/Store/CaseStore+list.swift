@@ -1,0 +1,61 @@
+import Foundation
+import PostgresNIO
+
+extension CaseStore {
+    /// What to list: every filter is optional; `after` continues from a previous page.
+    public struct Filter: Sendable {
+        public var workflowID: String?
+        public var state: String?
+        public var openOnly: Bool
+        public var escalatedOnly: Bool
+        public var waitingOn: String?
+        /// The last id of the previous page (pages are ordered by id).
+        public var after: UUID?
+        public var limit: Int
+
+        public init(workflowID: String? = nil, state: String? = nil, openOnly: Bool = false, escalatedOnly: Bool = false,
+                    waitingOn: String? = nil, after: UUID? = nil, limit: Int = 50) {
+            self.workflowID = workflowID
+            self.state = state
+            self.openOnly = openOnly
+            self.escalatedOnly = escalatedOnly
+            self.waitingOn = waitingOn
+            self.after = after
+            self.limit = limit
+        }
+    }
+
+    /// A line of a case list.
+    public struct Summary: Sendable {
+        public var id: UUID
+        public var workflowID: String
+        public var state: String
+        public var status: String
+        public var waitingOn: String
+        public var escalated: Bool
+        public var version: Int
+        public var lastEventAt: Date
+    }
+
+    /// Cases matching the filter, a page at a time, by id.
+    public func list(_ filter: Filter) async throws -> [Summary] {
+        let rows = try await database.client.query("""
+            SELECT id, workflow_id, state, status, waiting_on, escalated, version, last_event_at FROM cases
+            WHERE (\(filter.workflowID)::text IS NULL OR workflow_id = \(filter.workflowID))
+              AND (\(filter.state)::text IS NULL OR state = \(filter.state))
+              AND (NOT \(filter.openOnly) OR status = 'open')
+              AND (NOT \(filter.escalatedOnly) OR escalated)
+              AND (\(filter.waitingOn)::text IS NULL OR waiting_on = \(filter.waitingOn))
+              AND (\(filter.after)::uuid IS NULL OR id > \(filter.after))
+            ORDER BY id
+            LIMIT \(max(1, min(filter.limit, 500)))
+            """, logger: database.logger)
+        var result: [Summary] = []
+        for try await (id, workflowID, state, status, waitingOn, escalated, version, lastEventAt)
+            in rows.decode((UUID, String, String, String, String, Bool, Int, Date).self) {
+            result.append(Summary(id: id, workflowID: workflowID, state: state, status: status, waitingOn: waitingOn,
+                                  escalated: escalated, version: version, lastEventAt: lastEventAt))
+        }
+        return result
+    }
+}
