@@ -54,5 +54,8 @@ record=$("$bin" cases act "$id" liquider --data "$examples/retraite-liquidation.
 [ "$(field "len([h for h in d['history'] if h['event'] == 'track-finished'])" <<<"$record")" = 4 ] && pass || fail "the history does not show four finished tracks"
 "$bin" cases show "$id" | grep -q "joined" && pass || fail "the text history does not show the join"
 
+listed=$("$bin" cases list --workflow retraite-multi-statuts --json | field "[c['status'] for c in d if c['id'] == '$id']")
+[ "$listed" = "['closed']" ] && pass || fail "cases list does not show the closed case: $listed"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

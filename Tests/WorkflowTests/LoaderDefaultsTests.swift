@@ -111,6 +111,14 @@ struct LoaderDefaultsTests {
         #expect(definition.firers(of: retrait, in: nil) == .citizenOrCounter(agencies: ["mairie", "prefecture"]))
     }
 
+    @Test("ids and versions the database could not store are refused at load time")
+    func storableIdentity() {
+        let doubleDash = WorkflowDocument.parse(Self.workflow.replacingOccurrences(of: "id: defaults", with: "id: de--faults"))
+        #expect(doubleDash.lines.contains { $0.hasPrefix("1:5: error: 'id' must be a slug") })
+        let huge = WorkflowDocument.parse(Self.workflow.replacingOccurrences(of: "version: 3", with: "version: 4294967296"))
+        #expect(huge.lines.contains { $0.hasPrefix("2:10: error: 'version' must be a positive whole number") })
+    }
+
     @Test("the model keeps the position of every element")
     func positions() throws {
         let definition = try Self.load()

@@ -154,10 +154,13 @@ struct StoreCaseTests {
         defer { database.close() }
         let record = try await store.create(workflowID: "passeport-identite", data: Self.passportData, actor: Self.operatorActor)
         // The check runs at COMMIT (deferred), so it needs a transaction to report to.
-        await #expect(throws: (any Error).self) {
+        await #expect {
             try await database.transaction { connection in
                 try await connection.query("DELETE FROM timers WHERE case_id = \(record.id)", logger: TestDatabase.logger)
             }
+        } throws: { error in
+            guard let error = error as? StoreError else { return false }
+            return error.code == .integrity && error.message.contains("without an owner")
         }
         #expect(try await store.read(record.id).snapshot.timers.count == record.snapshot.timers.count)
         try await Self.expectInvariant(database)
@@ -174,6 +177,10 @@ struct StoreCaseTests {
         await #expect(throws: (any Error).self) {
             try await database.client.query("DELETE FROM case_history WHERE case_id = \(record.id)", logger: TestDatabase.logger)
         }
+        await #expect(throws: (any Error).self) {
+            try await database.client.query("TRUNCATE case_history", logger: TestDatabase.logger)
+        }
+        #expect(try await store.read(record.id).history.count == record.history.count)
     }
 
     @Test("a connection lost in the middle of a transaction leaves nothing half-written")

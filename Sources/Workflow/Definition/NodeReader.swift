@@ -57,7 +57,7 @@ struct NodeReader {
 
     mutating func positiveInteger(_ node: YAMLNode, what: String) -> Located<Int>? {
         guard let text = string(node, what: what) else { return nil }
-        guard let value = Int(text.value), value > 0, text.value.first != "0", text.value.first != "+" else {
+        guard let value = Int(text.value), value > 0, value <= Int(Int32.max), text.value.first != "0", text.value.first != "+" else {
             error("\(what) must be a positive whole number such as 1, found '\(text.value)'", at: node.location)
             return nil
         }

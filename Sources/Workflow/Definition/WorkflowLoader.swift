@@ -76,7 +76,7 @@ public struct WorkflowLoader {
 
     private mutating func readWorkflowID(_ node: YAMLNode) -> Located<String>? {
         guard let id = reader.string(node, what: "'id'") else { return nil }
-        let isSlug = !id.value.isEmpty && id.value.first != "-" && id.value.last != "-"
+        let isSlug = !id.value.isEmpty && id.value.first != "-" && id.value.last != "-" && !id.value.contains("--")
             && id.value.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
         if !isSlug {
             reader.error("'id' must be a slug of lower-case letters, digits and '-', such as 'retraite-multi-statuts'; found '\(id.value)'", at: node.location)

@@ -38,14 +38,19 @@ public struct CaseStore: Sendable {
     /// the caller read it is a conflict, never a lost update; without it, the event is
     /// judged against the state it finds.
     public func apply(_ event: CaseEvent, toCase id: UUID, expectedVersion: Int? = nil) async throws -> CaseRecord {
-        try await database.transaction { connection in
+        // The workflow version never changes for a case: resolve it before the transaction,
+        // so that loading it never needs a second connection while the row is locked.
+        let (workflowID, workflowVersion) = try await workflowOf(id)
+        let definition = try await catalog.definition(id: workflowID, version: workflowVersion)
+        return try await database.transaction { connection in
             let reader = CaseReader(connection: connection, logger: database.logger)
-            let now = try await Self.databaseNow(connection, logger: database.logger)
             let snapshot = try await reader.snapshot(id, lock: true)
+            // Read the clock once the lock is held: a change that waited behind another is
+            // stamped after it, never before.
+            let now = try await Self.databaseClock(connection, logger: database.logger)
             if let expectedVersion, expectedVersion != snapshot.version {
                 throw StoreError(.conflict, "case \(id) changed since you read it (you expected version \(expectedVersion), it is at version \(snapshot.version)); read it again and retry")
             }
-            let definition = try await catalog.definition(id: snapshot.workflowID, version: snapshot.workflowVersion)
             switch WorkflowEngine(definition: definition, calendar: calendar).apply(event, to: snapshot, now: now) {
             case .refused(let refusal):
                 throw StoreError(.refused, refusal.message, refusal: refusal)
@@ -64,7 +69,21 @@ public struct CaseStore: Sendable {
         }
     }
 
-    /// The database's clock: all times of one change come from it, never from this process.
+    /// The workflow and version a case runs on.
+    private func workflowOf(_ id: UUID) async throws -> (String, Int) {
+        let rows = try await database.client.query("SELECT workflow_id, workflow_version FROM cases WHERE id = \(id)", logger: database.logger)
+        for try await row in rows.decode((String, Int).self) { return row }
+        throw StoreError(.notFound, "no case \(id)")
+    }
+
+    /// The database's clock at this moment (not the transaction's start): all times of one
+    /// change come from it, never from this process.
+    static func databaseClock(_ connection: PostgresConnection, logger: Logger) async throws -> Date {
+        for try await now in try await connection.query("SELECT clock_timestamp()", logger: logger).decode(Date.self) { return now }
+        throw StoreError(.unavailable, "the database did not answer SELECT clock_timestamp()")
+    }
+
+    /// The transaction's time, `now()`: for a new case, which waits on no lock.
     static func databaseNow(_ connection: PostgresConnection, logger: Logger) async throws -> Date {
         for try await now in try await connection.query("SELECT now()", logger: logger).decode(Date.self) { return now }
         throw StoreError(.unavailable, "the database did not answer SELECT now()")

@@ -17,7 +17,8 @@ struct CaseWriter {
             VALUES (\(after.id), \(after.workflowID), \(after.workflowVersion), \(after.data.serialized())::jsonb,
                     \(after.status.isClosed ? "closed" : "open"), \(after.status.outcome), \(after.state),
                     \(CaseRows.tracks(after.tracks))::jsonb, \(after.waitingOn), \(after.isEscalated), 1, \(citizenRef),
-                    \(after.createdAt), \(after.enteredStateAt), \(after.lastEventAt), \(after.status.isClosed ? now : nil))
+                    \(DatabaseTime.text(after.createdAt))::timestamptz, \(DatabaseTime.text(after.enteredStateAt))::timestamptz,
+                    \(DatabaseTime.text(after.lastEventAt))::timestamptz, \(after.status.isClosed ? DatabaseTime.text(now) : nil)::timestamptz)
             """, logger: logger)
         try await writeDetails(change, caseID: after.id, version: 1, now: now)
     }
@@ -35,9 +36,9 @@ struct CaseWriter {
                              waiting_on = \(after.waitingOn),
                              escalated = \(after.isEscalated),
                              version = version + 1,
-                             entered_state_at = \(after.enteredStateAt),
-                             last_event_at = \(after.lastEventAt),
-                             closed_at = \(after.status.isClosed ? now : nil)
+                             entered_state_at = \(DatabaseTime.text(after.enteredStateAt))::timestamptz,
+                             last_event_at = \(DatabaseTime.text(after.lastEventAt))::timestamptz,
+                             closed_at = \(after.status.isClosed ? DatabaseTime.text(now) : nil)::timestamptz
             WHERE id = \(after.id) AND version = \(previousVersion)
             RETURNING version
             """, logger: logger)
@@ -52,7 +53,7 @@ struct CaseWriter {
     private func writeDetails(_ change: CaseChange, caseID: UUID, version: Int, now: Date) async throws {
         if !change.closedTasks.isEmpty {
             try await connection.query("""
-                UPDATE tasks SET closed_at = \(now), resolution = r.resolution
+                UPDATE tasks SET closed_at = \(DatabaseTime.text(now))::timestamptz, resolution = r.resolution
                 FROM jsonb_to_recordset(\(CaseRows.closedTasks(change.closedTasks))::jsonb) AS r(id uuid, resolution text)
                 WHERE tasks.id = r.id AND tasks.case_id = \(caseID) AND tasks.closed_at IS NULL
                 """, logger: logger)

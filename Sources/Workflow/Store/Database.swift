@@ -67,12 +67,32 @@ public final class Database: Sendable {
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.commitError ?? error.beginError ?? error
+            throw Self.storeError(error.closureError ?? error.commitError ?? error.beginError ?? error)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// A database error as a `StoreError` whose message is the server's own sentence
+    /// (never the query or its values); store errors pass through unchanged.
+    static func storeError(_ error: any Error) -> any Error {
+        guard let error = error as? PSQLError else { return error }
+        let state = error.serverInfo?[.sqlState] ?? ""
+        let message = describe(error)
+        switch state {
+        case let code where code.hasPrefix("23"):
+            return StoreError(.integrity, "the database refused the change: \(message)")
+        case "40001", "40P01":
+            return StoreError(.conflict, "the change collided with another one: \(message); try again")
+        case let code where code.hasPrefix("08") || code == "57P01" || code.isEmpty:
+            return StoreError(.unavailable, "the database connection failed: \(message)")
+        default:
+            return StoreError(.unavailable, "the database refused the request: \(message)")
         }
     }
 
     /// A short, safe description of a database error: the server's message, never the query.
-    static func describe(_ error: any Error) -> String {
+    public static func describe(_ error: any Error) -> String {
         if let error = error as? StoreError { return error.message }
         if let error = error as? PSQLError {
             if error.code == .connectionError { return "connection refused or failed" }

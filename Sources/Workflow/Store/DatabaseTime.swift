@@ -1,7 +1,9 @@
 import Foundation
 
-/// Timestamps as PostgreSQL reads them inside JSON (`2026-11-22T23:09:10.123456Z`), to
-/// the microsecond, which is the database's precision.
+/// Timestamps as PostgreSQL reads them (`2026-11-22T23:09:10.123456Z`), rounded to the
+/// microsecond, the database's precision. Every time the store writes goes through here:
+/// PostgresNIO's own Date binding truncates, so a time read back and written again could
+/// drift by a microsecond per change.
 enum DatabaseTime {
     static func text(_ date: Date) -> String {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())

@@ -20,6 +20,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let unavailable = Code("unavailable")
         /// The database URL cannot be read.
         public static let badURL = Code("bad-url")
+        /// The database refused a write that breaks one of its rules (a constraint, the
+        /// owner invariant, an append-only table); the message is the database's.
+        public static let integrity = Code("integrity")
+        /// The database schema is older or newer than this program expects.
+        public static let schemaMismatch = Code("schema-mismatch")
     }
 
     public var code: Code

@@ -66,19 +66,26 @@ public struct TaskStore: Sendable {
     }
 
     /// One transaction: update the assignee when the rule allows, and record it in the history.
+    /// The case row is locked before the task, in the same order as a case change, so that
+    /// an assignment and a change of the case never interleave or deadlock. An assignment
+    /// does not change the case's version: it changes who works, not the case.
     private func changeAssignee(_ taskID: UUID, to assignee: String?, actor: String, event: String, rule: Rule) async throws {
         try await database.transaction { connection in
-            let rows = try await connection.query("""
-                SELECT t.case_id, t.assignee, t.state, t.track, c.version, c.waiting_on
-                FROM tasks t JOIN cases c ON c.id = t.case_id
-                WHERE t.id = \(taskID) AND t.closed_at IS NULL
-                FOR UPDATE OF t
+            let cases = try await connection.query("""
+                SELECT c.id, c.version, c.waiting_on FROM cases c
+                WHERE c.id = (SELECT case_id FROM tasks WHERE id = \(taskID) AND closed_at IS NULL)
+                FOR UPDATE
                 """, logger: database.logger)
-            var found: (UUID, String?, String, String?, Int, String)?
-            for try await row in rows.decode((UUID, String?, String, String?, Int, String).self) { found = row }
-            guard let (caseID, current, state, track, version, waitingOn) = found else {
-                throw StoreError(.notFound, "no open task \(taskID)")
-            }
+            var owner: (UUID, Int, String)?
+            for try await row in cases.decode((UUID, Int, String).self) { owner = row }
+            guard let (caseID, version, waitingOn) = owner else { throw StoreError(.notFound, "no open task \(taskID)") }
+
+            let tasks = try await connection.query("""
+                SELECT assignee, state, track FROM tasks WHERE id = \(taskID) AND closed_at IS NULL FOR UPDATE
+                """, logger: database.logger)
+            var found: (String?, String, String?)?
+            for try await row in tasks.decode((String?, String, String?).self) { found = row }
+            guard let (current, state, track) = found else { throw StoreError(.notFound, "no open task \(taskID)") }
             switch rule {
             case .freeOrHeldBy(let agent) where current != nil && current != agent:
                 throw StoreError(.conflict, "task \(taskID) is already held by \(current!); ask them to release it or a supervisor to assign it")
@@ -88,11 +95,16 @@ public struct TaskStore: Sendable {
                 break
             }
             try await connection.query("UPDATE tasks SET assignee = \(assignee) WHERE id = \(taskID)", logger: database.logger)
-            let now = try await CaseStore.databaseNow(connection, logger: database.logger)
+            let now = try await CaseStore.databaseClock(connection, logger: database.logger)
+            let context: JSONValue = .object([
+                "task": .string(taskID.uuidString.lowercased()),
+                "from": current.map(JSONValue.string) ?? .null,
+                "to": assignee.map(JSONValue.string) ?? .null,
+            ])
             try await connection.query("""
-                INSERT INTO case_history (case_id, case_version, at, event, actor, from_state, to_state, track, name, reason, waiting_on)
-                VALUES (\(caseID), \(version), \(now), \(event), \(actor), \(state), \(state), \(track), \(taskID.uuidString),
-                        \(assignee), \(waitingOn))
+                INSERT INTO case_history (case_id, case_version, at, event, actor, from_state, to_state, track, context, waiting_on)
+                VALUES (\(caseID), \(version), \(DatabaseTime.text(now))::timestamptz, \(event), \(actor), \(state), \(state),
+                        \(track), \(context.serialized())::jsonb, \(waitingOn))
                 """, logger: database.logger)
         }
     }

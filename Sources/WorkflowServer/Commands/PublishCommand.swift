@@ -20,11 +20,21 @@ struct PublishCommand: AsyncParsableCommand {
             let repository = WorkflowRepository(session.database)
             var failed = false
             for path in paths {
-                guard case .success(let bytes) = WorkflowFiles.read(path) else {
-                    throw ValidationError("\(path): cannot be read")
+                let bytes: [UInt8]
+                switch WorkflowFiles.read(path) {
+                case .success(let read): bytes = read
+                case .failure(let problem):
+                    failed = true
+                    Output.error("\(path): error: \(problem.message)")
+                    continue
+                }
+                guard let source = String(validating: bytes, as: UTF8.self) else {
+                    failed = true
+                    Output.error("\(path): error: the file is not valid UTF-8; run 'workflow validate \(path)' to see where")
+                    continue
                 }
                 do {
-                    switch try await repository.publish(source: String(decoding: bytes, as: UTF8.self), publishedBy: Operator.recorded) {
+                    switch try await repository.publish(source: source, publishedBy: Operator.recorded) {
                     case .published(let id, let version): print("\(path): published \(id) version \(version)")
                     case .alreadyPublished(let id, let version): print("\(path): \(id) version \(version) is already published (same file)")
                     }
@@ -34,6 +44,9 @@ struct PublishCommand: AsyncParsableCommand {
                         Output.error(diagnostic.formatted(file: path))
                     }
                     Output.error("\(path): error: \(error.message)")
+                } catch {
+                    failed = true
+                    Output.error("\(path): error: \(Database.describe(error))")
                 }
             }
             if failed { throw ExitCode(1) }

@@ -48,9 +48,31 @@ struct DatabaseOptions: ParsableArguments {
         }
         defer { database.close() }
         if migrate {
-            try await Migrator(database).migrate()
+            try await ensureSchema(database, isPrivateCluster: local != nil)
         }
         return try await body(DatabaseSession(database: database))
+    }
+}
+
+extension DatabaseOptions {
+    /// The private cluster is the user's own: bring its schema up to date. A database named
+    /// by URL may be shared or in production: only `workflow migrate` changes its schema,
+    /// and a schema this program does not match is an error that says so.
+    func ensureSchema(_ database: Database, isPrivateCluster: Bool) async throws {
+        let migrator = Migrator(database)
+        if isPrivateCluster {
+            try await migrator.migrate()
+            return
+        }
+        let applied = try await migrator.appliedVersions()
+        let expected = Migration.all.map(\.version)
+        guard applied == expected else {
+            let newer = applied.contains { !expected.contains($0) }
+            Output.error(newer
+                ? "error: the database has migrations this version of workflow does not know (\(applied.map(String.init).joined(separator: ", "))); use a newer workflow"
+                : "error: the database schema is not up to date (applied: \(applied.isEmpty ? "none" : applied.map(String.init).joined(separator: ", ")); needed: \(expected.map(String.init).joined(separator: ", "))); run 'workflow migrate'")
+            throw ExitCode(1)
+        }
     }
 }
 

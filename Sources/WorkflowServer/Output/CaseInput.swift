@@ -48,6 +48,11 @@ enum CaseInput {
                 Output.error("error: \(error.message)")
                 throw ExitCode(1)
             }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            Output.error("error: \(Database.describe(error))")
+            throw ExitCode(1)
         }
     }
 }

@@ -17,6 +17,26 @@ struct OutputOptions: ParsableArguments {
     func print(_ record: CaseRecord) {
         Swift.print(json ? CaseOutput.json(record).serialized() : CaseOutput.text(record))
     }
+
+    func print(_ cases: [CaseStore.Summary]) {
+        if json {
+            Swift.print(JSONValue.array(cases.map { summary in
+                .object([
+                    "id": .string(summary.id.uuidString.lowercased()), "workflow": .string(summary.workflowID),
+                    "state": .string(summary.state), "status": .string(summary.status),
+                    "waiting_on": .string(summary.waitingOn), "escalated": .bool(summary.escalated),
+                    "version": .number(JSONNumber(summary.version)),
+                    "last_event_at": .string(CaseOutput.format(summary.lastEventAt)),
+                ])
+            }).serialized())
+            return
+        }
+        for summary in cases {
+            Swift.print([summary.id.uuidString.lowercased(), summary.workflowID, summary.state, summary.status,
+                         "waiting on \(summary.waitingOn)", summary.escalated ? "ESCALATED" : "",
+                         "v\(summary.version)", CaseOutput.format(summary.lastEventAt)].filter { !$0.isEmpty }.joined(separator: "  "))
+        }
+    }
 }
 
 /// The person at the command line, recorded as `cli:NAME` until agents exist.

@@ -29,6 +29,10 @@ enum Migration001CoreSchema {
             FOR EACH ROW EXECUTE FUNCTION parcours_forbid_change()
         """#,
         #"""
+        CREATE TRIGGER workflow_versions_not_truncated BEFORE TRUNCATE ON workflow_versions
+            FOR EACH STATEMENT EXECUTE FUNCTION parcours_forbid_change()
+        """#,
+        #"""
         -- A case stays on the workflow version it started with (the foreign key pins it).
         CREATE TABLE cases (
             id               uuid        PRIMARY KEY,
@@ -95,6 +99,10 @@ enum Migration001CoreSchema {
         #"""
         CREATE TRIGGER case_history_append_only BEFORE UPDATE OR DELETE ON case_history
             FOR EACH ROW EXECUTE FUNCTION parcours_forbid_change()
+        """#,
+        #"""
+        CREATE TRIGGER case_history_not_truncated BEFORE TRUNCATE ON case_history
+            FOR EACH STATEMENT EXECUTE FUNCTION parcours_forbid_change()
         """#,
         #"""
         -- Human work: the ordinary task of a human state, or an escalation with its reason.
