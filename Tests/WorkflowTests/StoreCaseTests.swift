@@ -92,6 +92,7 @@ struct StoreCaseTests {
             (["inconnu": "x"], "inconnu"),
             (["demande": ["titre": "permis"]], "demande.titre"),
             (["demande": ["numero_predemande": "abc"]], "demande.numero_predemande"),
+            (["usager": ["prenoms": "Claire\u{0}"]], "usager.prenoms"),
         ]
         for (patch, field) in cases {
             var data = Self.passportData

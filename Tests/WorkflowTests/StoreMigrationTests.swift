@@ -51,5 +51,9 @@ struct StoreMigrationTests {
         let socket = try DatabaseURL("postgresql://parcours@/parcours?host=%2Ftmp%2Fpg%20sock&port=5433")
         #expect(socket.socketDirectory == "/tmp/pg sock" && socket.port == 5433 && socket.host == nil)
         #expect(throws: StoreError.self) { try DatabaseURL("mysql://x@y/z") }
+        #expect(try DatabaseURL("postgresql://a@db/x?sslmode=require").tls == .require)
+        #expect(try DatabaseURL("postgresql://a@db/x").tls == .prefer)
+        #expect(throws: StoreError.self) { try DatabaseURL("postgresql://a@db/x?sslmode=sometimes") }
+        #expect(!DatabaseURL.redacted("postgresql://a:p:ss@db/x").contains("p:ss"))
     }
 }

@@ -30,6 +30,8 @@ extension CaseDataValidator {
     /// Why a single value (a field's, or one item of a list) does not have `type`, or nil.
     private func itemProblem(_ value: JSONValue, type: FieldType, pattern: String?) -> String? {
         let found = value.serialized()
+        // PostgreSQL's jsonb cannot hold a NUL character: refuse it here, with the field.
+        if found.contains("\\u0000") { return "contains a NUL character (\\u0000), which cannot be stored" }
         switch type {
         case .string:
             guard let text = value.stringValue else { return "expected a string, found \(found)" }

@@ -22,22 +22,21 @@ struct CaseReader {
         let query: PostgresQuery = lock
             ? "SELECT id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at FROM cases WHERE id = \(id) FOR UPDATE"
             : "SELECT id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at FROM cases WHERE id = \(id)"
-        let rows = try await connection.query(query, logger: logger)
-        for try await row in rows {
-            let (caseID, workflowID, workflowVersion, data, status, outcome, state, tracks, waitingOn, version) =
-                try row.decode((UUID, String, Int, String, String, String?, String, String, String, Int).self)
-            let (_, _, _, _, _, _, _, _, _, _, citizenRef, createdAt, enteredAt, lastEventAt, closedAt) =
-                try row.decode((UUID, String, Int, String, String, String?, String, String, String, Int, String?, Date, Date, Date, Date?).self)
-            let snapshot = CaseSnapshot(
-                id: caseID, workflowID: workflowID, workflowVersion: workflowVersion,
-                data: try JSONValue(parsing: data),
-                status: status == "closed" ? .closed(outcome: outcome ?? "") : .open,
-                state: state, tracks: try CaseRows.parseTracks(tracks), waitingOn: waitingOn, version: version,
-                tasks: try await openTasks(caseID), timers: try await timers(caseID),
-                createdAt: createdAt, enteredStateAt: enteredAt, lastEventAt: lastEventAt)
-            return (snapshot, citizenRef, closedAt)
-        }
-        throw StoreError(.notFound, "no case \(id)")
+        // Take the row whole before the next query: one connection runs one query at a time.
+        var found: PostgresRow?
+        for try await row in try await connection.query(query, logger: logger) where found == nil { found = row }
+        guard let row = found else { throw StoreError(.notFound, "no case \(id)") }
+        let (caseID, workflowID, workflowVersion, data, status, outcome, state, tracks, waitingOn, version,
+             citizenRef, createdAt, enteredAt, lastEventAt, closedAt) =
+            try row.decode((UUID, String, Int, String, String, String?, String, String, String, Int, String?, Date, Date, Date, Date?).self)
+        let snapshot = CaseSnapshot(
+            id: caseID, workflowID: workflowID, workflowVersion: workflowVersion,
+            data: try JSONValue(parsing: data),
+            status: status == "closed" ? .closed(outcome: outcome ?? "") : .open,
+            state: state, tracks: try CaseRows.parseTracks(tracks), waitingOn: waitingOn, version: version,
+            tasks: try await openTasks(caseID), timers: try await timers(caseID),
+            createdAt: createdAt, enteredStateAt: enteredAt, lastEventAt: lastEventAt)
+        return (snapshot, citizenRef, closedAt)
     }
 
     private func openTasks(_ id: UUID) async throws -> [CaseTask] {

@@ -13,7 +13,6 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     public var host: String?
     public var socketDirectory: String?
     public var port: Int
-    public var tlsDisabled: Bool
 
     public init(_ text: String) throws(StoreError) {
         guard let components = URLComponents(string: text),
@@ -33,8 +32,23 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
             socketDirectory = nil
             host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? query["host"] ?? "localhost"
         }
-        tlsDisabled = query["sslmode"] == "disable" || socketDirectory != nil
+        switch query["sslmode"] {
+        case nil, "prefer", "allow": tls = socketDirectory == nil ? .prefer : .disable
+        case "disable": tls = .disable
+        case "require", "verify-ca", "verify-full": tls = .require
+        case let other?:
+            throw StoreError(.badURL, "sslmode '\(other)' is not one of disable, prefer, require, verify-full")
+        }
     }
+
+    /// How the connection uses TLS (libpq's `sslmode`); certificates are verified
+    /// whenever TLS is required.
+    public enum TLSMode: Sendable { case disable, prefer, require }
+
+    public var tls: TLSMode
+
+    /// True when the connection will not use TLS (a socket, or `sslmode=disable`).
+    public var tlsDisabled: Bool { tls == .disable }
 
     /// The client configuration for this URL.
     public var configuration: PostgresClient.Configuration {
@@ -42,8 +56,13 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         if let socketDirectory {
             configuration = .init(unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password, database: database)
         } else {
+            let tlsSetting: PostgresClient.Configuration.TLS = switch tls {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
             configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database,
-                                  tls: tlsDisabled ? .disable : .prefer(.makeClientConfiguration()))
+                                  tls: tlsSetting)
         }
         configuration.options.connectTimeout = .seconds(5)
         return configuration
@@ -55,7 +74,12 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         return "postgresql://\(user)\(password == nil ? "" : ":***")\(place)"
     }
 
+    /// The URL as given, with any password replaced, for error messages.
     static func redacted(_ text: String) -> String {
-        text.replacingOccurrences(of: #":[^:@/]*@"#, with: ":***@", options: .regularExpression)
+        guard var components = URLComponents(string: text), components.password != nil else {
+            return text.contains("@") ? "(the URL given)" : text
+        }
+        components.password = "***"
+        return components.string ?? "(the URL given)"
     }
 }
