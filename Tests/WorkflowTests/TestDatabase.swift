@@ -83,24 +83,37 @@ enum TestDatabase {
             return try await task.value
         }
 
+        /// Migrates under a temporary name and renames only when that succeeded, so a
+        /// template left by a failed run is never mistaken for a good one.
         private static func create(server: DatabaseURL) async throws -> String {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in Migration.all.flatMap(\.statements).joined().utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
             let name = "parcours_template_" + String(hash, radix: 16)
+            let building = name + "_building_" + String(UUID().uuidString.lowercased().prefix(8)).filter { $0.isHexDigit }
             var exists = false
             try await TestDatabase.admin(server) { connection in
                 let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: TestDatabase.logger)
                 for try await _ in rows { exists = true }
                 if !exists {
-                    try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: TestDatabase.logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(building)"), logger: TestDatabase.logger)
                 }
             }
-            if !exists {
-                var url = server
-                url.database = name
-                let database = try await Database.connect(url, logger: TestDatabase.logger)
-                try await Migrator(database).migrate()
-                database.close()
+            guard !exists else { return name }
+            var url = server
+            url.database = building
+            let database = try await Database.connect(url, logger: TestDatabase.logger)
+            try await Migrator(database).migrate()
+            database.close()
+            try await TestDatabase.admin(server) { connection in
+                // The pool's last session may still be closing: RENAME refuses a database in use.
+                for attempt in 1... {
+                    do {
+                        try await connection.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(building) RENAME TO \(name)"), logger: TestDatabase.logger)
+                        return
+                    } catch let error as PSQLError where attempt < 50 && error.serverInfo?[.sqlState] == "55006" {
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                }
             }
             return name
         }

@@ -23,8 +23,6 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         /// The database refused a write that breaks one of its rules (a constraint, the
         /// owner invariant, an append-only table); the message is the database's.
         public static let integrity = Code("integrity")
-        /// The database schema is older or newer than this program expects.
-        public static let schemaMismatch = Code("schema-mismatch")
     }
 
     public var code: Code

@@ -30,7 +30,7 @@ struct CasesCommand: AsyncParsableCommand {
         func run() async throws {
             let payload = try data.map(CaseInput.readObject) ?? .object([:])
             try await database.withSession { session in
-                let record = try await CaseInput.refusalsExit {
+                let record = try await CaseInput.exitingOnFailure {
                     try await session.cases.create(workflowID: workflow, version: version, data: payload,
                                                    actor: Operator.actor, citizenRef: citizenRef)
                 }
@@ -71,7 +71,7 @@ struct CasesCommand: AsyncParsableCommand {
             try await database.withSession { session in
                 let filter = CaseStore.Filter(workflowID: workflow, state: state, openOnly: open, escalatedOnly: escalated,
                                               waitingOn: waitingOn, after: cursor, limit: limit)
-                let cases = try await CaseInput.refusalsExit { try await session.cases.list(filter) }
+                let cases = try await CaseInput.exitingOnFailure { try await session.cases.list(filter) }
                 output.print(cases)
             }
         }
@@ -89,7 +89,7 @@ struct CasesCommand: AsyncParsableCommand {
         func run() async throws {
             let caseID = try CaseInput.caseID(id)
             try await database.withSession { session in
-                output.print(try await CaseInput.refusalsExit { try await session.cases.read(caseID) })
+                output.print(try await CaseInput.exitingOnFailure { try await session.cases.read(caseID) })
             }
         }
     }
@@ -125,7 +125,7 @@ struct CasesCommand: AsyncParsableCommand {
             let payload = try data.map(CaseInput.readObject)
             try await database.withSession { session in
                 let event = CaseEvent(.action(name: action, data: payload, track: track), actor: Operator.actor, note: note)
-                let record = try await CaseInput.refusalsExit {
+                let record = try await CaseInput.exitingOnFailure {
                     try await session.cases.apply(event, toCase: caseID, expectedVersion: expectedVersion)
                 }
                 output.print(record)

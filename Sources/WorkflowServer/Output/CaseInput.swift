@@ -30,9 +30,9 @@ enum CaseInput {
         return value
     }
 
-    /// Runs a store call; a refusal or a missing case prints its reason and exits 1, a
-    /// conflict exits 3, so scripts can tell them apart.
-    static func refusalsExit<T>(_ body: () async throws -> T) async throws -> T {
+    /// Runs a store call; any failure prints its reason (a refusal, a missing case, a
+    /// database error) and exits 1, a conflict exits 3, so scripts can tell them apart.
+    static func exitingOnFailure<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as StoreError {
