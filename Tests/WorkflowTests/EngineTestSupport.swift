@@ -63,9 +63,11 @@ struct CaseDriver {
 
     init(_ definition: WorkflowDefinition, data: JSONValue, actor: CaseActor = Actors.citizen,
          now: Date = EngineFixtures.monday, maxAutomaticSteps: Int = 50,
+         retryPolicy: StepRetryPolicy = StepRetryPolicy(random: { 0.5 }),
          sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         let counter = IDCounter()
-        engine = WorkflowEngine(definition: definition, maxAutomaticSteps: maxAutomaticSteps, makeID: { counter.make() })
+        engine = WorkflowEngine(definition: definition, maxAutomaticSteps: maxAutomaticSteps, retryPolicy: retryPolicy,
+                                makeID: { counter.make() })
         self.now = now
         switch engine.start(caseID: UUID(uuidString: "C0000000-0000-0000-0000-000000000001")!, data: data,
                             actor: actor, now: now) {

@@ -19,6 +19,11 @@ public struct CaseEvent: Sendable, Hashable {
         case handOver(taskID: UUID, queue: String)
         /// A correction of the data, merged into the case (`null` removes a field).
         case correctData(JSONValue)
+        /// The worker could not write what a timer causes after `attempts` tries: the timer is
+        /// consumed and the case escalated as `action-failed` with `error`.
+        case timerFailed(timerID: UUID, error: String, attempts: Int)
+        /// The sweep found the case open with no owner: it is escalated as `orphaned`.
+        case sweepFoundNoOwner
     }
 
     public var kind: Kind

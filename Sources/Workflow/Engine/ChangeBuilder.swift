@@ -25,6 +25,9 @@ struct ChangeBuilder {
     var automaticPath: [String] = []
     /// The engine-raised escalations asked for during this change (opened, or found already open).
     var raisedEscalations: Set<EscalationKey> = []
+    /// How many times the automatic step being retried has failed already (the firing `step`
+    /// timer's attempt), so that a further failure counts on from there.
+    var stepFailures = 0
 
     init(_ snapshot: CaseSnapshot, now: Date, actor: String) {
         self.original = snapshot

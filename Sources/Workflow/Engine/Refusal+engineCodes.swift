@@ -4,3 +4,8 @@ extension Refusal.Code {
     /// The case runs on another workflow, or another version of it, than the engine's definition.
     public static let workflowMismatch = Refusal.Code("workflow-mismatch")
 }
+
+extension Refusal.Code {
+    /// The sweep asked to escalate a case that has an owner after all.
+    public static let notOrphaned = Refusal.Code("not-orphaned")
+}

@@ -43,9 +43,9 @@ extension WorkflowEngine {
             }
             escalate(.noRuleMatched, context: ["rules": .array(described)], state: id, track: track, change: &change)
         case .failure(let index, let failure):
-            escalate(.actionFailed, context: ["rule": .number(JSONNumber(index + 1)), "when": .string(rules[index].when.text),
-                                              "error": .string(failure.message)],
-                     state: id, track: track, change: &change)
+            automaticStepFailed(context: ["rule": .number(JSONNumber(index + 1)), "when": .string(rules[index].when.text),
+                                          "error": .string(failure.message)],
+                                state: id, track: track, change: &change)
         }
     }
 

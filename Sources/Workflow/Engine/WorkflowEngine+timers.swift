@@ -56,6 +56,7 @@ extension WorkflowEngine {
                 "ignored_queue": .string(task.queue), "deadline": deadline,
             ], state: task.state, track: task.track, queue: fallbackEscalationQueue, armSLA: false, change: &change)
         case .step:
+            change.stepFailures = timer.attempt
             evaluateAgain(note: nil, change: &change)
         }
     }

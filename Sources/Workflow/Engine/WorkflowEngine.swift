@@ -13,16 +13,19 @@ public struct WorkflowEngine: Sendable {
     /// How many automatic moves (auto states, joins satisfied at once) one event may cause
     /// before the engine stops and escalates the case as a loop.
     public let maxAutomaticSteps: Int
+    /// How an automatic step that fails at run time is tried again before it escalates.
+    public let retryPolicy: StepRetryPolicy
     /// Checks case data against the workflow's fields.
     public let validator: CaseDataValidator
     let makeID: @Sendable () -> UUID
     let fieldTypes: [String: ValueType]
 
     public init(definition: WorkflowDefinition, calendar: BusinessCalendar = .french, maxAutomaticSteps: Int = 50,
-                makeID: @escaping @Sendable () -> UUID = { UUID() }) {
+                retryPolicy: StepRetryPolicy = StepRetryPolicy(), makeID: @escaping @Sendable () -> UUID = { UUID() }) {
         self.definition = definition
         self.calendar = calendar
         self.maxAutomaticSteps = maxAutomaticSteps
+        self.retryPolicy = retryPolicy
         self.makeID = makeID
         self.validator = CaseDataValidator(definition: definition)
         self.fieldTypes = definition.fieldTypes
@@ -87,6 +90,10 @@ public struct WorkflowEngine: Sendable {
                 try handOver(taskID, to: queue, actor: event.actor, note: event.note, change: &change)
             case .correctData(let data):
                 try correctData(data, actor: event.actor, note: event.note, change: &change)
+            case .timerFailed(let timerID, let error, let attempts):
+                try timerFailed(timerID, error: error, attempts: attempts, change: &change)
+            case .sweepFoundNoOwner:
+                try sweepFoundNoOwner(change: &change)
             }
             finish(&change)
             return .applied(change.build())

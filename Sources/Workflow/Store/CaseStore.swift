@@ -8,18 +8,27 @@ public struct CaseStore: Sendable {
     let database: Database
     let catalog: WorkflowCatalog
     let calendar: BusinessCalendar
+    /// How automatic steps that fail at run time are retried before they escalate.
+    let retryPolicy: StepRetryPolicy
 
-    public init(_ database: Database, catalog: WorkflowCatalog, calendar: BusinessCalendar = .french) {
+    public init(_ database: Database, catalog: WorkflowCatalog, calendar: BusinessCalendar = .french,
+                retryPolicy: StepRetryPolicy = StepRetryPolicy()) {
         self.database = database
         self.catalog = catalog
         self.calendar = calendar
+        self.retryPolicy = retryPolicy
+    }
+
+    /// The engine for one workflow version, with this store's calendar and retry policy.
+    func engine(_ definition: WorkflowDefinition) -> WorkflowEngine {
+        WorkflowEngine(definition: definition, calendar: calendar, retryPolicy: retryPolicy)
     }
 
     /// Creates a case on a published workflow (its latest version unless one is named).
     public func create(workflowID: String, version: Int? = nil, data: JSONValue, actor: CaseActor,
                        citizenRef: String? = nil) async throws -> CaseRecord {
         let definition = try await catalog.definition(id: workflowID, version: version)
-        let engine = WorkflowEngine(definition: definition, calendar: calendar)
+        let engine = self.engine(definition)
         let id = UUID()
         return try await database.transaction { connection in
             let now = try await Self.databaseNow(connection, logger: database.logger)
@@ -51,7 +60,7 @@ public struct CaseStore: Sendable {
             if let expectedVersion, expectedVersion != snapshot.version {
                 throw StoreError(.conflict, "case \(id) changed since you read it (you expected version \(expectedVersion), it is at version \(snapshot.version)); read it again and retry")
             }
-            switch WorkflowEngine(definition: definition, calendar: calendar).apply(event, to: snapshot, now: now) {
+            switch engine(definition).apply(event, to: snapshot, now: now) {
             case .refused(let refusal):
                 throw StoreError(.refused, refusal.message, refusal: refusal)
             case .applied(let change):

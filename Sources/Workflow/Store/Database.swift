@@ -84,10 +84,13 @@ public final class Database: Sendable {
             return StoreError(.integrity, "the database refused the change: \(message)")
         case "40001", "40P01":
             return StoreError(.conflict, "the change collided with another one: \(message); try again")
-        case let code where code.hasPrefix("08") || code == "57P01" || code.isEmpty:
+        case let code where code.isEmpty || ["08", "53", "57", "58"].contains(String(code.prefix(2))):
+            // No answer, a lost connection, a server shutting down or out of resources:
+            // the request may succeed later, unchanged.
             return StoreError(.unavailable, "the database connection failed: \(message)")
         default:
-            return StoreError(.unavailable, "the database refused the request: \(message)")
+            // Anything else (a trigger's exception, a data error) refuses this very request.
+            return StoreError(.integrity, "the database refused the request: \(message)")
         }
     }
 

@@ -68,6 +68,25 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         return configuration
     }
 
+    /// The configuration of a single connection outside the pool (the worker's listener).
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if let socketDirectory {
+            configuration = .init(unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password,
+                                  database: database)
+        } else {
+            let tlsSetting: PostgresConnection.Configuration.TLS = switch tls {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            configuration = .init(host: host ?? "localhost", port: port, username: user, password: password,
+                                  database: database, tls: tlsSetting)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
     /// The URL without its password, for messages and logs.
     public var description: String {
         let place = socketDirectory.map { "@/\(database)?host=\($0)&port=\(port)" } ?? "@\(host ?? "localhost"):\(port)/\(database)"

@@ -9,5 +9,6 @@ public struct Migration: Sendable {
     /// Every migration of the project, in order. Append; never edit one that has shipped.
     public static let all: [Migration] = [
         Migration001CoreSchema.migration,
+        Migration002Worker.migration,
     ]
 }

@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+extension CaseStore {
+    /// Applies claimed timers of several cases in one transaction: the cases are locked in id
+    /// order (so two workers never deadlock), the clock is read once they are held, and each
+    /// timer is fired through the engine and removed in the same transaction as the change it
+    /// causes. A timer is applied only while `worker` still holds it and it is still pending,
+    /// so a timer taken over by another worker after a lease ended is never applied twice.
+    ///
+    /// Any failure aborts the whole transaction: the caller then applies the timers one case
+    /// per transaction, so that a bad case is retried or escalated alone.
+    public func applyClaimed(_ timers: [ClaimedTimer], worker: String) async throws -> [TimerApplication] {
+        guard !timers.isEmpty else { return [] }
+        var definitions: [String: WorkflowDefinition] = [:]
+        for timer in timers where definitions[Self.key(timer)] == nil {
+            definitions[Self.key(timer)] = try await catalog.definition(id: timer.workflowID, version: timer.workflowVersion)
+        }
+        let byCase = Dictionary(grouping: timers, by: \.caseID)
+        let caseIDs = Array(byCase.keys)
+        return try await database.transaction { connection in
+            let logger = database.logger
+            for try await _ in try await connection.query(
+                "SELECT id FROM cases WHERE id = ANY(\(caseIDs)) ORDER BY id FOR UPDATE", logger: logger) {}
+            let now = try await Self.databaseClock(connection, logger: logger)
+            let holders = try await Self.holders(of: timers.map(\.id), connection, logger: logger)
+            let reader = CaseReader(connection: connection, logger: logger)
+            let writer = CaseWriter(connection: connection, logger: logger)
+            var results: [TimerApplication] = []
+            for caseID in caseIDs.sorted(by: { $0.uuidString < $1.uuidString }) {
+                for timer in byCase[caseID, default: []].sorted(by: { ($0.dueAt, $0.id.uuidString) < ($1.dueAt, $1.id.uuidString) }) {
+                    let result = try await fire(timer, holder: holders[timer.id], worker: worker,
+                                                definition: definitions[Self.key(timer)]!, now: now,
+                                                reader: reader, writer: writer)
+                    results.append(TimerApplication(timer: timer, result: result, appliedAt: now))
+                }
+            }
+            return results
+        }
+    }
+
+    /// Fires one held timer of a locked case and writes the change.
+    private func fire(_ timer: ClaimedTimer, holder: String?, worker: String, definition: WorkflowDefinition, now: Date,
+                      reader: CaseReader, writer: CaseWriter) async throws -> TimerApplication.Result {
+        guard let holder else { return .skipped("applied or cancelled meanwhile") }
+        guard holder == worker else { return .skipped("held by \(holder) since this worker's lease ended") }
+        let snapshot = try await reader.snapshot(timer.caseID, lock: false)
+        guard snapshot.timers.contains(where: { $0.id == timer.id }) else { return .skipped("applied or cancelled meanwhile") }
+        if snapshot.status.isClosed {
+            // A closed case needs no owner and its timers mean nothing: should one remain, drop it.
+            try await writer.connection.query("DELETE FROM timers WHERE id = \(timer.id)", logger: writer.logger)
+            return .skipped("the case is closed")
+        }
+        let event = CaseEvent(.timerFired(timerID: timer.id), actor: .engine)
+        switch engine(definition).apply(event, to: snapshot, now: now) {
+        case .refused(let refusal):
+            throw StoreError(.refused, "timer \(timer.id) of case \(timer.caseID): \(refusal.message)", refusal: refusal)
+        case .applied(let change):
+            try await writer.update(change, previousVersion: snapshot.version, now: now)
+            let escalations = change.openedTasks.compactMap { $0.escalation?.reason }
+            return .applied(escalations: escalations, state: change.after.state, closed: change.after.status.isClosed)
+        }
+    }
+
+    /// Which worker holds each of these timers (absent: the timer is gone).
+    private static func holders(of ids: [UUID], _ connection: PostgresConnection, logger: Logger) async throws -> [UUID: String] {
+        var holders: [UUID: String] = [:]
+        let rows = try await connection.query("SELECT id, coalesce(locked_by, '') FROM timers WHERE id = ANY(\(ids))", logger: logger)
+        for try await (id, holder) in rows.decode((UUID, String).self) { holders[id] = holder }
+        return holders
+    }
+
+    private static func key(_ timer: ClaimedTimer) -> String { "\(timer.workflowID)@\(timer.workflowVersion)" }
+
+    /// Consumes a timer whose change could not be written after every try and escalates the
+    /// case as `action-failed` with the error. False when the timer is gone meanwhile.
+    public func failTimer(_ timer: ClaimedTimer, error: String, attempts: Int) async throws -> Bool {
+        do {
+            _ = try await apply(CaseEvent(.timerFailed(timerID: timer.id, error: error, attempts: attempts), actor: .engine),
+                                toCase: timer.caseID)
+            return true
+        } catch let error as StoreError where error.refusal?.code == .unknownTimer || error.refusal?.code == .caseClosed {
+            return false
+        }
+    }
+
+    /// Escalates a case the sweep found without an owner as `orphaned`; false when it has one
+    /// by the time it is locked.
+    public func escalateOrphan(_ caseID: UUID) async throws -> Bool {
+        do {
+            _ = try await apply(CaseEvent(.sweepFoundNoOwner, actor: .engine), toCase: caseID)
+            return true
+        } catch let error as StoreError where error.refusal?.code == .notOrphaned || error.refusal?.code == .caseClosed {
+            return false
+        }
+    }
+}
