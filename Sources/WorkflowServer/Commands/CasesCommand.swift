@@ -5,6 +5,7 @@ import ArgumentParser
 struct CasesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cases",
-        abstract: "Create, show and act on cases.",
-        subcommands: [Create.self, Show.self, Act.self, List.self])
+        abstract: "Create, show and act on cases, and resolve their escalations.",
+        subcommands: [Create.self, Show.self, Act.self, List.self,
+                      Evaluate.self, Correct.self, Override.self, Raise.self, HandOver.self])
 }

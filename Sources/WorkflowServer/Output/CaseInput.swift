@@ -9,6 +9,13 @@ enum CaseInput {
         return id
     }
 
+    static func taskID(_ text: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else {
+            throw ValidationError("'\(text)' is not a task id (a UUID, as listed under 'open tasks' by 'cases show')")
+        }
+        return id
+    }
+
     /// A JSON object from a file (`-` for standard input).
     static func readObject(_ path: String) throws -> JSONValue {
         let data: Data

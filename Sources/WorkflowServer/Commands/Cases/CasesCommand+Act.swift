@@ -14,7 +14,7 @@ extension CasesCommand {
         @Argument(help: "The action, as named under 'on' or 'global_actions'.")
         var action: String
 
-        @Option(help: "A JSON file with data merged into the case before guards are checked (null removes a field).")
+        @Option(help: "A JSON file with data merged into the case before guards are checked (null removes a field; - reads standard input).")
         var data: String?
 
         @Option(help: "The justification or comment recorded with the action.")

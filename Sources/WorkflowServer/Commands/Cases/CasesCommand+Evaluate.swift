@@ -1,0 +1,32 @@
+import ArgumentParser
+import Workflow
+
+extension CasesCommand {
+    /// `workflow cases evaluate ID`: evaluate the current state again, after a correction.
+    struct Evaluate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate the case's current state again (after a data correction).",
+            discussion: """
+                An auto state routes again and a parallel state decides its undecided tracks; the \
+                escalations this no longer raises are closed. A stale --expected-version exits 3.
+                """)
+
+        @Argument(help: "The case id.")
+        var id: String
+
+        @Option(help: "A comment recorded with the evaluation.")
+        var note: String?
+
+        @Option(help: "Refuse if the case is no longer at this version.")
+        var expectedVersion: Int?
+
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let caseID = try CaseInput.caseID(id)
+            try await CasesCommand.apply(.evaluateAgain, note: note, to: caseID, expectedVersion: expectedVersion,
+                                         output: output, database: database)
+        }
+    }
+}
