@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end check of the case commands against a real PostgreSQL (DATABASE_URL, as
 # `make test` sets it): a retirement case from deposit to liquidation through its four
-# parallel tracks, the refusals a person would meet on the way, and the history.
-# The same steps are shown in docs/walkthrough.md.
+# parallel tracks, the refusals a person would meet on the way, and the history; then
+# escalations resolved by an override, a hand-over, a correction and "evaluate again",
+# and the overrides listed. The same steps are shown in docs/walkthrough.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${WORKFLOW_BIN:-.build/debug/workflow}"
@@ -56,6 +57,105 @@ record=$("$bin" cases act "$id" liquider --data "$examples/retraite-liquidation.
 
 listed=$("$bin" cases list --workflow retraite-multi-statuts --json | field "[c['status'] for c in d if c['id'] == '$id']")
 [ "$listed" = "['closed']" ] && pass || fail "cases list does not show the closed case: $listed"
+
+# Escalations resolved by an operator. A passport case escalated by a person
+# ('cases raise'), resolved by an override with its justification, then closed and
+# reopened by another override; both are listed by 'workflow overrides'.
+day=$(date -u +%F)
+pid=$("$bin" cases create passeport-identite --data "$examples/passeport.json" --json | field "d['id']")
+record=$("$bin" cases raise "$pid" agent-raised --note "Rendez-vous pris hors ANTS" --json)
+[ "$(field "[e['reason'] + '@' + e['queue'] for e in d['escalations']]" <<<"$record")" = "['agent-raised@supervision-cert']" ] \
+    && pass || fail "raise agent-raised did not open an escalation in supervision-cert: $record"
+
+set +e
+message=$("$bin" cases raise "$pid" suspicion-fraud 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 1 ] && grep -q "unknown-exception" <<<"$message" && grep -q "suspicion-fraude" <<<"$message" \
+    && pass || fail "raise with an unknown exception code: exit $status, $message"
+
+for blank in "" "   "; do
+    set +e
+    if [ -z "$blank" ]; then
+        message=$("$bin" cases override "$pid" instruction 2>&1 >/dev/null)
+    else
+        message=$("$bin" cases override "$pid" instruction --note "$blank" 2>&1 >/dev/null)
+    fi
+    status=$?
+    set -e
+    [ "$status" -ne 0 ] && [ "$status" -ne 3 ] && grep -q "needs a written justification" <<<"$message" && grep -q -- "--note" <<<"$message" \
+        && pass || fail "override without a note ('$blank'): exit $status, $message"
+done
+[ "$("$bin" cases show "$pid" --json | field "d['version']")" = 2 ] && pass || fail "a refused override changed the case"
+
+set +e
+message=$("$bin" cases override "$pid" instructoin --note "x" 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 1 ] && grep -q "unknown-state" <<<"$message" && grep -q "did you mean 'instruction'" <<<"$message" \
+    && pass || fail "override to an unknown state: exit $status, $message"
+
+record=$("$bin" cases override "$pid" instruction --note "Pièces vérifiées au guichet" --expected-version 2 --json)
+[ "$(field "d['state'] + '/' + str(len(d['escalations']))" <<<"$record")" = instruction/0 ] \
+    && pass || fail "the override did not move the case to instruction and close its escalation"
+
+"$bin" cases act "$pid" annuler-demande --note "doublon" >/dev/null
+record=$("$bin" cases override "$pid" instruction --note "Recours : annulée par erreur" --json)
+[ "$(field "d['status'] + '/' + d['state']" <<<"$record")" = open/instruction ] && pass || fail "the override did not reopen the closed case"
+
+listed=$("$bin" overrides --workflow passeport-identite --since "$day" --json \
+    | field "[o['from_state'] + '>' + o['to_state'] + ' ' + o['note'] + ' ' + str(o['reopened']) for o in d if o['case_id'] == '$pid']")
+[ "$listed" = "['demande-annulee>instruction Recours : annulée par erreur True', 'pre-demande>instruction Pièces vérifiées au guichet False']" ] \
+    && pass || fail "workflow overrides does not list the case's two overrides, newest first: $listed"
+"$bin" overrides --limit 5 | grep "$pid" | grep -q "pre-demande → instruction.*note: \"Pièces vérifiées au guichet\"" \
+    && pass || fail "the text list of overrides does not show the override"
+[ "$("$bin" overrides --since 2999-01-01T00:00:00Z --json)" = "[]" ] && pass || fail "overrides --since in the future is not empty"
+set +e
+message=$("$bin" overrides --since yesterday 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -ne 0 ] && grep -q "neither a day" <<<"$message" && pass || fail "overrides --since yesterday: exit $status, $message"
+
+# A retirement case whose state service was left out at entry: the automatic check
+# escalates it (statut-inconnu); the escalation is handed to the ministry's queue, the
+# data corrected, and evaluating again sends the case on to the four tracks.
+rid=$("$bin" cases create retraite-multi-statuts --data "$examples/retraite-statuts-incomplets.json" --json | field "d['id']")
+record=$("$bin" cases act "$rid" deposer --data "$examples/retraite-depot.json" --json)
+[ "$(field "d['state'] + ' ' + str([e['reason'] + '@' + e['queue'] for e in d['escalations']])" <<<"$record")" \
+    = "controle-dossier ['statut-inconnu@cellule-coordination']" ] && pass || fail "the incomplete statuses did not escalate: $record"
+task=$(field "d['escalations'][0]['id']" <<<"$record")
+
+record=$("$bin" cases hand-over "$rid" "$task" rh-carriere --note "Le CMG a le dossier papier" --json)
+[ "$(field "str([e['reason'] + '@' + e['queue'] for e in d['escalations']]) + ' ' + str(d['escalations'][0]['id'] != '$task')" <<<"$record")" \
+    = "['statut-inconnu@rh-carriere'] True" ] && pass || fail "hand-over did not move the escalation to rh-carriere: $record"
+set +e
+message=$("$bin" cases hand-over "$rid" "$task" cellule-coordination 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 1 ] && grep -q "unknown-task" <<<"$message" && pass || fail "handing over a closed task: exit $status, $message"
+
+set +e
+message=$(echo '{"carriere": {"statuts": ["militaire"]}}' | "$bin" cases correct "$rid" --data - 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 1 ] && grep -q "invalid-data (field carriere.statuts" <<<"$message" && pass || fail "an invalid correction: exit $status, $message"
+
+version=$("$bin" cases show "$rid" --json | field "d['version']")
+set +e
+"$bin" cases correct "$rid" --data "$examples/retraite-correction-statuts.json" --expected-version $((version - 1)) >/dev/null 2>&1
+status=$?
+set -e
+[ "$status" -eq 3 ] && pass || fail "a correction with a stale --expected-version should exit 3, got $status"
+record=$("$bin" cases correct "$rid" --data "$examples/retraite-correction-statuts.json" --note "Services de l'État oubliés à la saisie" \
+    --expected-version "$version" --json)
+[ "$(field "d['state'] + ' ' + str('fonctionnaire_etat' in d['data']['carriere']['statuts'])" <<<"$record")" = "controle-dossier True" ] \
+    && pass || fail "the correction did not change the data, or moved the case: $record"
+
+record=$("$bin" cases evaluate "$rid" --note "Statuts corrigés" --expected-version $((version + 1)) --json)
+[ "$(field "d['state'] + ' ' + str(len(d['escalations'])) + ' ' + str(len(d['tracks']))" <<<"$record")" = "instruction-parts 0 4" ] \
+    && pass || fail "evaluate did not send the corrected case to its four tracks: $record"
+[ "$(field "[h['event'] for h in d['history'] if h['event'] in ('handed-over', 'data-corrected', 'evaluated')]" <<<"$record")" \
+    = "['handed-over', 'data-corrected', 'evaluated']" ] && pass || fail "the history does not show the hand-over, correction and evaluation"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
