@@ -46,7 +46,7 @@ struct EngineEscalationTests {
         let again = try driver.escalation("sla-breached")
         #expect(again.queue == "escalades")
         #expect(again.slaDueAt == nil)
-        #expect(again.escalation?.context.value(at: "ignored_escalation") == .string(fraud.id.uuidString))
+        #expect(again.escalation?.context.value(at: "ignored_escalation") == .string(fraud.id.uuidString.lowercased()))
         #expect(!driver.snapshot.timers.contains { $0.kind == .escalationSLA })
     }
 
@@ -57,7 +57,7 @@ struct EngineEscalationTests {
         try driver.fire(.queueSLA)
         let task = try driver.escalation("sla-breached")
         #expect(task.state == "accueil")
-        #expect(task.escalation?.context.value(at: "task") == .string(work.id.uuidString))
+        #expect(task.escalation?.context.value(at: "task") == .string(work.id.uuidString.lowercased()))
         #expect(!driver.snapshot.timers.contains { $0.kind == .queueSLA })
     }
 
@@ -152,6 +152,19 @@ struct EngineEscalationTests {
         try driver.apply(.handOver(taskID: work.id, queue: "instruction"), by: Mini.chef)
         #expect(driver.workQueues == ["instruction"])
         #expect(!driver.snapshot.timers.contains { $0.kind == .queueSLA })
+    }
+
+    @Test("a rule's escalation is not opened twice when the case is evaluated again")
+    func ruleEscalationNotDuplicated() throws {
+        var driver = try Mini.driver(["nom": "Dupont", "age": 40, "statut": "b"])
+        try driver.act("orienter", by: Mini.mairie)
+        #expect(driver.snapshot.state == "tri" && driver.escalations == ["retard"])
+        try driver.apply(.evaluateAgain, by: Mini.superviseur)
+        try driver.apply(.evaluateAgain, by: Mini.superviseur)
+        #expect(driver.escalations == ["retard"])
+        // A person raising the same exception is a new escalation, on purpose.
+        try driver.apply(.raise(reason: "retard", track: nil), by: Mini.mairie)
+        #expect(driver.escalations == ["retard", "retard"])
     }
 
     @Test("automatic states that loop are stopped by the bound, with an action-failed escalation")

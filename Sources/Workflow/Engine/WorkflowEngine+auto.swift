@@ -26,12 +26,12 @@ extension WorkflowEngine {
             if let next = rule.target.state {
                 change.record("routed", from: id, to: next.value, track: track, context: .object(context))
             }
-            follow(rule.target, from: state, track: track, context: context, change: &change)
+            follow(rule.target, from: state, track: track, context: context, deduplicate: true, change: &change)
         case .otherwise:
             if let next = otherwise!.state {
                 change.record("routed", from: id, to: next.value, track: track, context: ["rule": "otherwise"])
             }
-            follow(otherwise!, from: state, track: track, context: ["rule": "otherwise"], change: &change)
+            follow(otherwise!, from: state, track: track, context: ["rule": "otherwise"], deduplicate: true, change: &change)
         case .missingData(let index, let missing):
             escalate(.missingData, context: [
                 "rule": .number(JSONNumber(index + 1)), "when": .string(rules[index].when.text),
@@ -50,14 +50,17 @@ extension WorkflowEngine {
     }
 
     /// Follows a rule's, a timed exit's or `otherwise`'s target: a move, or an escalation with
-    /// that code (the case then stays where it is).
+    /// that code (the case then stays where it is). A rule's escalation is not opened again
+    /// while the same one is open (evaluating again finds it); a timed exit's is (a second
+    /// reminder is a second escalation).
     func follow(_ target: TransitionTarget, from state: StateDefinition, track: String?, context: [String: JSONValue],
-                change: inout ChangeBuilder) {
+                deduplicate: Bool = false, change: inout ChangeBuilder) {
         switch target {
         case .state(let next):
             move(to: next.value, track: track, from: state, resolution: "moved on to '\(next.value)'", change: &change)
         case .escalate(let code):
-            escalate(code: code.value, context: context, state: state.id.value, track: track, change: &change)
+            escalate(code: code.value, context: context, state: state.id.value, track: track, deduplicate: deduplicate,
+                     change: &change)
         }
     }
 

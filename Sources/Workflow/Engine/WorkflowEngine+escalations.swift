@@ -44,11 +44,13 @@ extension WorkflowEngine {
     /// Opens an escalation task for `code` (a built-in reason or an exception code) beside the
     /// case's other work, in the queue and with the SLA of `escalationRoute(for:)` (or in `queue`
     /// with that queue's SLA), and an `.escalationSLA` timer when there is an SLA. The case stays
-    /// where it is. Returns nil when an identical engine-raised escalation is already open.
+    /// where it is. Returns nil when an identical engine-raised escalation is already open (one
+    /// of `deduplicatedReasons`, or any code when `deduplicate`, as for a rule's `escalate`).
     @discardableResult
     func escalate(code: String, context: [String: JSONValue], state: String, track: String?, note: String? = nil,
-                  queue forcedQueue: String? = nil, armSLA: Bool = true, change: inout ChangeBuilder) -> CaseTask? {
-        if Self.deduplicatedReasons.contains(code) {
+                  queue forcedQueue: String? = nil, armSLA: Bool = true, deduplicate: Bool = false,
+                  change: inout ChangeBuilder) -> CaseTask? {
+        if deduplicate || Self.deduplicatedReasons.contains(code) {
             let key = EscalationKey(reason: code, state: state, track: track, subject: context["track"]?.stringValue)
             change.raisedEscalations.insert(key)
             if change.snapshot.tasks.contains(where: { $0.escalationKey == key }) { return nil }
@@ -63,7 +65,7 @@ extension WorkflowEngine {
                             slaDueAt: dueAt, openedAt: change.now)
         change.open(task)
         var recorded = context
-        recorded["task"] = .string(task.id.uuidString)
+        recorded["task"] = .string(task.id.uuidString.lowercased())
         recorded["queue"] = .string(queue)
         change.record("escalated", from: state, track: track, name: code, reason: code, context: .object(recorded), note: note)
         if let dueAt {
