@@ -8,14 +8,17 @@ WORKFLOW = .build/debug/workflow
 .PHONY: run test build deps validate graphs bench clean
 
 ## run: build, start the private PostgreSQL (unless DATABASE_URL is set), apply the
-## migrations, validate and publish workflows/, and draw them to .build/graphs/*.svg
+## migrations, validate and publish workflows/, draw them to .build/graphs/*.svg, and run
+## the worker in the foreground until Ctrl-C
 run: deps build graphs
 	@if [ -z "$$DATABASE_URL" ]; then $(WORKFLOW) db start; fi
 	$(WORKFLOW) migrate
 	$(WORKFLOW) publish workflows/
 	@echo
-	@if [ -z "$$DATABASE_URL" ]; then echo "The private PostgreSQL keeps running; stop it with: $(WORKFLOW) db stop"; fi
-	@echo "Try a case: $(WORKFLOW) cases create passeport-identite --data docs/examples/passeport.json"
+	@if [ -z "$$DATABASE_URL" ]; then echo "The private PostgreSQL keeps running after Ctrl-C; stop it with: $(WORKFLOW) db stop"; fi
+	@echo "In another terminal, try a case: $(WORKFLOW) cases create passeport-identite --data docs/examples/passeport.json"
+	@echo "The worker applies timers and deadlines until Ctrl-C:"
+	$(WORKFLOW) worker
 
 ## test: every unit test and database test on a throwaway PostgreSQL, then the command
 ## line end to end on the examples and fixtures
@@ -26,7 +29,8 @@ test: deps
 	    export DATABASE_URL="$$(scripts/test-postgres.sh url)"; \
 	    $(SWIFT) test --skip-build; \
 	    scripts/check-examples.sh; \
-	    scripts/check-cli.sh
+	    scripts/check-cli.sh; \
+	    scripts/check-worker.sh
 
 build: deps
 	$(SWIFT) build

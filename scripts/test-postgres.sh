@@ -4,6 +4,8 @@
 #
 # Usage: scripts/test-postgres.sh start   start it (or reuse the running one), print DATABASE_URL
 #        scripts/test-postgres.sh url     print DATABASE_URL of the running one
+#        scripts/test-postgres.sh restart stop and start the running one, keeping its data
+#                                         (to check that clients survive a server restart)
 #        scripts/test-postgres.sh stop    stop it and delete its folder (no-op when not started)
 #
 # The cluster lives in a fresh /tmp/parcours-test-pg.XXXXXX folder and listens on a
@@ -181,6 +183,13 @@ stop() {
     say "stopped and deleted $PARCOURS_TEST_PG_DIR"
 }
 
+restart() {
+    load_state || die "not started; run scripts/test-postgres.sh start"
+    as_server "$PARCOURS_TEST_PG_BINDIR/pg_ctl" restart -D "$PARCOURS_TEST_PG_DIR/data" -m fast -w -t 30 \
+        -l "$PARCOURS_TEST_PG_DIR/server.log" >/dev/null
+    say "restarted PostgreSQL in $PARCOURS_TEST_PG_DIR"
+}
+
 url() {
     load_state || die "not started; run scripts/test-postgres.sh start"
     is_running || die "the cluster in $PARCOURS_TEST_PG_DIR is not running; run scripts/test-postgres.sh start"
@@ -190,6 +199,7 @@ url() {
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    restart) restart ;;
     url) url ;;
-    *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|restart|url" >&2; exit 2 ;;
 esac

@@ -2,75 +2,10 @@ import Foundation
 import Testing
 @testable import Workflow
 
-/// A workflow with deadlines of a second or two, for the worker's tests: a case waits a
-/// second in `depart`, then `aiguillage` sends it, by its `voie`, down one way off the
-/// ordinary path (or to the end).
+/// The worker tests' workflow (`Fixtures/worker/minuteur.yaml`, deadlines of a second or
+/// two) and helpers to run workers on it.
 enum WorkerTestWorkflow {
-    static let text = """
-    id: minuteur
-    version: 1
-    agencies:
-      mairie: { name: "Mairie" }
-    roles:
-      agent: { agency: mairie }
-      superviseur: { agency: mairie }
-    queues:
-      accueil: { role: agent }
-      escalades: { role: superviseur, sla: 2s }
-    fields:
-      voie: { type: enum, values: [sla, attente, boucle, division, manquant, autre, calme, sortie] }
-      n: { type: int }
-      d: { type: int }
-    escalation: { queue: escalades }
-    start: depart
-    states:
-      depart:
-        waiting_on: usager
-        after: [{ delay: 1s, to: aiguillage }]
-      aiguillage:
-        choose:
-          - { when: 'voie == "sla"', to: instruction }
-          - { when: 'voie == "attente"', to: attente }
-          - { when: 'voie == "boucle"', to: boucle-a }
-          - { when: 'voie == "division"', to: division }
-          - { when: 'voie == "manquant"', to: manque }
-          - { when: 'voie == "calme"', to: calme }
-          - { when: 'voie == "sortie"', to: fin }
-      instruction:
-        queue: accueil
-        sla: 1s
-        on:
-          accepter: { to: fin }
-      attente:
-        waiting_on: usager
-        sla: 1s
-        on:
-          repondre: { to: fin }
-      boucle-a:
-        choose:
-          - { when: 'voie == "boucle"', to: boucle-b }
-        otherwise: { to: fin }
-      boucle-b:
-        choose:
-          - { when: 'voie == "boucle"', to: boucle-a }
-        otherwise: { to: fin }
-      division:
-        choose:
-          - { when: 'n / d > 1', to: fin }
-        otherwise: { to: fin }
-      manque:
-        choose:
-          - { when: 'n > 1', to: fin }
-        otherwise: { to: fin }
-      calme:
-        queue: accueil
-        stall_after: 1s
-        on:
-          accepter: { to: fin }
-      fin:
-        final: true
-        outcome: accepted
-    """
+    static let text = try! String(contentsOf: Repository.file("Tests/WorkflowTests/Fixtures/worker/minuteur.yaml"), encoding: .utf8)
 
     /// A database of its own with this workflow published, and a store on it.
     static func store(_ name: String, retry: StepRetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(200))) async throws

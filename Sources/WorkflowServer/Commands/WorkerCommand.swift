@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import Workflow
+
+/// `workflow worker`: the long-running service that applies timers and deadlines, retries
+/// failing steps, escalates what does not fit, and sweeps for cases without an owner.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run the worker: timers, deadlines, retries and escalations, until SIGTERM or SIGINT.",
+        discussion: """
+            Several workers may run on one database, on one machine or several: they share the \
+            due work through leases and never apply a timer twice. SIGTERM or SIGINT finishes \
+            the batch in hand and gives back the rest.
+            """)
+
+    @OptionGroup var worker: WorkerOptions
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical [$PARCOURS_LOG_LEVEL, default info].")
+    var logLevel: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let settings = try worker.settings()
+        let level = try LogSetup.level(logLevel)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        try await database.withSession { session in
+            let logger = Logger(label: "parcours.worker")
+            let worker = Worker(database: session.database, catalog: session.catalog, settings: settings, logger: logger)
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}
+
+/// Reading the log level from the option or `PARCOURS_LOG_LEVEL`.
+enum LogSetup {
+    static func level(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Logger.Level {
+        let text = option ?? environment["PARCOURS_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw ValidationError("'\(text)' is not a log level; use trace, debug, info, notice, warning, error or critical")
+        }
+        return level
+    }
+}
