@@ -10,5 +10,6 @@ public struct Migration: Sendable {
     public static let all: [Migration] = [
         Migration001CoreSchema.migration,
         Migration002Worker.migration,
+        Migration003Agents.migration,
     ]
 }
