@@ -23,6 +23,13 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         /// The database refused a write that breaks one of its rules (a constraint, the
         /// owner invariant, an append-only table); the message is the database's.
         public static let integrity = Code("integrity")
+        /// Something with this name exists already (an agent id); the message names it.
+        public static let alreadyExists = Code("already-exists")
+        /// The agent was revoked: revocation is final, its token cannot be rotated.
+        public static let revoked = Code("revoked")
+        /// The input cannot be stored as given (a malformed id, an expiry in the past); the
+        /// message says which part and what to write instead.
+        public static let invalidInput = Code("invalid-input")
     }
 
     public var code: Code
