@@ -24,6 +24,8 @@ public struct CaseEvent: Sendable, Hashable {
         case timerFailed(timerID: UUID, error: String, attempts: Int)
         /// The sweep found the case open with no owner: it is escalated as `orphaned`.
         case sweepFoundNoOwner
+        /// An agent's note on the case (the text is the event's `note`): the case does not move.
+        case addNote
     }
 
     public var kind: Kind

@@ -94,6 +94,8 @@ public struct WorkflowEngine: Sendable {
                 try timerFailed(timerID, error: error, attempts: attempts, change: &change)
             case .sweepFoundNoOwner:
                 try sweepFoundNoOwner(change: &change)
+            case .addNote:
+                try addNote(event.note, actor: event.actor, change: &change)
             }
             finish(&change)
             return .applied(change.build())

@@ -109,3 +109,13 @@ public struct TaskStore: Sendable {
         }
     }
 }
+
+extension TaskStore {
+    /// Where an open task stands: its case and queue; nil when there is no such open task.
+    public func locate(_ taskID: UUID) async throws -> (caseID: UUID, queue: String)? {
+        let rows = try await database.client.query(
+            "SELECT case_id, queue FROM tasks WHERE id = \(taskID) AND closed_at IS NULL", logger: database.logger)
+        for try await (caseID, queue) in rows.decode((UUID, String).self) { return (caseID, queue) }
+        return nil
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// An action a given actor may fire now, and the track it must name (nil: none needed).
+public struct AvailableAction: Sendable, Hashable {
+    public var action: String
+    public var track: String?
+}
+
+extension WorkflowEngine {
+    /// The actions `actor` may fire on the case now, each where it is offered to them: what a
+    /// case page shows as buttons (guards and required data are checked when it is fired).
+    public func actions(for actor: CaseActor, _ snapshot: CaseSnapshot) -> [AvailableAction] {
+        var result: [AvailableAction] = []
+        for name in availableActions(snapshot) {
+            if let offer = try? offer(of: name, track: nil, actor: actor, snapshot: snapshot) {
+                result.append(AvailableAction(action: name, track: offer.track))
+                continue
+            }
+            for position in snapshot.tracks where !position.finished {
+                if (try? offer(of: name, track: position.track, actor: actor, snapshot: snapshot)) != nil {
+                    result.append(AvailableAction(action: name, track: position.track))
+                }
+            }
+        }
+        return result
+    }
+}

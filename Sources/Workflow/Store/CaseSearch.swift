@@ -1,0 +1,87 @@
+import Foundation
+import PostgresNIO
+
+/// Case lists for a caller who may see only some workflow versions and, in each, only some
+/// fields: the visibility is a filter of the query itself, so a page never carries a case
+/// the caller may not know, and a text search never matches on a field they cannot see.
+public struct CaseSearch: Sendable {
+    /// What a caller may see of one workflow version: its cases, and these field paths.
+    public struct Visibility: Sendable, Hashable {
+        public var workflowID: String
+        public var version: Int
+        public var fieldPaths: [String]
+
+        public init(workflowID: String, version: Int, fieldPaths: [String]) {
+            self.workflowID = workflowID
+            self.version = version
+            self.fieldPaths = fieldPaths
+        }
+    }
+
+    /// Every filter is optional; `after` continues from the previous page (pages are by id).
+    public struct Filter: Sendable {
+        public var workflowID: String?
+        public var state: String?
+        /// Cases with an open task in this queue.
+        public var queue: String?
+        public var escalated: Bool?
+        public var waitingOn: String?
+        public var openOnly = false
+        public var createdAfter: Date?
+        public var createdBefore: Date?
+        public var updatedAfter: Date?
+        public var updatedBefore: Date?
+        /// Text searched, case-insensitively, in the values of the visible fields.
+        public var text: String?
+        public var after: UUID?
+        public var limit = 50
+
+        public init() {}
+    }
+
+    let database: Database
+
+    public init(_ database: Database) {
+        self.database = database
+    }
+
+    /// The cases matching `filter` among those `visibility` allows, a page at a time.
+    public func find(_ filter: Filter, visibility: [Visibility]) async throws -> [CaseStore.Summary] {
+        guard !visibility.isEmpty else { return [] }
+        let versions = JSONValue.array(visibility.map { .object(["w": .string($0.workflowID), "v": .number(JSONNumber($0.version))]) })
+        let paths = JSONValue.array(visibility.flatMap { entry in
+            entry.fieldPaths.map { JSONValue.object(["w": .string(entry.workflowID), "v": .number(JSONNumber(entry.version)), "p": .string($0)]) }
+        })
+        let pattern = filter.text.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
+        let rows = try await database.client.query("""
+            SELECT c.id, c.workflow_id, c.state, c.status, c.waiting_on, c.escalated, c.version, c.last_event_at FROM cases c
+            WHERE EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions.serialized())::jsonb) AS a(w text, v integer)
+                          WHERE a.w = c.workflow_id AND a.v = c.workflow_version)
+              AND (\(filter.workflowID)::text IS NULL OR c.workflow_id = \(filter.workflowID))
+              AND (\(filter.state)::text IS NULL OR c.state = \(filter.state))
+              AND (\(filter.escalated)::boolean IS NULL OR c.escalated = \(filter.escalated))
+              AND (\(filter.waitingOn)::text IS NULL OR c.waiting_on = \(filter.waitingOn))
+              AND (NOT \(filter.openOnly) OR c.status = 'open')
+              AND (\(filter.createdAfter.map(DatabaseTime.text))::timestamptz IS NULL OR c.created_at >= \(filter.createdAfter.map(DatabaseTime.text))::timestamptz)
+              AND (\(filter.createdBefore.map(DatabaseTime.text))::timestamptz IS NULL OR c.created_at < \(filter.createdBefore.map(DatabaseTime.text))::timestamptz)
+              AND (\(filter.updatedAfter.map(DatabaseTime.text))::timestamptz IS NULL OR c.last_event_at >= \(filter.updatedAfter.map(DatabaseTime.text))::timestamptz)
+              AND (\(filter.updatedBefore.map(DatabaseTime.text))::timestamptz IS NULL OR c.last_event_at < \(filter.updatedBefore.map(DatabaseTime.text))::timestamptz)
+              AND (\(filter.queue)::text IS NULL OR EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.closed_at IS NULL AND t.queue = \(filter.queue)))
+              AND (\(pattern)::text IS NULL OR EXISTS (
+                    SELECT 1 FROM jsonb_to_recordset(\(paths.serialized())::jsonb) AS f(w text, v integer, p text)
+                    WHERE f.w = c.workflow_id AND f.v = c.workflow_version
+                      AND (c.data #>> string_to_array(f.p, '.')) ILIKE \(pattern)))
+              AND (\(filter.after)::uuid IS NULL OR c.id > \(filter.after))
+            ORDER BY c.id
+            LIMIT \(max(1, min(filter.limit, 500)))
+            """, logger: database.logger)
+        var result: [CaseStore.Summary] = []
+        for try await (id, workflowID, state, status, waitingOn, escalated, version, lastEventAt)
+            in rows.decode((UUID, String, String, String, String, Bool, Int, Date).self) {
+            result.append(CaseStore.Summary(id: id, workflowID: workflowID, state: state, status: status, waitingOn: waitingOn,
+                                            escalated: escalated, version: version, lastEventAt: lastEventAt))
+        }
+        return result
+    }
+}

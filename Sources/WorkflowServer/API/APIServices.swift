@@ -1,0 +1,47 @@
+import Foundation
+import Workflow
+
+/// What the routes work with: one set of stores over one database.
+struct APIServices: Sendable {
+    let database: Database
+    let repository: WorkflowRepository
+    let catalog: WorkflowCatalog
+    let cases: CaseStore
+    let tasks: TaskStore
+    let agents: AgentStore
+    let search: CaseSearch
+
+    init(database: Database) {
+        self.database = database
+        repository = WorkflowRepository(database)
+        catalog = WorkflowCatalog(repository)
+        cases = CaseStore(database, catalog: catalog)
+        tasks = TaskStore(database)
+        agents = AgentStore(database)
+        search = CaseSearch(database)
+    }
+
+    /// A case the caller may know, with its rules for them; 404 otherwise (a case the caller
+    /// may not know exists is not found, the same as one that does not exist).
+    func knownCase(_ id: UUID, for agent: Agent) async throws -> (CaseRecord, CaseAccess) {
+        let record: CaseRecord
+        do {
+            record = try await cases.read(id)
+        } catch let error as StoreError where error.code == .notFound {
+            throw Problem.notFound("no case \(id.uuidString.lowercased())")
+        }
+        let definition = try await catalog.definition(id: record.snapshot.workflowID, version: record.snapshot.workflowVersion)
+        let access = CaseAccess(agent: agent, definition: definition)
+        guard access.mayKnowCases else { throw Problem.notFound("no case \(id.uuidString.lowercased())") }
+        return (record, access)
+    }
+
+    /// The rules of every published workflow version for the caller.
+    func accessToAll(for agent: Agent) async throws -> [CaseAccess] {
+        var result: [CaseAccess] = []
+        for summary in try await repository.list() {
+            result.append(CaseAccess(agent: agent, definition: try await catalog.definition(id: summary.id, version: summary.version)))
+        }
+        return result
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import Logging
+import Workflow
+
+/// Turns every error into `application/problem+json`: problems as they are, store errors by
+/// their code, and anything else into a 500 that carries no internal message (the log has it).
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = APIContext
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return problem.response()
+        } catch let error as StoreError {
+            return Self.problem(for: error, logger: context.logger).response()
+        } catch let error as HTTPError {
+            return Problem(error.status, error.body ?? error.status.reasonPhrase).response()
+        } catch {
+            context.logger.error("internal error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return Problem(.internalServerError, "the server failed to handle this request; it is logged").response()
+        }
+    }
+
+    static func problem(for error: StoreError, logger: Logger) -> Problem {
+        switch error.code {
+        case .notFound: return Problem(.notFound, error.message)
+        case .conflict, .versionTaken: return Problem(.conflict, error.message)
+        case .unavailable:
+            logger.error("database unavailable", metadata: ["error": "\(error.message)"])
+            return Problem(.serviceUnavailable, "the database is unavailable; try again shortly")
+        case .invalidWorkflow:
+            return Problem(.unprocessableContent, error.message, members: ["diagnostics": Diagnostics.json(error.diagnostics)])
+        default:
+            logger.error("store error", metadata: ["error": "\(error.message)"])
+            return Problem(.internalServerError, "the server failed to handle this request; it is logged")
+        }
+    }
+}

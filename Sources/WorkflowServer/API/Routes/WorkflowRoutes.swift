@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import Workflow
+
+/// `/workflows`: the published workflows, publishing a new version (designers), and
+/// validating a file without storing it.
+struct WorkflowRoutes {
+    let services: APIServices
+
+    func add(to group: RouteTable) {
+        group.get("workflows", use: list)
+        group.post("workflows", use: publish)
+        group.post("workflows/validate", use: validate)
+        group.get("workflows/{id}", use: show)
+    }
+
+    /// Designers see every workflow; agents those in which their agency takes part.
+    @Sendable func list(_ request: Request, context: APIContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        let agent = try context.caller()
+        var byID: [String: [WorkflowRepository.Summary]] = [:]
+        for summary in try await services.repository.list() {
+            let definition = try await services.catalog.definition(id: summary.id, version: summary.version)
+            guard agent.designer || CaseAccess(agent: agent, definition: definition).mayKnowCases else { continue }
+            byID[summary.id, default: []].append(summary)
+        }
+        let items: [JSONValue] = byID.keys.sorted().map { id in
+            let versions = byID[id]!.sorted { $0.version < $1.version }
+            return .object(["id": .string(id), "title": versions.last!.title.map(JSONValue.string) ?? .null,
+                            "latest_version": .number(JSONNumber(versions.last!.version)),
+                            "versions": .array(versions.map { .number(JSONNumber($0.version)) })])
+        }
+        return JSONResponse.make(["items": .array(items)])
+    }
+
+    @Sendable func show(_ request: Request, context: APIContext) async throws -> Response {
+        let query = try request.query(allowed: ["version"])
+        let agent = try context.caller()
+        let id = context.parameters.get("id") ?? ""
+        let version = try Parameter.int(query["version"], "version", range: 1...1_000_000)
+        let versions = try await services.repository.list().filter { $0.id == id }
+        guard let latest = versions.last else { throw Problem.notFound("no workflow '\(id)' is published") }
+        let chosen = try version.map { wanted in
+            guard let found = versions.first(where: { $0.version == wanted }) else {
+                throw Problem.notFound("workflow '\(id)' has no version \(wanted)")
+            }
+            return found
+        } ?? latest
+        let definition = try await services.catalog.definition(id: id, version: chosen.version)
+        let access = CaseAccess(agent: agent, definition: definition)
+        guard agent.designer || access.mayKnowCases else { throw Problem.notFound("no workflow '\(id)' is published") }
+        let (_, source) = try await services.repository.source(id: id, version: chosen.version)
+        return JSONResponse.make([
+            "id": .string(id), "version": .number(JSONNumber(chosen.version)),
+            "title": chosen.title.map(JSONValue.string) ?? .null, "sha256": .string(chosen.sha256),
+            "published_by": .string(chosen.publishedBy), "published_at": JSONResponse.time(chosen.publishedAt),
+            "versions": .array(versions.map { .object(["version": .number(JSONNumber($0.version)),
+                                                       "published_at": JSONResponse.time($0.publishedAt)]) }),
+            "states": .array(definition.states.map { .string($0.id.value) }),
+            "your_queues": .array(access.queues.map(JSONValue.string)),
+            "source": .string(source),
+        ])
+    }
+
+    /// Designers publish: the YAML as the body (`application/yaml`, or JSON `{"source": …}`).
+    @Sendable func publish(_ request: Request, context: APIContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        let agent = try context.caller()
+        guard agent.designer else { throw Problem.forbidden("only designers publish workflows") }
+        var request = request
+        let source = try await Self.source(&request)
+        let result = try await services.repository.publish(source: source, publishedBy: agent.actor.recorded)
+        switch result {
+        case .published(let id, let version):
+            return JSONResponse.make(["id": .string(id), "version": .number(JSONNumber(version)), "published": true], status: .created)
+        case .alreadyPublished(let id, let version):
+            return JSONResponse.make(["id": .string(id), "version": .number(JSONNumber(version)), "published": false])
+        }
+    }
+
+    /// Validates a file, stores nothing: diagnostics with line and column.
+    @Sendable func validate(_ request: Request, context: APIContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        _ = try context.caller()
+        var request = request
+        let document = WorkflowDocument.parse(try await Self.source(&request))
+        return JSONResponse.make(["valid": .bool(document.isValid), "diagnostics": Diagnostics.json(document.diagnostics)])
+    }
+
+    /// A workflow file from the body: YAML as is, or the `source` member of a JSON object.
+    static func source(_ request: inout Request) async throws -> String {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        if type.hasPrefix("application/json") {
+            let body = try await BodyReader.object(&request, allowed: ["source"])
+            return try body.string("source", required: true)!
+        }
+        let text = try await BodyReader.text(&request)
+        guard !text.isEmpty else { throw Problem.badRequest("the body must be a workflow file (YAML)", pointer: "") }
+        return text
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Workflow
+
+/// `workflow serve`: the HTTP API (and the worker, unless `--no-worker`) until SIGTERM/SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP API (/api/v1, contract at /api/v1/openapi.yaml) and run the worker.")
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port = 8080
+
+    @Option(help: "A folder of workflow files: each one is published at start when it is new.")
+    var workflows: String?
+
+    @Flag(help: "Do not run the worker in this process (run 'workflow worker' elsewhere).")
+    var noWorker = false
+
+    @OptionGroup var worker: WorkerOptions
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical [$PARCOURS_LOG_LEVEL, default info].")
+    var logLevel: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let settings = try worker.settings()
+        let level = try LogSetup.level(logLevel)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        try await database.withSession { session in
+            let logger = Logger(label: "parcours.serve")
+            if let workflows {
+                try await publish(folder: workflows, session: session, logger: logger)
+            }
+            let services = APIServices(database: session.database)
+            var others: [any Service] = []
+            if !noWorker {
+                others.append(Worker(database: session.database, catalog: services.catalog, settings: settings,
+                                     logger: Logger(label: "parcours.worker")))
+            }
+            let app = APIApplication.make(services: services, host: host, port: port, running: others, logger: logger)
+            logger.info("serving the API", metadata: ["address": "http://\(host):\(port)/api/v1", "worker": "\(!noWorker)"])
+            try await app.runService()
+        }
+    }
+
+    /// Publishes each workflow file of the folder that is not published yet; a file with
+    /// errors stops the start, with its diagnostics.
+    private func publish(folder: String, session: DatabaseSession, logger: Logger) async throws {
+        let repository = WorkflowRepository(session.database)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        for file in files {
+            let path = (folder as NSString).appendingPathComponent(file)
+            let source = try String(contentsOfFile: path, encoding: .utf8)
+            do {
+                switch try await repository.publish(source: source, publishedBy: "serve") {
+                case .published(let id, let version):
+                    logger.info("published", metadata: ["workflow": "\(id)", "version": "\(version)", "file": "\(path)"])
+                case .alreadyPublished:
+                    break
+                }
+            } catch let error as StoreError {
+                for diagnostic in error.diagnostics { Output.error(diagnostic.formatted(file: path)) }
+                Output.error("error: \(path): \(error.message)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
