@@ -7,6 +7,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         commandName: "workflow",
         abstract: "Parcours: a case-management workflow engine for files that cross administrations.",
         subcommands: [ValidateCommand.self, GraphCommand.self, MigrateCommand.self, PublishCommand.self,
-                      CasesCommand.self, OverridesCommand.self, WorkerCommand.self, DBCommand.self]
+                      CasesCommand.self, OverridesCommand.self, WorkerCommand.self, DBCommand.self,
+                      AgentsCommand.self]
     )
 }

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Workflow
+
+extension AgentsCommand {
+    /// `workflow agents add ID --agency A --roles r1,r2`: registers an agent and prints its token once.
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register an agent and print its bearer token, once.",
+            discussion: """
+                The token is printed once and never stored: only its SHA-256 is. Give it to the \
+                agent through a safe channel; if it is lost, 'workflow agents rotate ID' makes a new one.
+                """)
+
+        @Argument(help: "The agent's id: lower-case letters, digits, '.', '_', '@', '-' (such as c.martin).")
+        var id: String
+
+        @Option(help: "The agency the agent belongs to, by its id in the workflow files (such as sre).")
+        var agency: String
+
+        @Option(help: "The roles the agent holds, by id, separated by commas (such as liquidateur-sre,gestionnaire-sre).",
+                transform: AgentsCommand.roles)
+        var roles: Set<String> = []
+
+        @Flag(help: "The agent may publish workflows.")
+        var designer = false
+
+        @Flag(help: "The agent may override and reopen the cases it sees.")
+        var supervisor = false
+
+        @Option(help: "The token stops working after this long: a duration of the workflow language (90d, 12w, 1y).",
+                transform: AgentsCommand.duration)
+        var expires: WorkflowDuration?
+
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if let problem = AgentStore.problem(id: id, agency: agency, roles: roles) { throw ValidationError(problem) }
+        }
+
+        func run() async throws {
+            let expiresAt = try expires.map(AgentsCommand.fromNow)
+            try await database.withSession { session in
+                let (agent, token) = try await CaseInput.exitingOnFailure {
+                    try await AgentStore(session.database).add(id: id, agency: agency, roles: roles, designer: designer,
+                                                               supervisor: supervisor, expiresAt: expiresAt)
+                }
+                output.print(agent, token: token, verb: "added")
+                await AgentRoleCheck.warn(about: agent, session: session)
+            }
+        }
+    }
+}
