@@ -63,7 +63,7 @@ public struct AgentStore: Sendable {
         return agent
     }
 
-    /// Gives the agent a new token and makes the old one worthless, in one statement. The
+    /// Gives the agent a new token and makes the old one worthless, in one transaction. The
     /// expiry is kept unless `expiresAt` gives a new one; an agent whose expiry has passed
     /// needs one, and a revoked agent cannot be rotated.
     public func rotate(id: String, expiresAt: Date? = nil) async throws -> (Agent, token: String) {
