@@ -8,17 +8,19 @@ WORKFLOW = .build/debug/workflow
 .PHONY: run test build deps validate graphs bench clean
 
 ## run: build, start the private PostgreSQL (unless DATABASE_URL is set), apply the
-## migrations, validate and publish workflows/, draw them to .build/graphs/*.svg, and run
-## the worker in the foreground until Ctrl-C
+## migrations, publish workflows/, draw them to .build/graphs/*.svg, and serve the API
+## with the worker on http://127.0.0.1:$(PORT) until Ctrl-C
+PORT ?= 8080
 run: deps build graphs
 	@if [ -z "$$DATABASE_URL" ]; then $(WORKFLOW) db start; fi
 	$(WORKFLOW) migrate
 	$(WORKFLOW) publish workflows/
 	@echo
 	@if [ -z "$$DATABASE_URL" ]; then echo "The private PostgreSQL keeps running after Ctrl-C; stop it with: $(WORKFLOW) db stop"; fi
-	@echo "In another terminal, try a case: $(WORKFLOW) cases create passeport-identite --data docs/examples/passeport.json"
-	@echo "The worker applies timers and deadlines until Ctrl-C:"
-	$(WORKFLOW) worker
+	@echo "Serving http://127.0.0.1:$(PORT)/api/v1 (contract: http://127.0.0.1:$(PORT)/api/v1/openapi.yaml) with the worker."
+	@echo "Get a token in another terminal:  $(WORKFLOW) agents add anne --agency armees --roles gestionnaire-rh"
+	@echo "then:  curl -H \"Authorization: Bearer TOKEN\" http://127.0.0.1:$(PORT)/api/v1/workflows   (README: API tour)"
+	$(WORKFLOW) serve --port $(PORT) --workflows workflows/
 
 ## test: every unit test and database test on a throwaway PostgreSQL, then the command
 ## line end to end on the examples and fixtures
@@ -30,7 +32,8 @@ test: deps
 	    $(SWIFT) test --skip-build; \
 	    scripts/check-examples.sh; \
 	    scripts/check-cli.sh; \
-	    scripts/check-worker.sh
+	    scripts/check-worker.sh; \
+	    scripts/check-api.sh
 
 build: deps
 	$(SWIFT) build
