@@ -14,6 +14,10 @@ public struct OverrideLog: Sendable {
         public var since: Date?
         /// At most this many (1 to 500).
         public var limit: Int
+        /// Only overrides recorded before this time.
+        public var until: Date?
+        /// Only overrides of cases of these workflow versions (supervision: what the caller may know).
+        public var scope: SupervisionScope = .everything
 
         public init(workflowID: String? = nil, since: Date? = nil, limit: Int = 50) {
             self.workflowID = workflowID
@@ -52,10 +56,12 @@ public struct OverrideLog: Sendable {
 
     /// The overrides matching the filter, newest first.
     public func list(_ filter: Filter) async throws -> [Entry] {
+        guard !filter.scope.isEmpty else { return [] }
         let since = filter.since.map(DatabaseTime.text)
+        let until = filter.until.map(DatabaseTime.text)
+        let versions = filter.scope.boundJSON
         // The reopening, if any, is written by the same change: same case, same case version.
-        // Without an index on `event` this reads the whole history table: fine for an
-        // occasional review; a partial index WHERE event = 'override' would make it instant.
+        // The partial index case_history_overrides (migration 5) keeps this to the overrides.
         let rows = try await database.client.query("""
             SELECT h.id, h.at, h.case_id, c.workflow_id, c.workflow_version, h.case_version, h.actor,
                    h.from_state, h.to_state, h.track, h.note, reopening.outcome
@@ -69,6 +75,10 @@ public struct OverrideLog: Sendable {
             WHERE h.event = 'override'
               AND (\(filter.workflowID)::text IS NULL OR c.workflow_id = \(filter.workflowID))
               AND (\(since)::timestamptz IS NULL OR h.at >= \(since)::timestamptz)
+              AND (\(until)::timestamptz IS NULL OR h.at < \(until)::timestamptz)
+              AND (\(versions)::jsonb IS NULL OR EXISTS (
+                    SELECT 1 FROM jsonb_to_recordset(\(versions)::jsonb) AS a(w text, v integer)
+                    WHERE a.w = c.workflow_id AND a.v = c.workflow_version))
             ORDER BY h.at DESC, h.id DESC
             LIMIT \(max(1, min(filter.limit, 500)))
             """, logger: database.logger)

@@ -11,5 +11,6 @@ public struct Migration: Sendable {
         Migration001CoreSchema.migration,
         Migration002Worker.migration,
         Migration003Agents.migration,
+        Migration005Supervision.migration,
     ]
 }
