@@ -21,6 +21,7 @@ enum APIApplication {
         WorkflowRoutes(services: services).add(to: table)
         CaseRoutes(services: services).add(to: table)
         TaskRoutes(services: services).add(to: table)
+        SupervisionRoutes(services: services).add(to: table)
         return (router, table)
     }
 
