@@ -75,6 +75,9 @@ struct APIAccessTests {
             let refused = try await api.send(.patch, "/api/v1/cases/\(id)/data", as: "rh", json: ["data": ["sante": ["taux_invalidite": 10]]])
             #expect([403, 422].contains(refused.status))
             #expect(refused.json.serialized().contains("taux_invalidite") == false, "\(refused.json)")
+            // Sending the value it holds is refused the same way: no guessing a hidden value.
+            let guess = try await api.send(.patch, "/api/v1/cases/\(id)/data", as: "rh", json: ["data": ["sante": ["taux_invalidite": 62]]])
+            #expect(guess.status == refused.status && guess["detail"] == refused["detail"])
             let allowed = try await api.send(.patch, "/api/v1/cases/\(id)/data", as: "medecin",
                                              json: ["data": ["sante": ["taux_invalidite": 64]], "note": "erreur de saisie"])
             #expect(allowed.status == 200 && allowed["data.sante.taux_invalidite"] == 64)
@@ -95,9 +98,12 @@ struct APIAccessTests {
             #expect(shownToSRE["actions"]?.arrayValue?.contains(["action": "valider-part", "track": "sre"]) == true)
             let shownToRH = try await api.send(.get, "/api/v1/cases/\(id)", as: "rh")
             #expect(shownToRH["actions"]?.arrayValue?.contains(["action": "valider-part", "track": "sre"]) == false)
-            let byRH = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh",
-                                          json: ["action": "valider-part", "track": "sre", "data": try APICaseFlowTests.example("retraite-sre")])
+            let byRH = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh", json: ["action": "valider-part", "track": "sre"])
             #expect(byRH.status == 403 && byRH["code"] == "role-not-allowed")
+            // Nor write the SRE's figures.
+            let figures = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh",
+                                             json: ["action": "valider-part", "track": "sre", "data": try APICaseFlowTests.example("retraite-sre")])
+            #expect(figures.status == 403 && figures["field"] == "pension.sre.montant")
             let sreInbox = try await api.send(.get, "/api/v1/tasks", as: "sre")
             let queues = Set(sreInbox["items"]?.arrayValue?.compactMap { $0.value(at: "queue")?.stringValue } ?? [])
             #expect(queues == ["instruction-sre"])
@@ -108,6 +114,11 @@ struct APIAccessTests {
             let assigned = try await api.send(.post, "/api/v1/tasks/\(taskID)/assign", as: "rh", json: ["agent": "sre"])
             #expect(assigned.status == 422 && assigned["pointer"] == "/agent")
             #expect(try await api.send(.post, "/api/v1/tasks/\(taskID)/claim", as: "rh")["assignee"] == "agent:rh")
+            // An agent of another queue may not resolve (nor evaluate) a task it does not work.
+            #expect(try await api.send(.post, "/api/v1/tasks/\(taskID)/resolve", as: "sre", json: ["evaluate": true]).status == 403)
+            // A task on a case an outsider may not know is simply not found, the case unnamed.
+            let hidden = try await api.send(.post, "/api/v1/tasks/\(taskID)/claim", as: "mairie")
+            #expect(hidden.status == 404 && hidden.json.serialized().contains(id) == false)
         }
     }
 }

@@ -71,12 +71,6 @@ struct APIMalformedInputTests {
                 let response = try await api.send(.get, "/api/v1/cases?\(query)", as: "rh")
                 #expect(response.status == 400 && response["parameter"] != nil, "\(query): \(response.json)")
             }
-            let resolveBodies: [JSONValue] = [[:], ["evaluate": true, "hand_over": "x"], ["evaluate": false], ["override": ["track": "sre"]],
-                                              ["override": ["state": "x", "zzz": 1]]]
-            for body in resolveBodies {
-                let response = try await api.send(.post, "/api/v1/tasks/\(Self.someID)/resolve", as: "rh", json: body)
-                #expect([400, 404].contains(response.status), "\(body.serialized()): \(response.json)")
-            }
             let events: [JSONValue] = [[:], ["action": "a", "raise": "b"], ["raise": "agent-raised", "data": [:]], ["action": 1],
                                        ["action": "a", "expected_version": "2"]]
             let created = try await api.send(.post, "/api/v1/cases", as: "rh",
@@ -87,6 +81,21 @@ struct APIMalformedInputTests {
                 #expect(response.status == 400 && response["pointer"] != nil, "\(body.serialized()): \(response.json)")
             }
             #expect(try await api.send(.post, "/api/v1/cases/\(id)/notes", as: "rh", json: ["text": ""]).status == 400)
+            #expect(try await api.send(.post, "/api/v1/cases/\(id)/notes", as: "rh", json: ["text": "  \n "])["pointer"] == "/text")
+            // A real escalation task, resolved with malformed bodies.
+            _ = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh", json: ["raise": "agent-raised", "note": "test"])
+            let inbox = try await api.send(.get, "/api/v1/tasks?kind=escalation", as: "coord")
+            let taskID = try #require(inbox["items"]?.arrayValue?.first?.value(at: "id")?.stringValue)
+            let resolveBodies: [(JSONValue, String)] = [
+                ([:], ""), (["evaluate": true, "hand_over": "x"], ""), (["evaluate": false], "/evaluate"),
+                (["override": ["track": "sre"]], "/override/state"), (["override": ["state": "x", "zzz": 1]], "/override/zzz"),
+                (["override": ["state": "x", "track": 3]], "/override/track"), (["evaluate": true, "data": [:]], "/data"),
+            ]
+            for (body, pointer) in resolveBodies {
+                let response = try await api.send(.post, "/api/v1/tasks/\(taskID)/resolve", as: "coord", json: body)
+                #expect(response.status == 400 && response["pointer"]?.stringValue == pointer, "\(body.serialized()): \(response.json)")
+            }
+            #expect(try await api.send(.get, "/api/v1/cases?limit=1&limit=2", as: "rh")["parameter"] == "limit")
             #expect(try await api.send(.patch, "/api/v1/cases/\(id)/data", as: "rh", json: ["note": "x"]).status == 400)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Prometheus
 import Testing
 @testable import Workflow
 @testable import WorkflowServer
@@ -43,8 +44,8 @@ struct APIHarness: Sendable {
     }
 
     /// Runs `body` with a client of the API; every response is checked against the contract.
-    func run(_ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
-        let (router, _) = APIApplication.router(services: services)
+    func run(registry: PrometheusCollectorRegistry? = nil, _ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
+        let (router, _) = APIApplication.router(services: services, registry: registry)
         let app = Application(router: router)
         let contract = contract
         let tokens = tokens
@@ -93,14 +94,15 @@ struct APIClient: Sendable {
         return APIResponse(status: status, contentType: response.headers[.contentType], headers: response.headers, json: parsed)
     }
 
-    /// `/api/v1/cases/UUID/events?x` as the contract writes it: `/cases/{id}/events`.
+    /// `/api/v1/cases/UUID/events?x` as the contract writes it: `/cases/{id}/events`; a
+    /// workflow's id after `/workflows/` too (but `validate`).
     static func template(_ uri: String) -> String {
         let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
         let trimmed = path.hasPrefix(APIApplication.prefix) ? String(path.dropFirst(APIApplication.prefix.count)) : path
-        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false).enumerated().map { index, part -> String in
-            guard index == 2 else { return String(part) }
-            let parent = trimmed.split(separator: "/")[0]
-            return ["cases", "tasks", "workflows"].contains(parent) && !["validate"].contains(part) ? "{id}" : String(part)
+        var parts = trimmed.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for index in parts.indices {
+            if UUID(uuidString: parts[index]) != nil || parts[index] == "not-a-uuid" { parts[index] = "{id}" }
+            if index == 2, parts[1] == "workflows", parts[index] != "validate" { parts[index] = "{id}" }
         }
         return parts.joined(separator: "/")
     }

@@ -19,6 +19,9 @@ public struct Agent: Sendable, Hashable {
     public var designer: Bool
     /// May override and reopen the cases they see, beside their queues' agents.
     public var supervisor: Bool
+    /// The citizen's portal (a front office): it acts for the person it names by `citizen_ref`,
+    /// on the portal routes only, and sees no internal data.
+    public var portal: Bool
     public var createdAt: Date
     /// When the current token was issued: at creation, then at each rotation.
     public var tokenIssuedAt: Date
@@ -26,12 +29,13 @@ public struct Agent: Sendable, Hashable {
     public var revokedAt: Date?
 
     public init(id: String, agency: String, roles: Set<String>, designer: Bool = false, supervisor: Bool = false,
-                createdAt: Date, tokenIssuedAt: Date? = nil, expiresAt: Date? = nil, revokedAt: Date? = nil) {
+                portal: Bool = false, createdAt: Date, tokenIssuedAt: Date? = nil, expiresAt: Date? = nil, revokedAt: Date? = nil) {
         self.id = id
         self.agency = agency
         self.roles = roles
         self.designer = designer
         self.supervisor = supervisor
+        self.portal = portal
         self.createdAt = createdAt
         self.tokenIssuedAt = tokenIssuedAt ?? createdAt
         self.expiresAt = expiresAt

@@ -14,13 +14,13 @@ public struct AgentStore: Sendable {
     }
 
     /// The columns every query returns, in `Agent`'s order.
-    private static let columns = "id, agency, roles, designer, supervisor, created_at, token_issued_at, expires_at, revoked_at"
-    private typealias Row = (String, String, [String], Bool, Bool, Date, Date, Date?, Date?)
+    private static let columns = "id, agency, roles, designer, supervisor, created_at, token_issued_at, expires_at, revoked_at, portal"
+    private typealias Row = (String, String, [String], Bool, Bool, Date, Date, Date?, Date?, Bool)
 
     /// Registers an agent and returns it with its token, which is not stored and cannot be
     /// shown again. An id already taken (even by a revoked agent) is refused.
     public func add(id: String, agency: String, roles: Set<String>, designer: Bool = false, supervisor: Bool = false,
-                    expiresAt: Date? = nil) async throws -> (Agent, token: String) {
+                    portal: Bool = false, expiresAt: Date? = nil) async throws -> (Agent, token: String) {
         if let problem = Self.problem(id: id, agency: agency, roles: roles) {
             throw StoreError(.invalidInput, problem)
         }
@@ -31,8 +31,8 @@ public struct AgentStore: Sendable {
         let sortedRoles = roles.sorted()
         let expiry = expiresAt.map(DatabaseTime.text)
         let rows = try await query("""
-            INSERT INTO agents (id, agency, roles, designer, supervisor, token_sha256, expires_at)
-            VALUES (\(id), \(agency), \(sortedRoles)::text[], \(designer), \(supervisor), \(token.sha256), \(expiry)::timestamptz)
+            INSERT INTO agents (id, agency, roles, designer, supervisor, portal, token_sha256, expires_at)
+            VALUES (\(id), \(agency), \(sortedRoles)::text[], \(designer), \(supervisor), \(portal), \(token.sha256), \(expiry)::timestamptz)
             ON CONFLICT (id) DO NOTHING
             RETURNING \(unescaped: Self.columns)
             """)
@@ -151,16 +151,16 @@ public struct AgentStore: Sendable {
     /// Rows with one more column: whether the agent's expiry has passed by the database's clock.
     private static func decodeWithExpiry(_ rows: PostgresRowSequence) async throws -> [(Agent, expired: Bool)] {
         var agents: [(Agent, expired: Bool)] = []
-        for try await (id, agency, roles, designer, supervisor, created, issued, expires, revoked, isExpired)
-            in rows.decode((String, String, [String], Bool, Bool, Date, Date, Date?, Date?, Bool).self) {
-            agents.append((agent((id, agency, roles, designer, supervisor, created, issued, expires, revoked)), isExpired))
+        for try await (id, agency, roles, designer, supervisor, created, issued, expires, revoked, portal, isExpired)
+            in rows.decode((String, String, [String], Bool, Bool, Date, Date, Date?, Date?, Bool, Bool).self) {
+            agents.append((agent((id, agency, roles, designer, supervisor, created, issued, expires, revoked, portal)), isExpired))
         }
         return agents
     }
 
     private static func agent(_ row: Row) -> Agent {
-        let (id, agency, roles, designer, supervisor, created, issued, expires, revoked) = row
-        return Agent(id: id, agency: agency, roles: Set(roles), designer: designer, supervisor: supervisor,
+        let (id, agency, roles, designer, supervisor, created, issued, expires, revoked, portal) = row
+        return Agent(id: id, agency: agency, roles: Set(roles), designer: designer, supervisor: supervisor, portal: portal,
                      createdAt: created, tokenIssuedAt: issued, expiresAt: expires, revokedAt: revoked)
     }
 }

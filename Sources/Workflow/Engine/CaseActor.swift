@@ -29,3 +29,19 @@ public struct CaseActor: Sendable, Hashable {
         }
     }
 }
+
+extension CaseActor {
+    /// The agency of an agent; nil for the citizen, an operator or the engine.
+    public var agency: String? {
+        if case .agent(_, let agency, _, _) = kind { return agency }
+        return nil
+    }
+}
+
+extension CaseActor {
+    /// The portal's reference of the person, when the actor is the citizen.
+    public var citizenReference: String? {
+        if case .citizen(let reference) = kind { return reference }
+        return nil
+    }
+}

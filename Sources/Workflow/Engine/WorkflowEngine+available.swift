@@ -1,11 +1,5 @@
 import Foundation
 
-/// An action a given actor may fire now, and the track it must name (nil: none needed).
-public struct AvailableAction: Sendable, Hashable {
-    public var action: String
-    public var track: String?
-}
-
 extension WorkflowEngine {
     /// The actions `actor` may fire on the case now, each where it is offered to them: what a
     /// case page shows as buttons (guards and required data are checked when it is fired).

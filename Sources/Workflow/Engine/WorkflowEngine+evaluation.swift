@@ -1,6 +1,26 @@
 import Foundation
 
 extension WorkflowEngine {
+    /// Who may ask for the state to be evaluated again: operators, supervisors, the engine
+    /// itself, and agents working a queue that holds an open task of the case (the people
+    /// resolving its escalations); never the citizen's portal.
+    func checkMayEvaluate(_ actor: CaseActor, _ snapshot: CaseSnapshot) throws(Refusal) {
+        switch actor.kind {
+        case .operatorUser, .engine:
+            return
+        case .citizen:
+            throw Refusal(.notAllowed, "the citizen's portal cannot ask for a case to be evaluated again")
+        case .agent(_, _, let roles, let supervisor):
+            if supervisor { return }
+            let works = snapshot.tasks.contains { task in
+                definition.queue(task.queue)?.roles.contains { roles.contains($0.value) } ?? false
+            }
+            guard works else {
+                throw Refusal(.notAllowed, "\(actor.recorded) works none of the queues holding this case's tasks; its queues' agents or a supervisor can evaluate it again")
+            }
+        }
+    }
+
     /// Evaluates the current state again (after a correction): an auto state routes again, a
     /// parallel state decides its undecided tracks and routes its tracks held in auto states,
     /// and the data is checked again. The engine-raised escalations of the current state that

@@ -10,7 +10,7 @@ extension WorkflowEngine {
             break
         }
         guard let note, !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw Refusal(.noteRequired, "a note needs a text", field: "text")
+            throw Refusal(.noteRequired, "a note needs a text")
         }
         change.record("note", from: change.snapshot.state, note: note)
     }

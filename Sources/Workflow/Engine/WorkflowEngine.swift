@@ -81,6 +81,7 @@ public struct WorkflowEngine: Sendable {
             case .timerFired(let timerID):
                 try fireTimer(timerID, change: &change)
             case .evaluateAgain:
+                try checkMayEvaluate(event.actor, snapshot)
                 evaluateAgain(note: event.note, change: &change)
             case .override(let state, let track):
                 try override(to: state, track: track, actor: event.actor, note: event.note, change: &change)

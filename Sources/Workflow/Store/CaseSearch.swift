@@ -26,7 +26,10 @@ public struct CaseSearch: Sendable {
         public var queue: String?
         public var escalated: Bool?
         public var waitingOn: String?
-        public var openOnly = false
+        /// Cases whose move it is of this agency: the case's, or an open track's.
+        public var agency: String?
+        /// Open cases (true), closed ones (false), or both (nil).
+        public var open: Bool?
         public var createdAfter: Date?
         public var createdBefore: Date?
         public var updatedAfter: Date?
@@ -54,7 +57,23 @@ public struct CaseSearch: Sendable {
         })
         let pattern = filter.text.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
-        let rows = try await database.client.query("""
+        let rows: PostgresRowSequence
+        do {
+            rows = try await database.client.query(query(filter, versions: versions, paths: paths, pattern: pattern), logger: database.logger)
+        } catch {
+            throw Database.storeError(error)
+        }
+        var result: [CaseStore.Summary] = []
+        for try await (id, workflowID, state, status, waitingOn, escalated, version, lastEventAt)
+            in rows.decode((UUID, String, String, String, String, Bool, Int, Date).self) {
+            result.append(CaseStore.Summary(id: id, workflowID: workflowID, state: state, status: status, waitingOn: waitingOn,
+                                            escalated: escalated, version: version, lastEventAt: lastEventAt))
+        }
+        return result
+    }
+
+    private func query(_ filter: Filter, versions: JSONValue, paths: JSONValue, pattern: String?) -> PostgresQuery {
+        """
             SELECT c.id, c.workflow_id, c.state, c.status, c.waiting_on, c.escalated, c.version, c.last_event_at FROM cases c
             WHERE EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions.serialized())::jsonb) AS a(w text, v integer)
                           WHERE a.w = c.workflow_id AND a.v = c.workflow_version)
@@ -62,7 +81,10 @@ public struct CaseSearch: Sendable {
               AND (\(filter.state)::text IS NULL OR c.state = \(filter.state))
               AND (\(filter.escalated)::boolean IS NULL OR c.escalated = \(filter.escalated))
               AND (\(filter.waitingOn)::text IS NULL OR c.waiting_on = \(filter.waitingOn))
-              AND (NOT \(filter.openOnly) OR c.status = 'open')
+              AND (\(filter.open)::boolean IS NULL OR (c.status = 'open') = \(filter.open))
+              AND (\(filter.agency)::text IS NULL OR c.waiting_on = \(filter.agency)
+                   OR EXISTS (SELECT 1 FROM jsonb_array_elements(c.tracks) AS t(track)
+                              WHERE t.track->>'waiting_on' = \(filter.agency) AND NOT (t.track->>'finished')::boolean))
               AND (\(filter.createdAfter.map(DatabaseTime.text))::timestamptz IS NULL OR c.created_at >= \(filter.createdAfter.map(DatabaseTime.text))::timestamptz)
               AND (\(filter.createdBefore.map(DatabaseTime.text))::timestamptz IS NULL OR c.created_at < \(filter.createdBefore.map(DatabaseTime.text))::timestamptz)
               AND (\(filter.updatedAfter.map(DatabaseTime.text))::timestamptz IS NULL OR c.last_event_at >= \(filter.updatedAfter.map(DatabaseTime.text))::timestamptz)
@@ -74,14 +96,7 @@ public struct CaseSearch: Sendable {
                       AND (c.data #>> string_to_array(f.p, '.')) ILIKE \(pattern)))
               AND (\(filter.after)::uuid IS NULL OR c.id > \(filter.after))
             ORDER BY c.id
-            LIMIT \(max(1, min(filter.limit, 500)))
-            """, logger: database.logger)
-        var result: [CaseStore.Summary] = []
-        for try await (id, workflowID, state, status, waitingOn, escalated, version, lastEventAt)
-            in rows.decode((UUID, String, String, String, String, Bool, Int, Date).self) {
-            result.append(CaseStore.Summary(id: id, workflowID: workflowID, state: state, status: status, waitingOn: waitingOn,
-                                            escalated: escalated, version: version, lastEventAt: lastEventAt))
-        }
-        return result
+            LIMIT \(max(1, min(filter.limit, 501)))
+            """
     }
 }

@@ -59,3 +59,15 @@ extension CaseStore {
         return result
     }
 }
+
+extension CaseStore {
+    /// The cases of one person, by the portal's reference, newest first.
+    public func ids(citizenRef: String, limit: Int = 200) async throws -> [UUID] {
+        let rows = try await database.client.query("""
+            SELECT id FROM cases WHERE citizen_ref = \(citizenRef) ORDER BY created_at DESC, id LIMIT \(limit)
+            """, logger: database.logger)
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+}

@@ -58,6 +58,7 @@ extension CaseStore {
             throw StoreError(.refused, "timer \(timer.id) of case \(timer.caseID): \(refusal.message)", refusal: refusal)
         case .applied(let change):
             try await writer.update(change, previousVersion: snapshot.version, now: now)
+            try await Self.journal(change, actor: .engine, via: "worker", connection: writer.connection, logger: writer.logger)
             let escalations = change.openedTasks.compactMap { $0.escalation?.reason }
             return .applied(escalations: escalations, state: change.after.state, closed: change.after.status.isClosed)
         }
@@ -78,7 +79,7 @@ extension CaseStore {
     public func failTimer(_ timer: ClaimedTimer, error: String, attempts: Int) async throws -> Bool {
         do {
             _ = try await apply(CaseEvent(.timerFailed(timerID: timer.id, error: error, attempts: attempts), actor: .engine),
-                                toCase: timer.caseID)
+                                toCase: timer.caseID, via: "worker")
             return true
         } catch let error as StoreError where error.refusal?.code == .unknownTimer || error.refusal?.code == .caseClosed {
             return false
@@ -89,7 +90,7 @@ extension CaseStore {
     /// by the time it is locked.
     public func escalateOrphan(_ caseID: UUID) async throws -> Bool {
         do {
-            _ = try await apply(CaseEvent(.sweepFoundNoOwner, actor: .engine), toCase: caseID)
+            _ = try await apply(CaseEvent(.sweepFoundNoOwner, actor: .engine), toCase: caseID, via: "worker: sweep")
             return true
         } catch let error as StoreError where error.refusal?.code == .notOrphaned || error.refusal?.code == .caseClosed {
             return false

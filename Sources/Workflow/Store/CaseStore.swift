@@ -26,7 +26,7 @@ public struct CaseStore: Sendable {
 
     /// Creates a case on a published workflow (its latest version unless one is named).
     public func create(workflowID: String, version: Int? = nil, data: JSONValue, actor: CaseActor,
-                       citizenRef: String? = nil) async throws -> CaseRecord {
+                       citizenRef: String? = nil, via: String = "store") async throws -> CaseRecord {
         let definition = try await catalog.definition(id: workflowID, version: version)
         let engine = self.engine(definition)
         let id = UUID()
@@ -38,6 +38,7 @@ public struct CaseStore: Sendable {
             case .applied(let change):
                 try await CaseWriter(connection: connection, logger: database.logger)
                     .insert(change, citizenRef: citizenRef, now: now)
+                try await Self.journal(change, actor: actor, via: via, connection: connection, logger: database.logger)
                 return try await CaseReader(connection: connection, logger: database.logger).record(id)
             }
         }
@@ -46,7 +47,7 @@ public struct CaseStore: Sendable {
     /// Applies one event in one transaction. With `expectedVersion`, a case changed since
     /// the caller read it is a conflict, never a lost update; without it, the event is
     /// judged against the state it finds.
-    public func apply(_ event: CaseEvent, toCase id: UUID, expectedVersion: Int? = nil) async throws -> CaseRecord {
+    public func apply(_ event: CaseEvent, toCase id: UUID, expectedVersion: Int? = nil, via: String = "store") async throws -> CaseRecord {
         // The workflow version never changes for a case: resolve it before the transaction,
         // so that loading it never needs a second connection while the row is locked.
         let (workflowID, workflowVersion) = try await workflowOf(id)
@@ -66,9 +67,18 @@ public struct CaseStore: Sendable {
             case .applied(let change):
                 try await CaseWriter(connection: connection, logger: database.logger)
                     .update(change, previousVersion: snapshot.version, now: now)
+                try await Self.journal(change, actor: event.actor, via: via, connection: connection, logger: database.logger)
                 return try await reader.record(id)
             }
         }
+    }
+
+    /// Journals a change in its own transaction: who, through what, and the fields it changed.
+    static func journal(_ change: CaseChange, actor: CaseActor, via: String, connection: PostgresConnection,
+                        logger: Logger) async throws {
+        let fields = Set(change.history.flatMap { $0.dataDiff?.objectValue.map { Array($0.keys) } ?? [] })
+        try await AccessJournal.change(change.after.id, by: AccessJournal.Access(actor: actor.recorded, agency: actor.agency, via: via),
+                                       fields: Array(fields), connection: connection, logger: logger)
     }
 
     /// A case with its open tasks, pending timers and whole history.

@@ -75,7 +75,7 @@ public final class Database: Sendable {
 
     /// A database error as a `StoreError` whose message is the server's own sentence
     /// (never the query or its values); store errors pass through unchanged.
-    static func storeError(_ error: any Error) -> any Error {
+    public static func storeError(_ error: any Error) -> any Error {
         guard let error = error as? PSQLError else { return error }
         let state = error.serverInfo?[.sqlState] ?? ""
         let message = describe(error)

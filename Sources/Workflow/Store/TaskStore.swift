@@ -9,6 +9,7 @@ public struct TaskStore: Sendable {
         public var task: CaseTask
         public var caseID: UUID
         public var workflowID: String
+        public var workflowVersion: Int
         public var caseState: String
         public var waitingOn: String
     }
@@ -23,19 +24,20 @@ public struct TaskStore: Sendable {
     public func open(queues: [String], limit: Int = 100) async throws -> [Entry] {
         let rows = try await database.client.query("""
             SELECT t.id, t.queue, t.state, t.track, t.reason, t.context::text, t.assignee, t.sla_due_at, t.opened_at,
-                   c.id, c.workflow_id, c.state, c.waiting_on
+                   c.id, c.workflow_id, c.workflow_version, c.state, c.waiting_on
             FROM tasks t JOIN cases c ON c.id = t.case_id
             WHERE t.closed_at IS NULL AND t.queue = ANY(\(queues))
             ORDER BY (t.kind = 'escalation') DESC, t.sla_due_at NULLS LAST, t.opened_at, t.id
             LIMIT \(limit)
             """, logger: database.logger)
         var entries: [Entry] = []
-        for try await (id, queue, state, track, reason, context, assignee, due, opened, caseID, workflowID, caseState, waitingOn)
-            in rows.decode((UUID, String, String, String?, String?, String?, String?, Date?, Date, UUID, String, String, String).self) {
+        for try await (id, queue, state, track, reason, context, assignee, due, opened, caseID, workflowID, workflowVersion, caseState, waitingOn)
+            in rows.decode((UUID, String, String, String?, String?, String?, String?, Date?, Date, UUID, String, Int, String, String).self) {
             let escalation = try reason.map { Escalation(reason: $0, context: try context.map { try JSONValue(parsing: $0) } ?? .object([:])) }
             let task = CaseTask(id: id, queue: queue, state: state, track: track, escalation: escalation,
                                 assignee: assignee, slaDueAt: due, openedAt: opened)
-            entries.append(Entry(task: task, caseID: caseID, workflowID: workflowID, caseState: caseState, waitingOn: waitingOn))
+            entries.append(Entry(task: task, caseID: caseID, workflowID: workflowID, workflowVersion: workflowVersion,
+                                 caseState: caseState, waitingOn: waitingOn))
         }
         return entries
     }
@@ -46,7 +48,7 @@ public struct TaskStore: Sendable {
         case freeOrHeldBy(String)
         /// Only the agent holding it.
         case heldBy(String)
-        /// Anyone (assignment by a supervisor or a queue mate).
+        /// Anyone allowed to override (a supervisor, an operator).
         case anyone
     }
 
@@ -60,9 +62,11 @@ public struct TaskStore: Sendable {
         try await changeAssignee(taskID, to: nil, actor: agent, event: "task-released", rule: .heldBy(agent))
     }
 
-    /// Hands a task to a named agent (a supervisor's or a queue mate's move).
-    public func assign(_ taskID: UUID, to agent: String, by actor: String) async throws {
-        try await changeAssignee(taskID, to: agent, actor: actor, event: "task-assigned", rule: .anyone)
+    /// Hands a task to a named agent: a supervisor's move on any task (`overriding`), else a
+    /// queue mate's on a free task or one they hold.
+    public func assign(_ taskID: UUID, to agent: String, by actor: String, overriding: Bool = false) async throws {
+        try await changeAssignee(taskID, to: agent, actor: actor, event: "task-assigned",
+                                 rule: overriding ? .anyone : .freeOrHeldBy(actor))
     }
 
     /// One transaction: update the assignee when the rule allows, and record it in the history.
@@ -111,11 +115,11 @@ public struct TaskStore: Sendable {
 }
 
 extension TaskStore {
-    /// Where an open task stands: its case and queue; nil when there is no such open task.
-    public func locate(_ taskID: UUID) async throws -> (caseID: UUID, queue: String)? {
+    /// Where an open task stands: its case, queue and holder; nil when there is no such open task.
+    public func locate(_ taskID: UUID) async throws -> (caseID: UUID, queue: String, assignee: String?)? {
         let rows = try await database.client.query(
-            "SELECT case_id, queue FROM tasks WHERE id = \(taskID) AND closed_at IS NULL", logger: database.logger)
-        for try await (caseID, queue) in rows.decode((UUID, String).self) { return (caseID, queue) }
+            "SELECT case_id, queue, assignee FROM tasks WHERE id = \(taskID) AND closed_at IS NULL", logger: database.logger)
+        for try await (caseID, queue, assignee) in rows.decode((UUID, String, String?).self) { return (caseID, queue, assignee) }
         return nil
     }
 }

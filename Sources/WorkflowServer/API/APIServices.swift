@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Workflow
 
 /// What the routes work with: one set of stores over one database.
@@ -10,6 +11,7 @@ struct APIServices: Sendable {
     let tasks: TaskStore
     let agents: AgentStore
     let search: CaseSearch
+    let journal: AccessJournal
 
     init(database: Database) {
         self.database = database
@@ -19,6 +21,18 @@ struct APIServices: Sendable {
         tasks = TaskStore(database)
         agents = AgentStore(database)
         search = CaseSearch(database)
+        journal = AccessJournal(database)
+    }
+
+    /// The case as the caller may see it, after journaling that they read those fields
+    /// through `route` (the operation, such as `GET /api/v1/cases/{id}`).
+    func caseResponse(_ record: CaseRecord, access: CaseAccess, route: String,
+                      status: HTTPResponse.Status = .ok) async throws -> Response {
+        let view = CaseView.json(record, access: access)
+        let fields = access.visibleFieldPaths.filter { record.snapshot.data.value(at: $0) != nil }
+        try await journal.read(record.id, by: AccessJournal.Access(actor: access.actor.recorded, agency: access.agent.agency, via: route),
+                               fields: fields)
+        return JSONResponse.make(view, status: status)
     }
 
     /// A case the caller may know, with its rules for them; 404 otherwise (a case the caller
@@ -32,7 +46,7 @@ struct APIServices: Sendable {
         }
         let definition = try await catalog.definition(id: record.snapshot.workflowID, version: record.snapshot.workflowVersion)
         let access = CaseAccess(agent: agent, definition: definition)
-        guard access.mayKnowCases else { throw Problem.notFound("no case \(id.uuidString.lowercased())") }
+        guard access.mayKnowCases, !agent.portal else { throw Problem.notFound("no case \(id.uuidString.lowercased())") }
         return (record, access)
     }
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import Workflow
 
@@ -38,6 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         try await database.withSession { session in
             let logger = Logger(label: "parcours.serve")
             if let workflows {
@@ -49,7 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
                 others.append(Worker(database: session.database, catalog: services.catalog, settings: settings,
                                      logger: Logger(label: "parcours.worker")))
             }
-            let app = APIApplication.make(services: services, host: host, port: port, running: others, logger: logger)
+            let app = APIApplication.make(services: services, host: host, port: port, running: others,
+                                         registry: registry, logger: logger)
             logger.info("serving the API", metadata: ["address": "http://\(host):\(port)/api/v1", "worker": "\(!noWorker)"])
             try await app.runService()
         }
@@ -64,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
             let path = (folder as NSString).appendingPathComponent(file)
             let source = try String(contentsOfFile: path, encoding: .utf8)
             do {
-                switch try await repository.publish(source: source, publishedBy: "serve") {
+                switch try await repository.publish(source: source, publishedBy: Operator.recorded) {
                 case .published(let id, let version):
                     logger.info("published", metadata: ["workflow": "\(id)", "version": "\(version)", "file": "\(path)"])
                 case .alreadyPublished:

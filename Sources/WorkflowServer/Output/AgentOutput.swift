@@ -8,6 +8,7 @@ enum AgentOutput {
                      agent.roles.isEmpty ? "no roles" : "roles \(agent.roles.sorted().joined(separator: ","))"]
         if agent.designer { parts.append("designer") }
         if agent.supervisor { parts.append("supervisor") }
+        if agent.portal { parts.append("citizen portal") }
         switch agent.status(at: now) {
         case .active: parts.append(agent.expiresAt.map { "active until \(CaseOutput.format($0))" } ?? "active")
         case .expired: parts.append("EXPIRED since \(CaseOutput.format(agent.expiresAt!))")
@@ -24,6 +25,7 @@ enum AgentOutput {
             "roles": .array(agent.roles.sorted().map(JSONValue.string)),
             "designer": .bool(agent.designer),
             "supervisor": .bool(agent.supervisor),
+            "portal": .bool(agent.portal),
             "status": .string(agent.status(at: now).rawValue),
             "created_at": .string(CaseOutput.format(agent.createdAt)),
             "token_issued_at": .string(CaseOutput.format(agent.tokenIssuedAt)),

@@ -11,6 +11,7 @@ public struct Migration: Sendable {
         Migration001CoreSchema.migration,
         Migration002Worker.migration,
         Migration003Agents.migration,
+        Migration004Journal.migration,
         Migration005Supervision.migration,
     ]
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PostgresNIO
 import Workflow
 
 /// Turns every error into `application/problem+json`: problems as they are, store errors by
@@ -15,6 +16,11 @@ struct ProblemMiddleware: RouterMiddleware {
             return problem.response()
         } catch let error as StoreError {
             return Self.problem(for: error, logger: context.logger).response()
+        } catch let error as PSQLError {
+            guard let mapped = Database.storeError(error) as? StoreError else {
+                return Problem(.internalServerError, "the server failed to handle this request; it is logged").response()
+            }
+            return Self.problem(for: mapped, logger: context.logger).response()
         } catch let error as HTTPError {
             return Problem(error.status, error.body ?? error.status.reasonPhrase).response()
         } catch {

@@ -23,7 +23,9 @@ struct CaseEventRoutes {
         let kind: CaseEvent.Kind
         switch (try body.string("action"), try body.string("raise")) {
         case (let action?, nil):
-            kind = .action(name: action, data: try body.object("data"), track: track)
+            let data = try body.object("data")
+            try EditCheck.ensure(access, mayWrite: data)
+            kind = .action(name: action, data: data, track: track)
         case (nil, let reason?):
             guard body.members["data"] == nil else { throw Problem.badRequest("'raise' takes no 'data'", pointer: "/data") }
             kind = .raise(reason: reason, track: track)
@@ -33,7 +35,7 @@ struct CaseEventRoutes {
             throw Problem.badRequest("give either 'action' or 'raise', not both", pointer: "/raise")
         }
         return try await apply(kind, note: try body.string("note"), expected: try body.integer("expected_version"), access: access,
-                               context: context)
+                               context: context, route: "POST \(APIApplication.prefix)/cases/{id}/events")
     }
 
     @Sendable func correct(_ request: Request, context: APIContext) async throws -> Response {
@@ -42,8 +44,9 @@ struct CaseEventRoutes {
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["data", "note", "expected_version"])
         let data = try body.object("data", required: true)!
+        try EditCheck.ensure(access, mayWrite: data)
         return try await apply(.correctData(data), note: try body.string("note"), expected: try body.integer("expected_version"),
-                               access: access, context: context)
+                               access: access, context: context, route: "PATCH \(APIApplication.prefix)/cases/{id}/data")
     }
 
     @Sendable func note(_ request: Request, context: APIContext) async throws -> Response {
@@ -52,20 +55,25 @@ struct CaseEventRoutes {
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["text"])
         let text = try body.string("text", required: true)!
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw Problem.badRequest("'text' must not be blank", pointer: "/text")
+        }
         guard text.count <= 10_000 else { throw Problem.badRequest("a note is at most 10,000 characters", pointer: "/text") }
         let id = try Parameter.pathID(context)
+        let route = "POST \(APIApplication.prefix)/cases/{id}/notes"
         let record = try await EngineCall.run(access: access) {
-            try await services.cases.apply(CaseEvent(.addNote, actor: access.actor, note: text), toCase: id)
+            try await services.cases.apply(CaseEvent(.addNote, actor: access.actor, note: text), toCase: id, via: route)
         }
-        return JSONResponse.make(CaseView.json(record, access: access), status: .created)
+        return try await services.caseResponse(record, access: access, route: route, status: .created)
     }
 
     private func apply(_ kind: CaseEvent.Kind, note: String?, expected: Int?, access: CaseAccess,
-                       context: APIContext) async throws -> Response {
+                       context: APIContext, route: String) async throws -> Response {
         let id = try Parameter.pathID(context)
         let record = try await EngineCall.run(access: access) {
-            try await services.cases.apply(CaseEvent(kind, actor: access.actor, note: note), toCase: id, expectedVersion: expected)
+            try await services.cases.apply(CaseEvent(kind, actor: access.actor, note: note), toCase: id, expectedVersion: expected,
+                                           via: route)
         }
-        return JSONResponse.make(CaseView.json(record, access: access))
+        return try await services.caseResponse(record, access: access, route: route)
     }
 }

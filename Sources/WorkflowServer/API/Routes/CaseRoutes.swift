@@ -24,34 +24,40 @@ struct CaseRoutes {
         let version = try body.integer("version")
         let data = try body.object("data") ?? .object([:])
         let citizenRef = try body.string("citizen_ref")
+        // An unknown workflow and one the caller may not know answer the same.
+        let unknown = Problem(.notFound, "no workflow '\(workflow)'\(version.map { " version \($0)" } ?? "") that you may use is published",
+                              pointer: "/workflow")
         let definition: WorkflowDefinition
         do {
             definition = try await services.catalog.definition(id: workflow, version: version)
         } catch let error as StoreError where error.code == .notFound {
-            throw Problem(.notFound, error.message, pointer: "/workflow")
+            throw unknown
         }
         let access = CaseAccess(agent: agent, definition: definition)
-        guard access.mayCreateCases else {
-            throw Problem.forbidden("agents of \(agent.agency) with your roles do not create cases of '\(workflow)'")
-        }
+        guard access.mayCreateCases else { throw unknown }
         let record = try await EngineCall.run(access: access) {
             try await services.cases.create(workflowID: workflow, version: definition.version.value, data: data,
-                                            actor: access.actor, citizenRef: citizenRef)
+                                            actor: access.actor, citizenRef: citizenRef, via: "POST \(APIApplication.prefix)/cases")
         }
-        var response = JSONResponse.make(CaseView.json(record, access: access), status: .created)
-        response.headers[.location] = "/api/v1/cases/\(record.id.uuidString.lowercased())"
+        var response = try await services.caseResponse(record, access: access, route: "POST \(APIApplication.prefix)/cases",
+                                                       status: .created)
+        response.headers[.location] = "\(APIApplication.prefix)/cases/\(record.id.uuidString.lowercased())"
         return response
     }
 
     @Sendable func show(_ request: Request, context: APIContext) async throws -> Response {
         _ = try request.query(allowed: [])
         let (record, access) = try await services.knownCase(try Parameter.pathID(context), for: try context.caller())
-        return JSONResponse.make(CaseView.json(record, access: access))
+        return try await services.caseResponse(record, access: access, route: "GET \(APIApplication.prefix)/cases/{id}")
     }
 
     @Sendable func history(_ request: Request, context: APIContext) async throws -> Response {
         _ = try request.query(allowed: [])
         let (record, access) = try await services.knownCase(try Parameter.pathID(context), for: try context.caller())
+        let diffs = Set(access.visibleRecord(record).history.flatMap { $0.entry.dataDiff?.objectValue.map { Array($0.keys) } ?? [] })
+        try await services.journal.read(record.id, by: AccessJournal.Access(actor: access.actor.recorded, agency: access.agent.agency,
+                                                                           via: "GET \(APIApplication.prefix)/cases/{id}/history"),
+                                        fields: Array(diffs))
         return JSONResponse.make(["items": CaseView.history(access.visibleRecord(record).history)])
     }
 
@@ -66,8 +72,9 @@ struct CaseRoutes {
         filter.state = query["state"]
         filter.queue = query["queue"]
         filter.escalated = try Parameter.bool(query["escalated"], "escalated")
-        filter.openOnly = try Parameter.bool(query["open"], "open") ?? false
-        filter.waitingOn = query["waiting_on"] ?? query["agency"]
+        filter.open = try Parameter.bool(query["open"], "open")
+        filter.waitingOn = query["waiting_on"]
+        filter.agency = query["agency"]
         filter.createdAfter = try Parameter.time(query["created_after"], "created_after")
         filter.createdBefore = try Parameter.time(query["created_before"], "created_before")
         filter.updatedAfter = try Parameter.time(query["updated_after"], "updated_after")
@@ -82,33 +89,18 @@ struct CaseRoutes {
             CaseSearch.Visibility(workflowID: access.definition.id.value, version: access.definition.version.value,
                                   fieldPaths: access.visibleFieldPaths)
         }
-        let page = try await services.search.find(filter, visibility: visibility)
+        // One more than asked: a next page exists only when it is there.
+        let limit = filter.limit
+        filter.limit = limit + 1
+        let found = try await services.search.find(filter, visibility: visibility)
+        let page = Array(found.prefix(limit))
         let items: [JSONValue] = page.map { summary in
             .object(["id": JSONResponse.id(summary.id), "workflow": .string(summary.workflowID), "state": .string(summary.state),
                      "status": .string(summary.status), "waiting_on": .string(summary.waitingOn),
                      "escalated": .bool(summary.escalated), "version": .number(JSONNumber(summary.version)),
                      "last_event_at": JSONResponse.time(summary.lastEventAt)])
         }
-        let next: JSONValue = page.count == filter.limit ? .string(Cursor.encode(page.last!.id)) : .null
+        let next: JSONValue = found.count > limit ? .string(Cursor.encode(page.last!.id)) : .null
         return JSONResponse.make(["items": .array(items), "next": next])
-    }
-}
-
-/// The opaque cursor of a case list: the last id of the page, base64url.
-enum Cursor {
-    static func encode(_ id: UUID) -> String {
-        Data(id.uuidString.lowercased().utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decode(_ text: String?) throws -> UUID? {
-        guard let text else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let string = String(data: data, encoding: .utf8),
-              let id = UUID(uuidString: string) else {
-            throw Problem.badRequest("'after' is not a cursor of this API; pass the 'next' of the previous page", parameter: "after")
-        }
-        return id
     }
 }

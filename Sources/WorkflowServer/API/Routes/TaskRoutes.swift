@@ -3,7 +3,8 @@ import Hummingbird
 import Workflow
 
 /// `/tasks`: the caller's inbox (the open tasks of the queues they work), and what they do
-/// with a task: claim it, release it, assign it, resolve it.
+/// with a task: claim it, release it, assign it, resolve it. Only agents of the task's queue
+/// (or supervisors) may touch a task; a task on a case the caller may not know is not found.
 struct TaskRoutes {
     let services: APIServices
 
@@ -22,27 +23,28 @@ struct TaskRoutes {
         if let kind = query["kind"], !["work", "escalation"].contains(kind) {
             throw Problem.badRequest("'kind' is work or escalation", parameter: "kind")
         }
+        // The rules of each workflow version the caller works in, by id and version.
         var worked: [String: CaseAccess] = [:]
         var queues = Set<String>()
         for access in try await services.accessToAll(for: agent) where access.mayKnowCases {
-            for queue in access.queues { queues.insert(queue) }
-            worked[access.definition.id.value] = access
+            queues.formUnion(access.queues)
+            worked["\(access.definition.id.value)@\(access.definition.version.value)"] = access
         }
         if let queue = query["queue"] {
             guard queues.contains(queue) else { throw Problem.forbidden("you do not work in queue '\(queue)'") }
             queues = [queue]
         }
-        let entries = try await services.tasks.open(queues: queues.sorted(), limit: 500).filter { entry in
-            guard let access = worked[entry.workflowID], access.mayWorkOn(queue: entry.task.queue) else { return false }
-            if let kind = query["kind"], (entry.task.escalation == nil ? "work" : "escalation") != kind { return false }
-            if let assignee = query["assignee"] {
-                let wanted = assignee == "me" ? agent.id : assignee
-                if assignee == "none" ? entry.task.assignee != nil : entry.task.assignee != wanted { return false }
+        let wanted = query["assignee"].map { $0 == "me" ? "agent:\(agent.id)" : ($0 == "none" ? "" : "agent:\($0)") }
+        let entries = try await services.tasks.open(queues: queues.sorted(), limit: 5000).filter { entry in
+            guard let access = worked["\(entry.workflowID)@\(entry.workflowVersion)"], access.mayWorkOn(queue: entry.task.queue) else {
+                return false
             }
+            if let kind = query["kind"], (entry.task.escalation == nil ? "work" : "escalation") != kind { return false }
+            if let wanted, (entry.task.assignee ?? "") != wanted { return false }
             return true
         }.prefix(limit)
         let items: [JSONValue] = entries.map { entry in
-            let access = worked[entry.workflowID]!
+            let access = worked["\(entry.workflowID)@\(entry.workflowVersion)"]!
             guard case .object(var task) = CaseView.task(access.visibleTask(entry.task)) else { return .null }
             task["case"] = JSONResponse.id(entry.caseID)
             task["workflow"] = .string(entry.workflowID)
@@ -54,95 +56,125 @@ struct TaskRoutes {
     }
 
     @Sendable func claim(_ request: Request, context: APIContext) async throws -> Response {
-        let (taskID, _, access) = try await task(request, context, toWork: true)
-        try await services.tasks.claim(taskID, by: access.actor.recorded)
-        return try await taskResponse(taskID, access: access)
+        let task = try await task(request, context)
+        try await services.tasks.claim(task.id, by: task.access.actor.recorded)
+        return try await taskResponse(task.id, access: task.access)
     }
 
     @Sendable func release(_ request: Request, context: APIContext) async throws -> Response {
-        let (taskID, _, access) = try await task(request, context, toWork: true)
-        try await services.tasks.release(taskID, by: access.actor.recorded)
-        return try await taskResponse(taskID, access: access)
+        let task = try await task(request, context)
+        try await services.tasks.release(task.id, by: task.access.actor.recorded)
+        return try await taskResponse(task.id, access: task.access)
     }
 
-    /// A supervisor or a mate of the queue hands the task to a named agent of that queue.
+    /// Hands the task to an active agent of its queue: a supervisor any task, a queue mate a
+    /// free task or one they hold.
     @Sendable func assign(_ request: Request, context: APIContext) async throws -> Response {
-        let (taskID, queue, access) = try await task(request, context, toWork: true)
+        let task = try await task(request, context)
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["agent"])
         let target = try body.string("agent", required: true)!
-        guard let assignee = try await services.agents.agent(id: target),
-              CaseAccess(agent: assignee, definition: access.definition).mayWorkOn(queue: queue) else {
-            throw Problem(.unprocessableContent, "'\(target)' is not an agent of queue '\(queue)'", pointer: "/agent")
+        guard let assignee = try await services.agents.agent(id: target), assignee.status(at: Date()) == .active,
+              CaseAccess(agent: assignee, definition: task.access.definition).mayWorkOn(queue: task.queue) else {
+            throw Problem(.unprocessableContent, "'\(target)' is not an active agent of queue '\(task.queue)'", pointer: "/agent")
         }
-        try await services.tasks.assign(taskID, to: assignee.actor.recorded, by: access.actor.recorded)
-        return try await taskResponse(taskID, access: access)
+        let caller = try context.caller()
+        try await services.tasks.assign(task.id, to: "agent:\(assignee.id)", by: task.access.actor.recorded,
+                                        overriding: caller.supervisor)
+        return try await taskResponse(task.id, access: task.access)
     }
 
-    /// Resolves the task's case: an action, evaluating again, an override with its
-    /// justification, or handing the task to another queue.
+    /// Resolves the task's case with exactly one of: an action, evaluating again, an override
+    /// with its justification, or handing the task to another queue.
     @Sendable func resolve(_ request: Request, context: APIContext) async throws -> Response {
-        let (taskID, _, access) = try await task(request, context, toWork: false)
+        let task = try await task(request, context)
+        let caller = try context.caller()
+        if let holder = task.assignee, holder != task.access.actor.recorded, !caller.supervisor {
+            throw Problem(.conflict, "the task is held by \(holder); ask them to release it, or a supervisor")
+        }
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["action", "data", "track", "evaluate", "override",
-                                                                    "hand_over", "note", "expected_version"])
+                                                                  "hand_over", "note", "expected_version"])
+        let kind = try Self.resolution(body, taskID: task.id, access: task.access)
+        let record = try await EngineCall.run(access: task.access) {
+            try await services.cases.apply(CaseEvent(kind, actor: task.access.actor, note: try body.string("note")), toCase: task.caseID,
+                                           expectedVersion: try body.integer("expected_version"),
+                                           via: "POST \(APIApplication.prefix)/tasks/{id}/resolve")
+        }
+        return try await services.caseResponse(record, access: task.access, route: "POST \(APIApplication.prefix)/tasks/{id}/resolve")
+    }
+
+    /// The event a resolve body asks for; exactly one way, and no member that way ignores.
+    static func resolution(_ body: BodyReader, taskID: UUID, access: CaseAccess) throws -> CaseEvent.Kind {
         let chosen = ["action", "evaluate", "override", "hand_over"].filter { body.members[$0] != nil }
         guard chosen.count == 1 else {
-            throw Problem.badRequest("give exactly one of 'action', 'evaluate', 'override' or 'hand_over'", pointer: "/")
+            throw Problem.badRequest("give exactly one of 'action', 'evaluate', 'override' or 'hand_over'", pointer: "")
         }
-        let kind: CaseEvent.Kind
+        if chosen[0] != "action", let stray = ["data", "track"].first(where: { body.members[$0] != nil }) {
+            throw Problem.badRequest("'\(stray)' goes with 'action' only", pointer: "/\(stray)")
+        }
         switch chosen[0] {
         case "action":
-            kind = .action(name: try body.string("action", required: true)!, data: try body.object("data"), track: try body.string("track"))
+            let data = try body.object("data")
+            try EditCheck.ensure(access, mayWrite: data)
+            return .action(name: try body.string("action", required: true)!, data: data, track: try body.string("track"))
         case "evaluate":
             guard body.members["evaluate"] == .bool(true) else { throw Problem.badRequest("'evaluate' must be true", pointer: "/evaluate") }
-            kind = .evaluateAgain
+            return .evaluateAgain
         case "override":
             let target = try body.object("override", required: true)!
             guard let state = target.value(at: "state")?.stringValue else {
-                throw Problem.badRequest("'override' needs a 'state'", pointer: "/override/state")
+                throw Problem.badRequest("'override' needs a 'state' (a string)", pointer: "/override/state")
             }
-            let unknown = Set(target.objectValue!.keys).subtracting(["state", "track"])
-            if let key = unknown.sorted().first { throw Problem.badRequest("unknown member '\(key)'", pointer: "/override/\(key)") }
-            kind = .override(state: state, track: target.value(at: "track")?.stringValue)
+            if let key = Set(target.objectValue!.keys).subtracting(["state", "track"]).sorted().first {
+                throw Problem.badRequest("unknown member '\(key)'; 'override' takes 'state' and 'track'", pointer: "/override/\(key)")
+            }
+            var track: String?
+            if let value = target.objectValue!["track"], !value.isNull {
+                guard let text = value.stringValue else { throw Problem.badRequest("'track' must be a string", pointer: "/override/track") }
+                track = text
+            }
+            return .override(state: state, track: track)
         default:
-            kind = .handOver(taskID: taskID, queue: try body.string("hand_over", required: true)!)
+            return .handOver(taskID: taskID, queue: try body.string("hand_over", required: true)!)
         }
-        let (caseID, _) = try await located(taskID)
-        let record = try await EngineCall.run(access: access) {
-            try await services.cases.apply(CaseEvent(kind, actor: access.actor, note: try body.string("note")), toCase: caseID,
-                                           expectedVersion: try body.integer("expected_version"))
-        }
-        return JSONResponse.make(CaseView.json(record, access: access))
     }
 
-    /// The task of the path, on a case the caller may know; `toWork`: and in a queue they work
-    /// (or they supervise).
-    private func task(_ request: Request, _ context: APIContext, toWork: Bool) async throws -> (UUID, String, CaseAccess) {
+    /// An open task of the path, on a case the caller may know, in a queue they work (or they
+    /// supervise). Anything else is "no open task", whatever the reason.
+    private func task(_ request: Request, _ context: APIContext) async throws -> OpenTask {
         _ = try request.query(allowed: [])
         let agent = try context.caller()
         let taskID = try Parameter.pathID(context)
-        let (caseID, queue) = try await located(taskID)
-        let (_, access) = try await services.knownCase(caseID, for: agent)
-        if toWork, !access.mayWorkOn(queue: queue), !agent.supervisor {
+        let notFound = Problem.notFound("no open task \(taskID.uuidString.lowercased())")
+        guard let (caseID, queue, assignee) = try await services.tasks.locate(taskID) else { throw notFound }
+        let access: CaseAccess
+        do {
+            (_, access) = try await services.knownCase(caseID, for: agent)
+        } catch let problem as Problem where problem.status == .notFound {
+            throw notFound
+        }
+        guard access.mayWorkOn(queue: queue) || agent.supervisor else {
             throw Problem.forbidden("you do not work in queue '\(queue)'")
         }
-        return (taskID, queue, access)
-    }
-
-    private func located(_ taskID: UUID) async throws -> (UUID, String) {
-        guard let found = try await services.tasks.locate(taskID) else {
-            throw Problem.notFound("no open task \(taskID.uuidString.lowercased())")
-        }
-        return found
+        return OpenTask(id: taskID, caseID: caseID, queue: queue, assignee: assignee, access: access)
     }
 
     private func taskResponse(_ taskID: UUID, access: CaseAccess) async throws -> Response {
-        guard let (caseID, _) = try await services.tasks.locate(taskID) else { throw Problem.notFound("no open task") }
+        guard let (caseID, _, _) = try await services.tasks.locate(taskID) else { throw Problem.notFound("no open task") }
         let record = try await services.cases.read(caseID)
         guard let task = record.snapshot.tasks.first(where: { $0.id == taskID }) else { throw Problem.notFound("no open task") }
         guard case .object(var json) = CaseView.task(access.visibleTask(task)) else { return JSONResponse.make(.null) }
         json["case"] = JSONResponse.id(caseID)
         return JSONResponse.make(.object(json))
     }
+}
+
+/// An open task the caller may work on, with its case's rules for them.
+struct OpenTask {
+    let id: UUID
+    let caseID: UUID
+    let queue: String
+    let assignee: String?
+    let access: CaseAccess
 }

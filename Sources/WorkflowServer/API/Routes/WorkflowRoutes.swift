@@ -38,17 +38,16 @@ struct WorkflowRoutes {
         let agent = try context.caller()
         let id = context.parameters.get("id") ?? ""
         let version = try Parameter.int(query["version"], "version", range: 1...1_000_000)
+        // Unknown, or not the caller's to know: the same answer.
+        let unknown = Problem.notFound("no workflow '\(id)'\(version.map { " version \($0)" } ?? "") that you may see is published")
         let versions = try await services.repository.list().filter { $0.id == id }
-        guard let latest = versions.last else { throw Problem.notFound("no workflow '\(id)' is published") }
-        let chosen = try version.map { wanted in
-            guard let found = versions.first(where: { $0.version == wanted }) else {
-                throw Problem.notFound("workflow '\(id)' has no version \(wanted)")
-            }
-            return found
-        } ?? latest
+        guard let latest = versions.last else { throw unknown }
+        let latestAccess = CaseAccess(agent: agent, definition: try await services.catalog.definition(id: id, version: latest.version))
+        guard agent.designer || latestAccess.mayKnowCases else { throw unknown }
+        guard let chosen = version.map({ wanted in versions.first { $0.version == wanted } }) ?? latest else { throw unknown }
         let definition = try await services.catalog.definition(id: id, version: chosen.version)
         let access = CaseAccess(agent: agent, definition: definition)
-        guard agent.designer || access.mayKnowCases else { throw Problem.notFound("no workflow '\(id)' is published") }
+        guard agent.designer || access.mayKnowCases else { throw unknown }
         let (_, source) = try await services.repository.source(id: id, version: chosen.version)
         return JSONResponse.make([
             "id": .string(id), "version": .number(JSONNumber(chosen.version)),

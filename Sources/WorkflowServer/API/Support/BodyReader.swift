@@ -35,7 +35,7 @@ struct BodyReader {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
-        } catch {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw Problem(.contentTooLarge, "the body is larger than \(limit) bytes")
         }
         guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes), !text.contains("\0") else {

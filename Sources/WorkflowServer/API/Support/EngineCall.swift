@@ -14,16 +14,22 @@ enum EngineCall {
             throw problem(for: refusal, access: access)
         } catch let error as StoreError where error.code == .conflict {
             throw Problem(.conflict, error.message)
-        } catch let error as StoreError where error.code == .integrity {
-            throw Problem(.unprocessableContent, error.message)
         }
     }
 
     static func problem(for refusal: Refusal, access: CaseAccess) -> Problem {
-        let status: HTTPStatus = [.roleNotAllowed, .notAllowed].contains(refusal.code) ? .forbidden : .unprocessableContent
+        let status: HTTPResponse.Status = [.roleNotAllowed, .notAllowed].contains(refusal.code) ? .forbidden : .unprocessableContent
         var members: [String: JSONValue] = ["code": .string(refusal.code.name)]
-        guard let field = refusal.field else { return Problem(status, refusal.message, members: members) }
-        guard access.mayView(field: field) || field == "text" else {
+        guard let field = refusal.field else {
+            // A guard's message quotes its condition and may quote a value: when it names a
+            // field the caller cannot see, say only that the condition is not met.
+            let hidden = access.definition.fields.map(\.path.value).filter { !access.mayView(field: $0) }
+            if hidden.contains(where: { refusal.message.contains($0) }) {
+                return Problem(status, "the action's condition is not met; it concerns data you cannot see", members: members)
+            }
+            return Problem(status, refusal.message, members: members)
+        }
+        guard access.mayView(field: field) else {
             return Problem(status, "data you cannot see is missing or invalid; an agent who can see it must provide it",
                            members: members)
         }
@@ -31,5 +37,3 @@ enum EngineCall {
         return Problem(status, refusal.message, pointer: "/data/" + field.replacingOccurrences(of: ".", with: "/"), members: members)
     }
 }
-
-typealias HTTPStatus = HTTPResponse.Status

@@ -13,6 +13,9 @@ extension Request {
                 throw Problem.badRequest("unknown query parameter '\(name)'; allowed: \(allowed.sorted().joined(separator: ", "))",
                                          parameter: name)
             }
+            guard result[name] == nil else {
+                throw Problem.badRequest("'\(name)' is given twice; give it once", parameter: name)
+            }
             result[name] = String(value)
         }
         return result

@@ -15,8 +15,8 @@ extension AgentsCommand {
         @Argument(help: "The agent's id: lower-case letters, digits, '.', '_', '@', '-' (such as c.martin).")
         var id: String
 
-        @Option(help: "The agency the agent belongs to, by its id in the workflow files (such as sre).")
-        var agency: String
+        @Option(help: "The agency the agent belongs to, by its id in the workflow files (such as sre); not for --portal.")
+        var agency: String?
 
         @Option(help: "The roles the agent holds, by id, separated by commas (such as liquidateur-sre,gestionnaire-sre).",
                 transform: AgentsCommand.roles)
@@ -28,6 +28,9 @@ extension AgentsCommand {
         @Flag(help: "The agent may override and reopen the cases it sees.")
         var supervisor = false
 
+        @Flag(help: "A token for the citizen's portal: it acts for the person it names (Citizen-Ref) on /api/v1/portal only.")
+        var portal = false
+
         @Option(help: "The token stops working after this long: a duration of the workflow language (90d, 12w, 1y).",
                 transform: AgentsCommand.duration)
         var expires: WorkflowDuration?
@@ -35,19 +38,29 @@ extension AgentsCommand {
         @OptionGroup var output: OutputOptions
         @OptionGroup var database: DatabaseOptions
 
+        /// The portal belongs to no agency of a workflow: it is recorded as the front office.
+        private var agencyID: String { agency ?? (portal ? "portail" : "") }
+
         func validate() throws {
-            if let problem = AgentStore.problem(id: id, agency: agency, roles: roles) { throw ValidationError(problem) }
+            if portal {
+                guard roles.isEmpty, !designer, !supervisor else {
+                    throw ValidationError("a --portal token acts for citizens only: give it no --roles, --designer or --supervisor")
+                }
+            } else if agency == nil {
+                throw ValidationError("give the agent's --agency (or --portal for the citizen's portal)")
+            }
+            if let problem = AgentStore.problem(id: id, agency: agencyID, roles: roles) { throw ValidationError(problem) }
         }
 
         func run() async throws {
             let expiresAt = try expires.map(AgentsCommand.fromNow)
             try await database.withSession { session in
                 let (agent, token) = try await CaseInput.exitingOnFailure {
-                    try await AgentStore(session.database).add(id: id, agency: agency, roles: roles, designer: designer,
-                                                               supervisor: supervisor, expiresAt: expiresAt)
+                    try await AgentStore(session.database).add(id: id, agency: agencyID, roles: roles, designer: designer,
+                                                               supervisor: supervisor, portal: portal, expiresAt: expiresAt)
                 }
                 output.print(agent, token: token, verb: "added")
-                await AgentRoleCheck.warn(about: agent, session: session)
+                if !portal { await AgentRoleCheck.warn(about: agent, session: session) }
             }
         }
     }
