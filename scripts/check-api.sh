@@ -43,6 +43,7 @@ cnracl=$(token camille cnracl gestionnaire-cnracl)
 ircantec=$(token ines ircantec gestionnaire-ircantec)
 liquidateur=$(token louis sre liquidateur-sre)
 other=$(token marc mairie-recueil agent-accueil-titres)
+portal=$("$bin" agents add portail --portal | sed -n 's/^token: //p')
 [ -n "$rh" ] && [ ${#rh} -ge 46 ] && pass || fail "agents add printed no token of at least 256 bits"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -114,6 +115,31 @@ out=$(call "$coord" POST "/tasks/$task/resolve" '{"evaluate": true, "note": "sta
 
 out=$(call "$rh" GET "/cases?q=lef%C3%A8vre&workflow=retraite-multi-statuts")
 [ "$(body "$out" | field "len(d['items'])")" = 2 ] && pass || fail "search by name: $(body "$out")"
+
+# A supervisor's questions: which cases are stuck, which escalations, whose delays.
+chef=$(sed -n 's/^token: //p' <<<"$("$bin" agents add chef --agency armees --roles coordinateur-retraite --supervisor)")
+out=$(call "$chef" GET "/supervision/stuck?workflow=retraite-multi-statuts")
+[ "$(status "$out")" = 200 ] && [ "$(body "$out" | field "len(d['items'])")" -ge 1 ] && pass || fail "stuck: $(status "$out") $(body "$out")"
+out=$(call "$chef" GET "/supervision/escalations")
+body "$out" | grep -q "statut-inconnu" && pass || fail "escalations report: $(body "$out")"
+out=$(call "$rh" GET "/supervision/stuck")
+[ "$(status "$out")" = 403 ] && pass || fail "a non-supervisor read the stuck report: $(status "$out")"
+
+# The citizen's portal: a person files their own case and reads who accessed it.
+out=$(curl -s -X POST -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|lefevre' -H 'Content-Type: application/json' \
+        -d "{\"workflow\": \"retraite-multi-statuts\", \"data\": $(cat $examples/retraite.json)}" -w '\n%{http_code}' "$api/portal/cases")
+[ "$(status "$out")" = 201 ] && pass || fail "portal create: $(status "$out") $(body "$out")"
+mine=$(body "$out" | field "d['id']")
+call "$rh" GET "/cases/$mine" >/dev/null
+out=$(curl -s -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|lefevre' -w '\n%{http_code}' "$api/portal/cases/$mine/access-log")
+body "$out" | field "[e['actor'] for e in d['items']]" | grep -q "agent:anne" && pass || fail "the journal does not show anne's read: $(body "$out")"
+out=$(curl -s -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|someone-else' -w '\n%{http_code}' "$api/portal/cases/$mine")
+[ "$(status "$out")" = 404 ] && pass || fail "another person reached the case: $(status "$out")"
+
+# Operations: health (the server's own worker beats) and Prometheus metrics.
+out=$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$port/health")
+[ "$(status "$out")" = 200 ] && pass || fail "health: $(status "$out") $(body "$out")"
+curl -s "http://127.0.0.1:$port/metrics" | grep -q '^parcours_cases{workflow="retraite-multi-statuts"' && pass || fail "metrics lack the case counts"
 
 kill -TERM "$server"
 code=0
