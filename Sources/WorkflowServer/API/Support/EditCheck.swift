@@ -21,4 +21,7 @@ enum EditCheck {
         guard let members = value.objectValue, !members.isEmpty else { return prefix.isEmpty ? [] : [prefix] }
         return members.flatMap { key, member in leaves(member, prefix: prefix.isEmpty ? key : "\(prefix).\(key)") }
     }
+
+    /// Every path holding a value in `data`, for the journal of a read that returns it whole.
+    static func dataPaths(_ data: JSONValue) -> [String] { leaves(data, prefix: "") }
 }
