@@ -5,7 +5,7 @@ SWIFT ?= swift
 PACKAGES = libyaml-dev pkg-config graphviz postgresql
 WORKFLOW = .build/debug/workflow
 
-.PHONY: run test build deps validate graphs bench clean
+.PHONY: run test chaos build deps validate graphs bench clean
 
 ## run: build, start the private PostgreSQL (unless DATABASE_URL is set), apply the
 ## migrations, publish workflows/, draw them to .build/graphs/*.svg, and serve the API
@@ -34,6 +34,16 @@ test: deps
 	    scripts/check-cli.sh; \
 	    scripts/check-worker.sh; \
 	    scripts/check-api.sh
+
+## chaos: the server and two workers under load while a worker is killed, PostgreSQL
+## restarted and listening connections dropped; then SQL checks (CHAOS_SECONDS, default 60)
+CHAOS_SECONDS ?= 60
+chaos: deps
+	$(SWIFT) build
+	@scripts/test-postgres.sh start >/dev/null
+	@set -e; trap 'scripts/test-postgres.sh stop' EXIT; \
+	    export DATABASE_URL="$$(scripts/test-postgres.sh url)"; \
+	    scripts/chaos.sh $(CHAOS_SECONDS)
 
 build: deps
 	$(SWIFT) build

@@ -6,7 +6,7 @@ import Foundation
 /// task is cancelled; so the operation runs in a task of its own and is raced against the
 /// clock. When the clock wins the operation is left to finish or fail on its own: what it
 /// holds in the database is protected by its lease and the case's row lock, never by it.
-func withDeadline<T: Sendable>(_ limit: Duration, _ what: String,
+public func withDeadline<T: Sendable>(_ limit: Duration, _ what: String,
                                _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     let first = FirstResult<T>()
     return try await withCheckedThrowingContinuation { continuation in

@@ -15,7 +15,10 @@ struct AuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw Problem.unauthorized("the Authorization header must be 'Bearer TOKEN'")
         }
-        guard let agent = try await agents.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let agents = self.agents
+        // The lookup has the routes' deadline: a dropped connection must not hang the request here.
+        guard let agent = try await withDeadline(RouteTable.deadline, "the token check", { try await agents.authenticate(token: token) }) else {
             throw Problem.unauthorized("the token is unknown, revoked or expired")
         }
         var context = context

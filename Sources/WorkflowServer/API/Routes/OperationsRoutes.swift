@@ -14,8 +14,13 @@ struct OperationsRoutes {
     static let liveness: Double = 90
 
     func add(to router: Router<APIContext>) {
-        router.get("/health", use: health)
-        router.get("/metrics", use: metrics)
+        // With a deadline, as the API's routes: a dropped database connection must not hang them.
+        router.get("/health") { request, context in
+            try await withDeadline(RouteTable.deadline, "the health check") { try await health(request, context: context) }
+        }
+        router.get("/metrics") { request, context in
+            try await withDeadline(RouteTable.deadline, "the metrics") { try await metrics(request, context: context) }
+        }
     }
 
     /// 200 when the database answers, its schema is this program's, and a worker is alive;
