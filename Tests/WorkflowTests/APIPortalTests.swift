@@ -49,6 +49,12 @@ struct APIPortalTests {
             #expect(entries.contains { $0.value(at: "actor") == "agent:sre" && $0.value(at: "kind") == "read" })
             #expect(entries.contains { $0.value(at: "actor") == "citizen:oidc|alice" && $0.value(at: "kind") == "change" })
             #expect(!log.json.serialized().contains("RAS"))
+            // The administration's fields are not named to the person (the SRE read its own).
+            _ = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "sre",
+                                   json: ["action": "valider-part", "track": "sre", "data": try APICaseFlowTests.example("retraite-sre")])
+            _ = try await api.send(.get, "/api/v1/cases/\(id)", as: "sre")
+            let later = try await api.send(.get, "/api/v1/portal/cases/\(id)/access-log", as: token, headers: alice)
+            #expect(!later.json.serialized().contains("pension."), "\(later.json)")
             let shown = try await api.send(.get, "/api/v1/portal/cases/\(id)", as: token, headers: alice)
             #expect(!shown.json.serialized().contains("RAS") && shown["data"] == nil)
             let mine = try await api.send(.get, "/api/v1/portal/cases", as: token, headers: alice)
@@ -87,6 +93,15 @@ struct APIPortalTests {
                 #expect(try await api.send(.get, uri, as: token).status == 403, "\(uri)")
             }
             #expect(try await api.send(.get, "/api/v1/portal/cases", as: "rh", headers: alice).status == 403)
+            // The administration's fields are not the person's to write, at creation or with an action.
+            var forged = try APICaseFlowTests.example("retraite")
+            try forged.setValue("9999", at: "pension.sre.montant")
+            let forgedCreate = try await api.send(.post, "/api/v1/portal/cases", as: token,
+                                                  json: ["workflow": "retraite-multi-statuts", "data": forged], headers: alice)
+            #expect(forgedCreate.status == 403 && forgedCreate["pointer"] == "/data/pension/sre/montant")
+            let erase = try await api.send(.post, "/api/v1/portal/cases/\(id)/events", as: token,
+                                           json: ["action": "desistement", "note": "x", "data": ["sante": .null]], headers: alice)
+            #expect(erase.status == 403)
             // Without naming the person, nothing.
             #expect(try await api.send(.get, "/api/v1/portal/cases", as: token)["parameter"] == "Citizen-Ref")
             // An action that is not the citizen's: refused, without internal detail.

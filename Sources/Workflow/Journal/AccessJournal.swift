@@ -7,7 +7,7 @@ import PostgresNIO
 public struct AccessJournal: Sendable {
     /// Who accesses, and how.
     public struct Access: Sendable, Hashable {
-        /// `agent:ID`, `portal:ID`, `cli:NAME`, `engine`.
+        /// `agent:ID`, `citizen:REF` (through the portal, named in `via`), `cli:NAME`, `engine`.
         public var actor: String
         public var agency: String?
         /// The route or command (`GET /api/v1/cases/{id}`, `cli: cases show`).

@@ -20,7 +20,7 @@ struct CaseReader {
 
     private func row(_ id: UUID, lock: Bool) async throws -> (snapshot: CaseSnapshot, citizenRef: String?, closedAt: Date?) {
         let query: PostgresQuery = lock
-            ? "SELECT id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at FROM cases WHERE id = \(id) FOR UPDATE"
+            ? "SELECT id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at FROM cases WHERE id = \(id) FOR NO KEY UPDATE"
             : "SELECT id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at FROM cases WHERE id = \(id)"
         // Take the row whole before the next query: one connection runs one query at a time.
         var found: PostgresRow?

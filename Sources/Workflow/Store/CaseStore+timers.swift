@@ -22,7 +22,7 @@ extension CaseStore {
         return try await database.transaction { connection in
             let logger = database.logger
             for try await _ in try await connection.query(
-                "SELECT id FROM cases WHERE id = ANY(\(caseIDs)) ORDER BY id FOR UPDATE", logger: logger) {}
+                "SELECT id FROM cases WHERE id = ANY(\(caseIDs)) ORDER BY id FOR NO KEY UPDATE", logger: logger) {}
             let now = try await Self.databaseClock(connection, logger: logger)
             let holders = try await Self.holders(of: timers.map(\.id), connection, logger: logger)
             let reader = CaseReader(connection: connection, logger: logger)
@@ -44,7 +44,9 @@ extension CaseStore {
     private func fire(_ timer: ClaimedTimer, holder: String?, worker: String, definition: WorkflowDefinition, now: Date,
                       reader: CaseReader, writer: CaseWriter) async throws -> TimerApplication.Result {
         guard let holder else { return .skipped("applied or cancelled meanwhile") }
-        guard holder == worker else { return .skipped("held by \(holder) since this worker's lease ended") }
+        guard holder == worker else {
+            return .skipped(holder.isEmpty ? "given back since this worker's lease ended" : "held by \(holder) since this worker's lease ended")
+        }
         let snapshot = try await reader.snapshot(timer.caseID, lock: false)
         guard snapshot.timers.contains(where: { $0.id == timer.id }) else { return .skipped("applied or cancelled meanwhile") }
         if snapshot.status.isClosed {

@@ -65,7 +65,12 @@ public final class Database: Sendable {
     /// callers see the error their own code threw (a refusal, a conflict).
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await client.withTransaction(logger: logger) { connection in
+                let result = try await body(connection)
+                // A caller that gave up (a deadline passed) gets no late commit behind its back.
+                try Task.checkCancellation()
+                return result
+            }
         } catch let error as PostgresTransactionError {
             throw Self.storeError(error.closureError ?? error.commitError ?? error.beginError ?? error)
         } catch {

@@ -11,11 +11,16 @@ public func withDeadline<T: Sendable>(_ limit: Duration, _ what: String,
     let first = FirstResult<T>()
     return try await withCheckedThrowingContinuation { continuation in
         first.set(continuation)
+        let work = WorkHandle()
         let clock = Task {
             try await Task.sleep(for: limit)
-            first.resume(with: .failure(StoreError(.unavailable, "\(what) got no answer within \(limit)")))
+            // Given up: cancel the work too, so that a transaction still open rolls back
+            // (Database.transaction checks for cancellation before committing).
+            if first.resume(with: .failure(StoreError(.unavailable, "\(what) got no answer within \(limit)"))) {
+                work.cancel()
+            }
         }
-        Task {
+        work.task = Task {
             let result: Result<T, any Error>
             do {
                 result = .success(try await operation())
@@ -25,6 +30,32 @@ public func withDeadline<T: Sendable>(_ limit: Duration, _ what: String,
             clock.cancel()
             first.resume(with: result)
         }
+    }
+}
+
+/// The operation's task, cancelled when the clock wins.
+private final class WorkHandle: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Task<Void, Never>?
+    private var cancelled = false
+
+    var task: Task<Void, Never>? {
+        get { lock.withLock { stored } }
+        set {
+            let cancelNow = lock.withLock { () -> Bool in
+                stored = newValue
+                return cancelled
+            }
+            if cancelNow { newValue?.cancel() }
+        }
+    }
+
+    func cancel() {
+        let task = lock.withLock { () -> Task<Void, Never>? in
+            cancelled = true
+            return stored
+        }
+        task?.cancel()
     }
 }
 

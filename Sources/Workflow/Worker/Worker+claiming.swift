@@ -90,11 +90,16 @@ extension Worker {
             do {
                 if settings.retry.allowsRetry(after: attempts) {
                     let delay = settings.retry.delay(after: attempts)
-                    _ = try await queue.postpone(timer.id, worker: settings.workerID, attempt: attempts, delay: delay)
+                    let postponed = try await withDeadline(settings.lease, "postponing a timer") {
+                        try await self.queue.postpone(timer.id, worker: self.settings.workerID, attempt: attempts, delay: delay)
+                    }
+                    guard postponed else { continue }  // applied meanwhile by another worker
                     metrics.retries.increment()
                     metadata["retry_in"] = "\(delay)"
                     logger.warning("applying a timer failed; it will be tried again", metadata: metadata)
-                } else if try await store.failTimer(timer, error: error, attempts: attempts) {
+                } else if try await withDeadline(settings.lease, "escalating a failing timer", {
+                    try await self.store.failTimer(timer, error: error, attempts: attempts)
+                }) {
                     metrics.escalated(EscalationReason.actionFailed.rawValue)
                     logger.error("applying a timer failed after every try; the case is escalated", metadata: metadata)
                 }

@@ -40,7 +40,9 @@ public final class Worker: Service, Sendable {
             "batch_size": "\(settings.batchSize)", "lease": "\(settings.lease)", "poll": "\(settings.pollInterval)",
             "concurrency": "\(settings.concurrency)",
         ])
-        await withGracefulShutdownHandler {
+        // A cancelled service group (rather than a graceful shutdown) stops the loops too.
+        await withTaskCancellationHandler {
+          await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.listener.run() }
                 group.addTask { await self.beat() }
@@ -52,7 +54,10 @@ public final class Worker: Service, Sendable {
                 }
                 group.cancelAll()
             }
-        } onGracefulShutdown: {
+          } onGracefulShutdown: {
+            self.stop()
+          }
+        } onCancel: {
             self.stop()
         }
         await giveBack()

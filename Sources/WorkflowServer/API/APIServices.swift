@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Workflow
 
 /// What the routes work with: one set of stores over one database.
@@ -30,8 +31,15 @@ struct APIServices: Sendable {
                       status: HTTPResponse.Status = .ok) async throws -> Response {
         let view = CaseView.json(record, access: access)
         let fields = access.visibleFieldPaths.filter { record.snapshot.data.value(at: $0) != nil }
-        try await journal.read(record.id, by: AccessJournal.Access(actor: access.actor.recorded, agency: access.agent.agency, via: route),
-                               fields: fields)
+        let access = AccessJournal.Access(actor: access.actor.recorded, agency: access.agent.agency, via: route)
+        do {
+            try await journal.read(record.id, by: access, fields: fields)
+        } catch where route.hasPrefix("POST") || route.hasPrefix("PATCH") {
+            // The change itself is committed and journaled in its transaction: answering an
+            // error now would have the client retry a change that happened. Log it loudly.
+            Logger(label: "parcours.journal").error("could not journal the read that follows a change",
+                                                    metadata: ["case": "\(record.id)", "via": "\(route)", "error": "\(error)"])
+        }
         return JSONResponse.make(view, status: status)
     }
 

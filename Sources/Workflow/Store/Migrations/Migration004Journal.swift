@@ -15,7 +15,7 @@ enum Migration004Journal {
             id      bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             case_id uuid        NOT NULL REFERENCES cases (id),
             at      timestamptz NOT NULL DEFAULT clock_timestamp(),
-            -- agent:ID, portal:ID (for citizen:REF), cli:NAME, or engine.
+            -- agent:ID, citizen:REF (through a portal, named in via), cli:NAME, or engine.
             actor   text        NOT NULL,
             -- The actor's agency when it is an agent, so that a citizen reads "the SRE".
             agency  text,

@@ -10,7 +10,7 @@ struct OperationsRoutes {
     let services: APIServices
     /// The registry `serve` bootstrapped swift-metrics with; nil when metrics are off.
     let registry: PrometheusCollectorRegistry?
-    /// A worker counts as alive when it beat within this (three beats of the default lease).
+    /// A worker counts as alive when it beat within this: three default leases, nine beats.
     static let liveness: Double = 90
 
     func add(to router: Router<APIContext>) {

@@ -33,6 +33,7 @@ struct PortalRoutes {
         } catch let error as StoreError where error.code == .notFound {
             throw Problem(.notFound, "no workflow '\(workflow)' is published", pointer: "/workflow")
         }
+        try CitizenFields.ensure(mayWrite: data, in: definition)
         let route = "POST \(APIApplication.prefix)/portal/cases (\(portal.id))"
         let record = try await portalCall(sent: data) {
             try await services.cases.create(workflowID: workflow, version: definition.version.value, data: data,
@@ -43,11 +44,14 @@ struct PortalRoutes {
 
     @Sendable func list(_ request: Request, context: APIContext) async throws -> Response {
         _ = try request.query(allowed: [])
-        let (_, citizen) = try caller(request, context)
+        let (portal, citizen) = try caller(request, context)
         var items: [JSONValue] = []
-        for id in try await services.cases.ids(citizenRef: citizen.citizenReference ?? "") {
+        for id in try await services.cases.ids(citizenRef: citizen.citizenReference!) {
             let record = try await services.cases.read(id)
             let definition = try await services.catalog.definition(id: record.snapshot.workflowID, version: record.snapshot.workflowVersion)
+            try await services.journal.read(id, by: AccessJournal.Access(actor: citizen.recorded,
+                                                                        via: "GET \(APIApplication.prefix)/portal/cases (\(portal.id))"),
+                                            fields: [])
             items.append(PortalView.json(record, definition: definition, citizen: citizen))
         }
         return JSONResponse.make(["items": .array(items)])
@@ -70,6 +74,7 @@ struct PortalRoutes {
         let body = try await BodyReader.object(&request, allowed: ["action", "data", "note", "expected_version"])
         let action = try body.string("action", required: true)!
         let data = try body.object("data")
+        try CitizenFields.ensure(mayWrite: data, in: definition)
         let route = "POST \(APIApplication.prefix)/portal/cases/{id}/events (\(portal.id))"
         let event = CaseEvent(.action(name: action, data: data, track: nil), actor: citizen, note: try body.string("note"))
         let changed = try await portalCall(sent: data ?? .object([:])) {
@@ -82,8 +87,13 @@ struct PortalRoutes {
     @Sendable func accessLog(_ request: Request, context: APIContext) async throws -> Response {
         _ = try request.query(allowed: [])
         let (portal, citizen) = try caller(request, context)
-        let (record, _) = try await ownCase(context, citizen)
-        let entries = try await services.journal.entries(record.id)
+        let (record, definition) = try await ownCase(context, citizen)
+        // Who and when, and the person's own fields by name; the administration's are not named.
+        let entries = try await services.journal.entries(record.id).map { entry in
+            var entry = entry
+            entry.fields = entry.fields.filter { CitizenFields.isPublic($0, in: definition) }
+            return entry
+        }
         try await services.journal.read(record.id, by: AccessJournal.Access(actor: citizen.recorded, via: "GET \(APIApplication.prefix)/portal/cases/{id}/access-log (\(portal.id))"),
                                         fields: [])
         return JSONResponse.make(["items": .array(entries.map(AccessLogRoutes.json))])
