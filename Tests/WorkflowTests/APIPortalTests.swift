@@ -121,12 +121,15 @@ struct APIPortalTests {
         try await harness.run { api in
             let id = try await APIAccessTests.invalidityCase(api)
             _ = try await api.send(.get, "/api/v1/cases/\(id)", as: "medecin")
+            _ = try await api.send(.get, "/api/v1/tasks", as: "rh")
             #expect(try await api.send(.get, "/api/v1/cases/\(id)/access-log", as: "rh").status == 403)
             let log = try await api.send(.get, "/api/v1/cases/\(id)/access-log", as: "coord")
             #expect(log.status == 200)
             let entries = log["items"]?.arrayValue ?? []
             #expect(entries.contains { $0.value(at: "actor") == "agent:medecin" && $0.value(at: "kind") == "read" })
             #expect(entries.contains { $0.value(at: "actor") == "agent:medecin" && $0.value(at: "kind") == "change" })
+            #expect(entries.contains { $0.value(at: "actor") == "agent:rh" && $0.value(at: "via") == "GET /api/v1/tasks" },
+                    "an inbox read is not journaled")
             #expect(!log.json.serialized().contains("taux_invalidite"), "a supervisor without the medical role sees hidden field names")
         }
         let rows = try await harness.database.client.query(

@@ -44,6 +44,15 @@ public struct AccessJournal: Sendable {
             """, logger: database.logger)
     }
 
+    /// Records that `access` read these cases (an inbox, a list), with no field of their data.
+    public func read(cases ids: [UUID], by access: Access) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.client.query("""
+            INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
+            SELECT id, \(access.actor), \(access.agency), 'read', \(access.via), '{}' FROM unnest(\(ids)::uuid[]) AS id
+            """, logger: database.logger)
+    }
+
     /// Records a change inside the caller's transaction.
     static func change(_ caseID: UUID, by access: Access, fields: [String], connection: PostgresConnection,
                        logger: Logger) async throws {

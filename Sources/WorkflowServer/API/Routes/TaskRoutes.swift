@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Workflow
 
 /// `/tasks`: the caller's inbox (the open tasks of the queues they work), and what they do
@@ -43,6 +44,10 @@ struct TaskRoutes {
             if let wanted, (entry.task.assignee ?? "") != wanted { return false }
             return true
         }.prefix(limit)
+        // An inbox shows where cases stand and their escalations' contexts: a read of each.
+        try await services.journal.read(cases: Array(Set(entries.map(\.caseID))),
+                                        by: AccessJournal.Access(actor: "agent:\(agent.id)", agency: agent.agency,
+                                                                 via: "GET \(APIApplication.prefix)/tasks"))
         let items: [JSONValue] = entries.map { entry in
             let access = worked["\(entry.workflowID)@\(entry.workflowVersion)"]!
             guard case .object(var task) = CaseView.task(access.visibleTask(entry.task)) else { return .null }
@@ -164,6 +169,13 @@ struct TaskRoutes {
         guard let (caseID, _, _) = try await services.tasks.locate(taskID) else { throw Problem.notFound("no open task") }
         let record = try await services.cases.read(caseID)
         guard let task = record.snapshot.tasks.first(where: { $0.id == taskID }) else { throw Problem.notFound("no open task") }
+        // Best-effort: the claim or assignment is committed (and journaled) already.
+        do {
+            try await services.journal.read(cases: [caseID], by: AccessJournal.Access(actor: access.actor.recorded, agency: access.agent.agency,
+                                                                                      via: "\(APIApplication.prefix)/tasks/{id}"))
+        } catch {
+            Logger(label: "parcours.journal").error("could not journal a task's read", metadata: ["case": "\(caseID)", "error": "\(error)"])
+        }
         guard case .object(var json) = CaseView.task(access.visibleTask(task)) else { return JSONResponse.make(.null) }
         json["case"] = JSONResponse.id(caseID)
         return JSONResponse.make(.object(json))
