@@ -32,27 +32,11 @@ public final class Database: Sendable {
         runner = Task { await client.run() }
     }
 
-    /// Waits for the server to answer `SELECT 1`, or fails after `timeout`.
-    ///
-    /// The pool retries a refused connection for ever, and a query waiting for a connection
-    /// does not end when its task is cancelled; so the probe is raced against the clock
-    /// and, when the clock wins, left to fail on its own when the pool is closed.
+    /// Waits for the server to answer `SELECT 1`, or fails after `timeout`: the pool retries a
+    /// refused connection for ever, so the probe has a deadline (see `withDeadline`).
     private static func firstAnswer(from database: Database, within timeout: Duration) async throws {
-        let outcome = FirstOutcome()
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            outcome.set(continuation)
-            Task {
-                do {
-                    try await database.client.query("SELECT 1", logger: database.logger)
-                    outcome.resume(with: .success(()))
-                } catch {
-                    outcome.resume(with: .failure(error))
-                }
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                outcome.resume(with: .failure(StoreError(.unavailable, "no answer within \(timeout)")))
-            }
+        try await withDeadline(timeout, "the first query") {
+            try await database.client.query("SELECT 1", logger: database.logger)
         }
     }
 
@@ -108,23 +92,5 @@ public final class Database: Sendable {
             return "\(error.code)"
         }
         return "\(error)"
-    }
-}
-
-/// Resumes a continuation with whichever result comes first, once.
-private final class FirstOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, any Error>?
-
-    func set(_ continuation: CheckedContinuation<Void, any Error>) {
-        lock.withLock { self.continuation = continuation }
-    }
-
-    func resume(with result: Result<Void, any Error>) {
-        let pending = lock.withLock { () -> CheckedContinuation<Void, any Error>? in
-            defer { continuation = nil }
-            return continuation
-        }
-        pending?.resume(with: result)
     }
 }

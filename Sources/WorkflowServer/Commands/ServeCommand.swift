@@ -34,12 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try worker.settings()
-        let level = try LogSetup.level(logLevel)
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        try LogSetup.bootstrap(logLevel)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         try await database.withSession { session in

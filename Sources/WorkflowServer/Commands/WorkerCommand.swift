@@ -25,12 +25,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try worker.settings()
-        let level = try LogSetup.level(logLevel)
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        try LogSetup.bootstrap(logLevel)
         try await database.withSession { session in
             let logger = Logger(label: "parcours.worker")
             let worker = Worker(database: session.database, catalog: session.catalog, settings: settings, logger: logger)
@@ -41,8 +36,18 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 }
 
-/// Reading the log level from the option or `PARCOURS_LOG_LEVEL`.
+/// Reading the log level from the option or `PARCOURS_LOG_LEVEL`, and logging to standard error.
 enum LogSetup {
+    /// Sends every log to standard error at the level asked (the long-running commands).
+    static func bootstrap(_ option: String?) throws {
+        let level = try level(option)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
     static func level(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Logger.Level {
         let text = option ?? environment["PARCOURS_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
