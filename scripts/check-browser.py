@@ -1,0 +1,640 @@
+#!/usr/bin/env python3
+"""Drives the web pages of `workflow serve` in headless Chromium, as the people who use them would.
+
+Usage: check-browser.py CONTEXT.json
+
+CONTEXT.json (written by scripts/check-browser.sh) names the server's base URL, the agents'
+tokens, the example cases and the folder for screenshots. Chromium is driven through its
+DevTools protocol over a pipe (--remote-debugging-pipe): commands go in on fd 3 and answers
+come out on fd 4, each a JSON message ended by a NUL byte. Python's standard library only.
+
+Every page visited is also checked for responses of 5xx (and failed subresources), console
+errors and uncaught exceptions, and broken same-origin links. Prints each failure, then
+`browser: N passed, M failed`; exits 1 when a check failed.
+"""
+
+import base64
+import fcntl
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+
+class CDPError(Exception):
+    pass
+
+
+class CDP:
+    """One Chromium process and its DevTools pipe: commands, their answers, and events."""
+
+    def __init__(self, binary, extra_args=()):
+        self.profile = tempfile.mkdtemp(prefix="parcours-chromium.")
+        cmd_r, self.cmd_w = os.pipe()
+        self.resp_r, resp_w = os.pipe()
+
+        def child_fds():
+            # Move both ends out of the way first, so dup2 onto 3 and 4 cannot clobber either.
+            r = fcntl.fcntl(cmd_r, fcntl.F_DUPFD, 10)
+            w = fcntl.fcntl(resp_w, fcntl.F_DUPFD, 10)
+            os.dup2(r, 3)
+            os.dup2(w, 4)
+
+        args = [binary, "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
+                "--disable-extensions", "--disable-background-networking", "--disable-sync",
+                "--mute-audio", "--hide-scrollbars", "--font-render-hinting=none",
+                f"--user-data-dir={self.profile}", *extra_args, "about:blank"]
+        self.stderr = open(os.path.join(self.profile, "stderr.log"), "wb")
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr,
+                                     pass_fds=(3, 4), preexec_fn=child_fds)
+        os.close(cmd_r)
+        os.close(resp_w)
+        self.buffer = b""
+        self.next_id = 0
+        self.replies = {}
+        self.listeners = {}  # sessionId -> callable(method, params)
+
+    def send(self, method, params=None, session=None, timeout=30):
+        self.next_id += 1
+        ident = self.next_id
+        message = {"id": ident, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + b"\0"
+        while data:
+            data = data[os.write(self.cmd_w, data):]
+        deadline = time.monotonic() + timeout
+        while ident not in self.replies:
+            self.read(deadline, what=method)
+        reply = self.replies.pop(ident)
+        if "error" in reply:
+            raise CDPError(f"{method}: {reply['error'].get('message')}")
+        return reply.get("result", {})
+
+    def read(self, deadline, what="an event"):
+        """Reads what Chromium has written, dispatching events; raises TimeoutError at the deadline."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([self.resp_r], [], [], remaining)[0]:
+            raise TimeoutError(f"Chromium did not answer in time ({what})")
+        chunk = os.read(self.resp_r, 1 << 20)
+        if not chunk:
+            raise CDPError("Chromium closed its DevTools pipe (did it crash?)")
+        self.buffer += chunk
+        while b"\0" in self.buffer:
+            raw, self.buffer = self.buffer.split(b"\0", 1)
+            message = json.loads(raw)
+            if "id" in message:
+                self.replies[message["id"]] = message
+            elif message.get("sessionId") in self.listeners:
+                self.listeners[message["sessionId"]](message["method"], message.get("params", {}))
+
+    def drain(self, seconds=0.2):
+        """Reads the events already on their way (network answers that came after a load)."""
+        deadline = time.monotonic() + seconds
+        try:
+            while True:
+                self.read(deadline)
+        except TimeoutError:
+            pass
+
+    def close(self):
+        try:
+            self.send("Browser.close", timeout=5)
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait()
+        self.stderr.close()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failures = []
+
+    def check(self, ok, what):
+        if ok:
+            self.passed += 1
+        else:
+            self.failures.append(what)
+            print(f"FAIL: {what}", file=sys.stderr, flush=True)
+        return ok
+
+
+class Page:
+    """A tab in a browser context of its own (its own cookies: one person), with what it saw."""
+
+    WIDTH, HEIGHT = 1280, 800
+
+    def __init__(self, cdp, base, checks, who):
+        self.cdp, self.base, self.checks, self.who = cdp, base, checks, who
+        self.context = cdp.send("Target.createBrowserContext")["browserContextId"]
+        self.target = cdp.send("Target.createTarget", {"url": "about:blank", "browserContextId": self.context})["targetId"]
+        self.session = cdp.send("Target.attachToTarget", {"targetId": self.target, "flatten": True})["sessionId"]
+        cdp.listeners[self.session] = self.on_event
+        self.loads = 0
+        self.responses = []   # (status, url, resource type) since the last check
+        self.problems = []    # console errors, exceptions, failed loads since the last check
+        self.document = None  # (status, url) of the last main-frame document
+        for domain in ("Page", "Network", "Runtime", "Log"):
+            self.send(f"{domain}.enable")
+        self.set_width(self.WIDTH, self.HEIGHT, mobile=False)
+
+    def send(self, method, params=None, timeout=30):
+        return self.cdp.send(method, params, session=self.session, timeout=timeout)
+
+    def on_event(self, method, p):
+        if method == "Page.loadEventFired":
+            self.loads += 1
+        elif method == "Network.requestWillBeSent" and p.get("redirectResponse"):
+            r = p["redirectResponse"]
+            self.responses.append((r["status"], r["url"], p.get("type", "")))
+        elif method == "Network.responseReceived":
+            r = p["response"]
+            self.responses.append((r["status"], r["url"], p.get("type", "")))
+            if p.get("type") == "Document" and p.get("frameId") == self.target:
+                self.document = (r["status"], r["url"])
+        elif method == "Network.loadingFailed" and not p.get("canceled"):
+            self.problems.append(f"request failed ({p.get('type')}): {p.get('errorText')}")
+        elif method == "Runtime.exceptionThrown":
+            d = p["exceptionDetails"]
+            self.problems.append(f"exception: {d.get('exception', {}).get('description') or d.get('text')}")
+        elif method == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
+            self.problems.append("console." + p["type"] + ": " + " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", [])))
+        elif method == "Log.entryAdded" and p["entry"].get("level") == "error":
+            e = p["entry"]
+            self.problems.append(("log", e.get("source"), e.get("url", ""), e.get("text", "")))
+
+    def set_width(self, width, height, mobile):
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+
+    # --- reading the page
+
+    def eval(self, expression, timeout=30):
+        """The value of a JavaScript expression in the page (promises awaited)."""
+        r = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, timeout=timeout)
+        if "exceptionDetails" in r:
+            d = r["exceptionDetails"]
+            raise CDPError(f"in page: {d.get('exception', {}).get('description') or d.get('text')}")
+        return r["result"].get("value")
+
+    def count(self, selector):
+        return self.eval(f"document.querySelectorAll({json.dumps(selector)}).length")
+
+    def text(self, selector="body"):
+        return self.eval(f"(document.querySelector({json.dumps(selector)}) || {{}}).innerText || ''")
+
+    def attr(self, selector, name):
+        return self.eval(f"(e => e && e.getAttribute({json.dumps(name)}))(document.querySelector({json.dumps(selector)}))")
+
+    def path(self):
+        return self.eval("location.pathname")
+
+    # --- moving around
+
+    def wait_load(self, before, what, timeout=20):
+        deadline = time.monotonic() + timeout
+        while self.loads == before:
+            self.cdp.read(deadline, what=f"the page to load after {what}")
+        # Network answers of subresources may trail the load event a little.
+        self.cdp.drain(0.15)
+
+    def goto(self, path, status=200):
+        """Opens a page as a person typing its address; checks the document's status."""
+        before, self.document = self.loads, None
+        r = self.send("Page.navigate", {"url": self.base + path})
+        if r.get("errorText"):
+            return self.checks.check(False, f"[{self.who}] GET {path}: {r['errorText']}")
+        self.wait_load(before, f"GET {path}")
+        return self.expect_status(status, f"GET {path}")
+
+    def expect_status(self, status, what):
+        got = self.document[0] if self.document else None
+        statuses = status if isinstance(status, tuple) else (status,)
+        return self.checks.check(got in statuses, f"[{self.who}] {what}: answered {got}, expected {status} (at {self.document and self.document[1]})")
+
+    def click(self, selector, status=200):
+        """Clicks a link or button that loads another page."""
+        before, self.document = self.loads, None
+        found = self.eval(f"(e => {{ if (!e) return false; e.click(); return true; }})(document.querySelector({json.dumps(selector)}))")
+        if not self.checks.check(found, f"[{self.who}] nothing to click at {selector} on {self.path()}"):
+            return False
+        self.wait_load(before, f"click on {selector}")
+        return self.expect_status(status, f"click on {selector}")
+
+    def submit(self, form, values=None, button=None, status=200):
+        """Fills a form's fields by name and clicks its submit button, as a person would.
+
+        Stops with a failure when the form, a field or an option is missing, or when the
+        browser itself would refuse to send the form (a required field left empty)."""
+        before, self.document = self.loads, None
+        outcome = self.eval("""((sel, values, button) => {
+            const form = document.querySelector(sel);
+            if (!form) return 'no form ' + sel;
+            for (const [name, value] of Object.entries(values)) {
+                const el = form.elements.namedItem(name);
+                if (!el) return 'no field named ' + name + ' in ' + sel;
+                if (el.type === 'checkbox') el.checked = !!value; else el.value = value;
+                if (el.value !== value && el.type !== 'checkbox') return 'field ' + name + ' would not take ' + JSON.stringify(value);
+                el.dispatchEvent(new Event('input', {bubbles: true}));
+                el.dispatchEvent(new Event('change', {bubbles: true}));
+            }
+            if (!form.checkValidity()) {
+                const bad = [...form.elements].filter(e => e.willValidate && !e.checkValidity());
+                return 'the browser refuses to send it: ' + bad.map(e => e.name + ' (' + e.validationMessage + ')').join(', ');
+            }
+            const b = button ? form.querySelector(button) : form.querySelector('button[type=submit], input[type=submit], button:not([type])');
+            if (b) b.click(); else form.requestSubmit();
+            return 'sent';
+        })(%s, %s, %s)""" % (json.dumps(form), json.dumps(values or {}), json.dumps(button)))
+        if not self.checks.check(outcome == "sent", f"[{self.who}] form {form} on {self.path()}: {outcome}"):
+            return False
+        self.wait_load(before, f"submitting {form}")
+        return self.expect_status(status, f"submitting {form}")
+
+    def screenshot(self, out_dir, name):
+        """A PNG of the whole page, beyond the window's height."""
+        size = self.send("Page.getLayoutMetrics")["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": max(1, size["width"]), "height": max(1, min(size["height"], 16000)), "scale": 1}
+        png = self.send("Page.captureScreenshot", {"format": "png", "clip": clip, "captureBeyondViewport": True})["data"]
+        with open(os.path.join(out_dir, name), "wb") as f:
+            f.write(base64.b64decode(png))
+
+    # --- what every page must pass
+
+    LINKS = """(async () => {
+        const urls = new Set();
+        for (const e of document.querySelectorAll('a[href], link[href], img[src], script[src], form[action]')) {
+            if (e.tagName === 'FORM' && (e.getAttribute('method') || 'get').toLowerCase() !== 'get') continue;
+            const raw = e.getAttribute(e.tagName === 'IMG' || e.tagName === 'SCRIPT' ? 'src' : e.tagName === 'FORM' ? 'action' : 'href');
+            let u;
+            try { u = new URL(raw, location.href); } catch (err) { continue; }
+            if (u.origin !== location.origin) continue;
+            u.hash = '';
+            urls.add(u.href);
+        }
+        const answers = [];
+        for (const u of urls) {
+            try { const r = await fetch(u, {credentials: 'same-origin'}); answers.push([u, r.status]); }
+            catch (err) { answers.push([u, String(err)]); }
+        }
+        // A language link followed by fetch() switches the language cookie: put it back.
+        if ([...urls].some(u => u.includes('lang='))) {
+            await fetch(location.pathname + '?lang=' + document.documentElement.lang, {credentials: 'same-origin'});
+        }
+        return answers;
+    })()"""
+
+    def check_page(self, name, allow_403=()):
+        """No 5xx, no failed subresource, no console error, no broken same-origin link."""
+        self.cdp.drain(0.2)
+        where = f"[{self.who}] {name} ({self.path()})"
+        doc_status, doc_url = self.document or (None, None)
+        for status, url, kind in self.responses:
+            if url == self.base + "/favicon.ico":
+                continue  # asked by Chromium on its own; no page links it (the link check covers those that do)
+            self.checks.check(status < 500, f"{where}: {url} answered {status}")
+            if kind != "Document" and status >= 400:
+                self.checks.check(False, f"{where}: {kind} {url} answered {status}")
+        for p in self.problems:
+            # Chromium logs a 4xx document as a network error; its status is checked on its own.
+            if isinstance(p, tuple):
+                _, source, url, text = p
+                if source == "network" and url == doc_url and doc_status and 400 <= doc_status < 500:
+                    continue
+                if source == "network" and url == self.base + "/favicon.ico":
+                    continue
+                p = f"console ({source}): {text} {url}"
+            self.checks.check(False, f"{where}: {p}")
+        links = self.eval(self.LINKS, timeout=60) or []
+        for url, status in links:
+            path = url[len(self.base):] if url.startswith(self.base) else url
+            ok = isinstance(status, int) and status < 400 or (status == 403 and any(path.startswith(a) for a in allow_403))
+            self.checks.check(ok, f"{where}: link {path} answered {status}")
+        self.checks.check(bool(links), f"{where}: no same-origin link at all (not even the stylesheet)")
+        self.cdp.drain(0.1)
+        self.responses, self.problems = [], []
+
+
+def api(base, token, method, path, body=None):
+    """A call to the JSON API, for what other people do meanwhile."""
+    req = urllib.request.Request(base + "/api/v1" + path, method=method,
+                                 data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+
+
+class Scenario:
+    def __init__(self, ctx, checks):
+        self.ctx, self.checks = ctx, checks
+        self.base = ctx["base"].rstrip("/")
+        self.out = ctx["out"]
+        self.tokens = ctx["tokens"]
+        self.along, self.escalated = ctx["cases"]["along"], ctx["cases"]["escalated"]
+        self.check = checks.check
+        self.cdp = None
+
+    def page(self, who):
+        return Page(self.cdp, self.base, self.checks, who)
+
+    def sign_in(self, who):
+        p = self.page(who)
+        p.goto("/login")
+        if p.submit("form#login", {"token": self.tokens[who]}):
+            self.check(p.path() == "/inbox", f"[{who}] signed in, landed on {p.path()} instead of /inbox")
+        return p
+
+    def run(self, binary):
+        self.cdp = CDP(binary)
+        try:
+            steps = [self.login, self.inbox_and_case, self.restricted_field, self.escalation, self.other_agency,
+                     self.supervision, self.workflows, self.designer, self.phone, self.sign_out]
+            for step in steps:
+                try:
+                    step()
+                except Exception as e:  # one broken step must not hide the others' results
+                    self.check(False, f"{step.__name__} stopped: {type(e).__name__}: {e}")
+        finally:
+            self.cdp.close()
+
+    # --- the scenario, one person's morning per step
+
+    def login(self):
+        p = self.page("visitor")
+        p.goto("/")
+        self.check(p.path() == "/login", f"[visitor] / led to {p.path()}, not /login")
+        self.check(p.count("form#login input#token[name=token][type=password]") == 1, "[visitor] /login has no password input#token in form#login")
+        self.check(p.count("label[for=token]") == 1, "[visitor] /login: the token input has no label")
+        p.screenshot(self.out, "login.png")
+        p.check_page("login")
+        p.submit("form#login", {"token": "not-a-token"}, status=401)
+        self.check(p.count(".error[role=alert]") == 1, "[visitor] a wrong token shows no .error[role=alert]")
+        p.screenshot(self.out, "login-refused.png")
+        p.check_page("login refused")
+
+    def inbox_and_case(self):
+        """The SRE's agent claims the case's task, releases it, claims it again and acts on the case."""
+        p = self.sophie = self.sign_in("sophie")
+        row = f'table#tasks tr[data-case="{self.along}"]'
+        self.check(p.count("section#queues li[data-queue=instruction-sre] .count") == 1, "[sophie] inbox: no queue instruction-sre with a count")
+        self.check(p.count(row) >= 1, f"[sophie] inbox: no task of the example case {self.along}")
+        self.check(p.count(f'{row}[data-kind=work] a.case-link[href="/cases/{self.along}"]') >= 1, "[sophie] inbox: the task row has no a.case-link to its case")
+        self.check(p.count("nav#main-nav a[href='/supervision']") == 0, "[sophie] a non-supervisor sees the link to /supervision")
+        p.screenshot(self.out, "inbox.png")
+        p.check_page("inbox")
+
+        p.submit(f"{row} form.claim")
+        self.check(p.path() == "/inbox" and p.count(f"{row} form.release") == 1, "[sophie] after the claim: no form.release on the task")
+        p.check_page("inbox after claim")
+        p.submit(f"{row} form.release")
+        self.check(p.path() == "/inbox" and p.count(f"{row} form.claim") == 1, "[sophie] after the release: no form.claim on the task")
+        p.submit(f"{row} form.claim")
+        p.check_page("inbox after release and claim")
+
+        # Language: English on request, remembered, and back to French.
+        p.goto("/inbox?lang=en")
+        self.check(p.attr("html", "lang") == "en", "[sophie] ?lang=en: html lang is not en")
+        p.goto("/inbox")
+        self.check(p.attr("html", "lang") == "en", "[sophie] the English choice is not remembered")
+        p.check_page("inbox in English")
+        p.goto("/inbox?lang=fr")
+        self.check(p.attr("html", "lang") == "fr", "[sophie] ?lang=fr: html lang is not fr")
+
+        # The case page, by its link in the inbox.
+        p.click(f"{row} a.case-link")
+        self.check(p.path() == f"/cases/{self.along}", f"[sophie] the case link led to {p.path()}")
+        tracks = p.eval("[...document.querySelectorAll('section#tracks .track[data-track]')].map(t => t.dataset.track + '=' + t.dataset.state)")
+        self.check(len(tracks or []) == 4 and "sre=instruction-part-sre" in tracks, f"[sophie] case page: tracks {tracks}, expected four with sre=instruction-part-sre")
+        self.check(p.count("section#summary[data-state], section#summary [data-state]") >= 1, "[sophie] case page: no data-state in section#summary")
+        self.check(p.count("section#timeline li.event") >= 2, "[sophie] case page: the timeline has fewer than two events")
+        self.check(p.count("section#notes form textarea[name=note]") == 1, "[sophie] case page: no note form")
+        form = 'section#actions form.action[data-action="valider-part"]:has(input[name=track][value=sre])'
+        self.check(p.count(form) == 1, "[sophie] case page: no valider-part form for the sre track")
+        self.check(p.count(f"{form} [name='data.pension.sre.montant']") == 1, "[sophie] valider-part asks no data.pension.sre.montant")
+        self.check(p.count(f"{form} input[name=_csrf]") == 1, "[sophie] the action form carries no _csrf")
+        p.screenshot(self.out, "case.png")
+        p.check_page("case page")
+
+        # Meanwhile the ministry validates the career in the API: Sophie's page is now stale.
+        status, body = api(self.base, self.tokens["anne"], "POST", f"/cases/{self.along}/events",
+                           {"action": "valider-part", "track": "carriere", "data": self.ctx["data"]["carriere"]})
+        self.check(status == 200, f"API: anne's valider-part carriere answered {status} {body}")
+        p.submit(form, {"data.pension.sre.montant": "1843.27"}, status=409)
+        self.check(p.count("section#actions .refusal[role=alert]") >= 1, "[sophie] a stale version shows no .refusal[role=alert] in section#actions")
+        p.screenshot(self.out, "case-conflict.png")
+        p.check_page("case page, conflict")
+
+        # Again, on the page as it is now.
+        p.submit(form, {"data.pension.sre.montant": "1843.27"})
+        self.check(p.path() == f"/cases/{self.along}", f"[sophie] after the action: at {p.path()}")
+        self.check(p.count('section#tracks .track[data-track=sre][data-state=part-sre-validee]') == 1, "[sophie] after valider-part, the sre track is not part-sre-validee")
+        p.check_page("case page after the action")
+
+        # The other bodies validate their parts in the API; the case reaches liquidation.
+        for who, track in (("camille", "cnracl"), ("ines", "ircantec")):
+            status, body = api(self.base, self.tokens[who], "POST", f"/cases/{self.along}/events",
+                               {"action": "valider-part", "track": track, "data": self.ctx["data"][track]})
+            self.check(status == 200, f"API: {who}'s valider-part {track} answered {status} {body}")
+        p.goto(f"/cases/{self.along}")
+        liquider = 'section#actions form.action[data-action="liquider"]'
+        self.check(p.count(liquider) == 1, "[sophie] in liquidation: no liquider form")
+        values = {"data.liquidation.date_effet": "2026-01-01"}
+        if p.count(f"{liquider} [name='data.pension.sre.montant']"):
+            values["data.pension.sre.montant"] = "1843.27"
+        # A date of effect before the requested departure: the guard is false.
+        p.submit(liquider, values, status=422)
+        self.check(p.count("section#actions .refusal[role=alert]") >= 1, "[sophie] a false guard shows no .refusal[role=alert] in section#actions")
+        p.screenshot(self.out, "case-refusal.png")
+        p.check_page("case page, guard false")
+        values["data.liquidation.date_effet"] = "2026-09-01"
+        p.submit(liquider, values)
+        self.check(p.count("section#summary[data-state=pension-concedee], section#summary [data-state=pension-concedee]") == 1,
+                   "[sophie] after liquider, the summary does not show pension-concedee")
+        p.check_page("case page, closed")
+
+    def restricted_field(self):
+        """sante.taux_invalidite is visible to the medical adviser only."""
+        value = self.ctx["restricted"]["value"]
+        field = self.ctx["restricted"]["field"]
+        p = self.sophie
+        p.goto(f"/cases/{self.along}")
+        self.check(p.count(f'[data-field="{field}"]') == 0, f"[sophie] the case page shows the restricted field {field}")
+        self.check(value not in p.text(), f"[sophie] the case page shows the restricted value {value}")
+        self.check(p.count(f'section#data dd[data-field="usager.nom"]') == 1, "[sophie] section#data has no dd[data-field=usager.nom]")
+        m = self.sign_in("marie")
+        m.goto(f"/cases/{self.along}")
+        self.check(value in m.text(f'section#data dd[data-field="{field}"]'), f"[marie] the medical adviser does not see {field} = {value}")
+        m.check_page("case page, medical adviser")
+
+    def escalation(self):
+        """The coordination cell's supervisor takes the escalation and overrides, with a justification."""
+        p = self.chef = self.sign_in("chef")
+        row = f'table#tasks tr[data-case="{self.escalated}"][data-kind=escalation]'
+        self.check(p.count(row) == 1, f"[chef] inbox: no escalation row of case {self.escalated}")
+        p.check_page("coordinator's inbox")
+        p.submit(f"{row} form.claim")
+        p.click(f"{row} a.case-link")
+        esc = 'section#escalations .escalation[data-reason="statut-inconnu"]'
+        self.check(p.count(esc) == 1, "[chef] case page: no escalation statut-inconnu")
+        p.screenshot(self.out, "case-escalation.png")
+        p.check_page("escalated case page")
+        override = f"{esc} form:has(input[name=way][value=override])"
+        self.check(p.count(f"{override} textarea[name=note][required]") == 1, "[chef] the override form has no required justification")
+        note = "Statut de fonctionnaire de l'État vérifié sur l'état des services papier"
+        p.submit(override, {"state": "instruction-parts", "note": note})
+        self.check(p.path() == f"/cases/{self.escalated}", f"[chef] after the override: at {p.path()}")
+        self.check(p.count("section#escalations .escalation") == 0, "[chef] the escalation is still open after the override")
+        self.check(note in p.text("section#timeline"), "[chef] the timeline does not show the override's justification")
+        self.check(p.count("section#tracks .track[data-track]") >= 2, "[chef] after the override into instruction-parts, no tracks")
+        p.screenshot(self.out, "case-override.png")
+        p.check_page("case page after the override")
+
+    def other_agency(self):
+        """An agent of a town hall knows nothing of a retirement case: the same 404 as no case."""
+        p = self.sign_in("marc")
+        self.check(p.count(f'tr[data-case="{self.along}"], tr[data-case="{self.escalated}"]') == 0, "[marc] the inbox shows a retirement case")
+        p.check_page("town hall inbox")
+        p.goto(f"/cases/{self.along}", status=404)
+        self.check(p.count("h1") == 1, "[marc] the 404 page has no h1")
+        self.check("Lefèvre" not in p.text(), "[marc] the 404 page shows the person's name")
+        known = p.text("h1")
+        p.screenshot(self.out, "not-found.png")
+        p.check_page("404 for another agency's case")
+        p.goto(f"/cases/{uuid.uuid4()}", status=404)
+        self.check(p.text("h1") == known, "[marc] a case of another agency and no case at all show different pages")
+        p.goto("/cases?q=lef%C3%A8vre")
+        self.check(p.count("table#cases tr[data-case]") == 0, "[marc] the case search finds retirement cases")
+        p.check_page("town hall case search")
+
+    def supervision(self):
+        p = self.chef
+        p.goto("/supervision")
+        self.check(p.count("nav#main-nav a[href='/supervision']") == 1, "[chef] the supervisor's nav has no link to /supervision")
+        self.check(p.count("table#stuck tr[data-case]") >= 1, "[chef] supervision: no row in table#stuck")
+        self.check(p.count("svg.chart") >= 1, "[chef] supervision: no svg.chart")
+        self.check(p.count("table#delays") == 1 and p.count("table#overrides") == 1, "[chef] supervision: table#delays or table#overrides missing")
+        self.check("vérifié sur l'état des services" in p.text("table#overrides"), "[chef] supervision: the override's justification is not in table#overrides")
+        p.screenshot(self.out, "supervision.png")
+        p.check_page("supervision")
+        if p.count("form#stuck-filters [name=workflow]"):
+            p.submit("form#stuck-filters", {"workflow": "retraite-multi-statuts"})
+            p.check_page("supervision filtered")
+        else:
+            self.check(False, "[chef] supervision: form#stuck-filters has no workflow filter")
+        s = self.sophie
+        s.goto("/supervision", status=403)
+        self.check(s.count("h1") == 1, "[sophie] the 403 page has no h1")
+        s.check_page("supervision refused")
+
+    def workflows(self):
+        p = self.sophie
+        p.goto("/workflows")
+        row = "table#workflows tr[data-workflow=retraite-multi-statuts][data-version]"
+        self.check(p.count(row) >= 1, "[sophie] workflows: no row for retraite-multi-statuts")
+        p.screenshot(self.out, "workflows.png")
+        p.check_page("workflows")
+        version = p.attr(row, "data-version")
+        p.click(f"{row} a[href^='/workflows/retraite-multi-statuts/']")
+        self.check(p.path() == f"/workflows/retraite-multi-statuts/{version}", f"[sophie] the workflow link led to {p.path()}")
+        self.check(p.count("figure#diagram svg") == 1, "[sophie] no inline svg in figure#diagram")
+        self.check(p.eval("(s => s ? s.getBoundingClientRect().width : 0)(document.querySelector('figure#diagram svg'))") > 100,
+                   "[sophie] the diagram is not drawn (svg narrower than 100 px)")
+        p.screenshot(self.out, "diagram.png")
+        p.check_page("diagram")
+        p.goto(f"/workflows/retraite-multi-statuts/{version}?case={self.escalated}")
+        self.check(p.count("figure#diagram svg") == 1, "[sophie] no diagram with ?case=")
+        p.screenshot(self.out, "diagram-case.png")
+        p.check_page("diagram with a case")
+
+    def designer(self):
+        """A designer pastes a workflow with a wrong state name: the diagnostic points at its line."""
+        source = self.ctx["broken"]["source"]
+        line = self.ctx["broken"]["line"]
+        p = self.sign_in("dora")
+        p.goto("/designer/validate")
+        self.check(p.count("form#validate textarea[name=source]") == 1, "[dora] no textarea[name=source] in form#validate")
+        self.check(p.count("form#validate button[name=publish]") == 1, "[dora] a designer sees no publish button")
+        p.check_page("validate")
+        p.submit("form#validate", {"source": source}, button="button[type=submit]:not([name=publish])", status=(200, 422))
+        lines = p.eval("[...document.querySelectorAll('.diagnostic[data-line]')].map(d => +d.dataset.line)") or []
+        self.check(line in lines, f"[dora] diagnostics at lines {lines}, expected one at line {line}")
+        self.check(p.count("ol#source li") == source.count("\n") + (0 if source.endswith("\n") else 1),
+                   f"[dora] ol#source has {p.count('ol#source li')} lines, the source {source.count(chr(10))}")
+        self.check("liquidaton" in p.text(".diagnostic"), "[dora] the diagnostic does not name the wrong state")
+        p.screenshot(self.out, "validate.png")
+        p.check_page("validate with diagnostics")
+        s = self.sophie
+        s.goto("/designer/validate")
+        self.check(s.count("button[name=publish]") == 0, "[sophie] an agent who is not a designer sees the publish button")
+        s.check_page("validate as an agent")
+
+    def phone(self):
+        """A case page at a phone's width: nothing wider than the screen."""
+        p = self.chef
+        p.set_width(390, 844, mobile=True)
+        p.goto(f"/cases/{self.escalated}")
+        width = p.eval("[window.innerWidth, document.documentElement.scrollWidth]")
+        self.check(width[0] == 390 and width[1] <= 390, f"[chef] at 390 px the case page is {width[1]} px wide (window {width[0]}): no viewport meta or overflow")
+        p.screenshot(self.out, "case-phone.png")
+        p.check_page("case page on a phone")
+        p.goto("/inbox")
+        width = p.eval("document.documentElement.scrollWidth")
+        self.check(width <= 390, f"[chef] at 390 px the inbox is {width} px wide")
+        p.screenshot(self.out, "inbox-phone.png")
+        p.set_width(Page.WIDTH, Page.HEIGHT, mobile=False)
+
+    def sign_out(self):
+        p = self.sophie
+        p.goto("/inbox")
+        # A form posted without the CSRF token is refused, and signs nobody out.
+        status = p.eval("fetch('/logout', {method: 'POST', credentials: 'same-origin'}).then(r => r.status)")
+        self.check(status == 403, f"[sophie] POST /logout without _csrf answered {status}, expected 403")
+        p.goto("/inbox")
+        self.check(p.path() == "/inbox", "[sophie] a POST without _csrf signed the agent out")
+        p.problems = []  # the refused fetch above is logged as a network error, on purpose
+        p.submit("form#logout")
+        self.check(p.path() == "/login", f"[sophie] sign-out led to {p.path()}")
+        p.goto("/inbox")
+        self.check(p.path() == "/login", f"[sophie] after sign-out /inbox shows {p.path()}, not the login page")
+        p.check_page("after sign-out")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    with open(sys.argv[1]) as f:
+        ctx = json.load(f)
+    os.makedirs(ctx["out"], exist_ok=True)
+    binary = ctx.get("chromium") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not binary:
+        print("check-browser: chromium was not found (Debian package chromium)", file=sys.stderr)
+        return 2
+    checks = Checks()
+    try:
+        Scenario(ctx, checks).run(binary)
+    except (CDPError, TimeoutError, OSError) as e:
+        checks.check(False, f"the browser failed: {e}")
+    with open(ctx.get("summary", os.devnull), "w") as f:
+        f.write(f"{checks.passed} {len(checks.failures)}\n")
+    print(f"browser: {checks.passed} passed, {len(checks.failures)} failed")
+    return 1 if checks.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
