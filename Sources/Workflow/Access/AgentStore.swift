@@ -14,8 +14,8 @@ public struct AgentStore: Sendable {
     }
 
     /// The columns every query returns, in `Agent`'s order.
-    private static let columns = "id, agency, roles, designer, supervisor, created_at, token_issued_at, expires_at, revoked_at, portal"
-    private typealias Row = (String, String, [String], Bool, Bool, Date, Date, Date?, Date?, Bool)
+    static let columns = "id, agency, roles, designer, supervisor, created_at, token_issued_at, expires_at, revoked_at, portal"
+    typealias Row = (String, String, [String], Bool, Bool, Date, Date, Date?, Date?, Bool)
 
     /// Registers an agent and returns it with its token, which is not stored and cannot be
     /// shown again. An id already taken (even by a revoked agent) is refused.
@@ -142,7 +142,7 @@ public struct AgentStore: Sendable {
         }
     }
 
-    private static func decode(_ rows: PostgresRowSequence) async throws -> [Agent] {
+    static func decode(_ rows: PostgresRowSequence) async throws -> [Agent] {
         var agents: [Agent] = []
         for try await row in rows.decode(Row.self) { agents.append(agent(row)) }
         return agents

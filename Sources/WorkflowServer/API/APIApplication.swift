@@ -5,12 +5,13 @@ import Prometheus
 import ServiceLifecycle
 import Workflow
 
-/// The composition root of the HTTP API: the router with its middleware and routes.
+/// The composition root of the HTTP API and the web pages: the router with its middleware and routes.
 enum APIApplication {
     static let prefix = "/api/v1"
 
     /// The router, and the table of the routes it serves (for the contract test).
-    static func router(services: APIServices, registry: PrometheusCollectorRegistry? = nil) -> (Router<APIContext>, RouteTable) {
+    static func router(services: APIServices, registry: PrometheusCollectorRegistry? = nil,
+                       secureCookies: Bool = false) -> (Router<APIContext>, RouteTable) {
         let router = Router(context: APIContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
@@ -27,13 +28,14 @@ enum APIApplication {
         AccessLogRoutes(services: services).add(to: table)
         PortalRoutes(services: services).add(to: table)
         SupervisionRoutes(services: services).add(to: table)
+        WebSite(services: services, secureCookies: secureCookies).add(to: router)
         return (router, table)
     }
 
     /// The application listening on `host:port`, running `services` (the worker) beside it.
     static func make(services: APIServices, host: String, port: Int, running others: [any Service],
-                     registry: PrometheusCollectorRegistry?, logger: Logger) -> some ApplicationProtocol {
-        let (router, _) = router(services: services, registry: registry)
+                     registry: PrometheusCollectorRegistry?, secureCookies: Bool = false, logger: Logger) -> some ApplicationProtocol {
+        let (router, _) = router(services: services, registry: registry, secureCookies: secureCookies)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "parcours"),
                            services: others, logger: logger)
     }

@@ -11,7 +11,7 @@ import Workflow
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the HTTP API (/api/v1, contract at /api/v1/openapi.yaml) and run the worker.")
+        abstract: "Serve the web pages (/), the HTTP API (/api/v1, contract at /api/v1/openapi.yaml) and run the worker.")
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "A folder of workflow files: each one is published at start when it is new.")
     var workflows: String?
+
+    @Flag(help: "Mark the pages' cookies Secure: set it when a TLS proxy serves this server over https.")
+    var secureCookies = false
 
     @Flag(help: "Do not run the worker in this process (run 'workflow worker' elsewhere).")
     var noWorker = false
@@ -49,8 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
                                      logger: Logger(label: "parcours.worker")))
             }
             let app = APIApplication.make(services: services, host: host, port: port, running: others,
-                                         registry: registry, logger: logger)
-            logger.info("serving the API", metadata: ["address": "http://\(host):\(port)/api/v1", "worker": "\(!noWorker)"])
+                                         registry: registry, secureCookies: secureCookies, logger: logger)
+            logger.info("serving the pages and the API", metadata: ["address": "http://\(host):\(port)/", "worker": "\(!noWorker)"])
             try await app.runService()
         }
     }

@@ -13,5 +13,6 @@ public struct Migration: Sendable {
         Migration003Agents.migration,
         Migration004Journal.migration,
         Migration005Supervision.migration,
+        Migration006WebSessions.migration,
     ]
 }

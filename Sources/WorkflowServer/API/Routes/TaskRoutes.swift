@@ -24,32 +24,11 @@ struct TaskRoutes {
         if let kind = query["kind"], !["work", "escalation"].contains(kind) {
             throw Problem.badRequest("'kind' is work or escalation", parameter: "kind")
         }
-        // The rules of each workflow version the caller works in, by id and version.
-        var worked: [String: CaseAccess] = [:]
-        var queues = Set<String>()
-        for access in try await services.accessToAll(for: agent) where access.mayKnowCases {
-            queues.formUnion(access.queues)
-            worked["\(access.definition.id.value)@\(access.definition.version.value)"] = access
-        }
-        if let queue = query["queue"] {
-            guard queues.contains(queue) else { throw Problem.forbidden("you do not work in queue '\(queue)'") }
-            queues = [queue]
-        }
         let wanted = query["assignee"].map { $0 == "me" ? "agent:\(agent.id)" : ($0 == "none" ? "" : "agent:\($0)") }
-        let entries = try await services.tasks.open(queues: queues.sorted(), limit: 5000).filter { entry in
-            guard let access = worked["\(entry.workflowID)@\(entry.workflowVersion)"], access.mayWorkOn(queue: entry.task.queue) else {
-                return false
-            }
-            if let kind = query["kind"], (entry.task.escalation == nil ? "work" : "escalation") != kind { return false }
-            if let wanted, (entry.task.assignee ?? "") != wanted { return false }
-            return true
-        }.prefix(limit)
-        // An inbox shows where cases stand and their escalations' contexts: a read of each.
-        try await services.journal.read(cases: Array(Set(entries.map(\.caseID))),
-                                        by: AccessJournal.Access(actor: "agent:\(agent.id)", agency: agent.agency,
-                                                                 via: "GET \(APIApplication.prefix)/tasks"))
-        let items: [JSONValue] = entries.map { entry in
-            let access = worked["\(entry.workflowID)@\(entry.workflowVersion)"]!
+        let entries = try await services.inbox(for: agent, queue: query["queue"], kind: query["kind"], assignee: wanted, limit: limit,
+                                               route: "GET \(APIApplication.prefix)/tasks")
+        let items: [JSONValue] = entries.map { found in
+            let (entry, access) = (found.entry, found.access)
             guard case .object(var task) = CaseView.task(access.visibleTask(entry.task)) else { return .null }
             task["case"] = JSONResponse.id(entry.caseID)
             task["workflow"] = .string(entry.workflowID)
@@ -145,24 +124,10 @@ struct TaskRoutes {
         }
     }
 
-    /// An open task of the path, on a case the caller may know, in a queue they work (or they
-    /// supervise). Anything else is "no open task", whatever the reason.
+    /// The open task of the path (see `APIServices.openTask`).
     private func task(_ request: Request, _ context: APIContext) async throws -> OpenTask {
         _ = try request.query(allowed: [])
-        let agent = try context.caller()
-        let taskID = try Parameter.pathID(context)
-        let notFound = Problem.notFound("no open task \(taskID.uuidString.lowercased())")
-        guard let (caseID, queue, assignee) = try await services.tasks.locate(taskID) else { throw notFound }
-        let access: CaseAccess
-        do {
-            (_, access) = try await services.knownCase(caseID, for: agent)
-        } catch let problem as Problem where problem.status == .notFound {
-            throw notFound
-        }
-        guard access.mayWorkOn(queue: queue) || agent.supervisor else {
-            throw Problem.forbidden("you do not work in queue '\(queue)'")
-        }
-        return OpenTask(id: taskID, caseID: caseID, queue: queue, assignee: assignee, access: access)
+        return try await services.openTask(try Parameter.pathID(context), for: try context.caller())
     }
 
     private func taskResponse(_ taskID: UUID, access: CaseAccess) async throws -> Response {

@@ -1,0 +1,58 @@
+import Foundation
+import Workflow
+
+/// The task questions the API and the pages share, so that both answer them the same way.
+extension APIServices {
+    /// A task of an inbox, with the rules of its case's workflow version for the caller.
+    struct InboxEntry {
+        let entry: TaskStore.Entry
+        let access: CaseAccess
+    }
+
+    /// The open tasks of the queues the agent works (or `queue` alone), with the rules of the
+    /// version each case follows; `kind` is work or escalation, `assignee` an agent's
+    /// recorded id or "" for free tasks. Journals a read of each case listed, via `route`.
+    func inbox(for agent: Agent, queue: String? = nil, kind: String? = nil, assignee: String? = nil, limit: Int,
+               route: String) async throws -> [InboxEntry] {
+        var worked: [String: CaseAccess] = [:]
+        var queues = Set<String>()
+        for access in try await accessToAll(for: agent) where access.mayKnowCases {
+            queues.formUnion(access.queues)
+            worked["\(access.definition.id.value)@\(access.definition.version.value)"] = access
+        }
+        if let queue {
+            guard queues.contains(queue) else { throw Problem.forbidden("you do not work in queue '\(queue)'") }
+            queues = [queue]
+        }
+        let found: [InboxEntry] = try await tasks.open(queues: queues.sorted(), limit: 5000).compactMap { entry in
+            guard let access = worked["\(entry.workflowID)@\(entry.workflowVersion)"], access.mayWorkOn(queue: entry.task.queue) else {
+                return nil
+            }
+            if let kind, (entry.task.escalation == nil ? "work" : "escalation") != kind { return nil }
+            if let assignee, (entry.task.assignee ?? "") != assignee { return nil }
+            return InboxEntry(entry: entry, access: access)
+        }
+        let entries = Array(found.prefix(limit))
+        // An inbox shows where cases stand and their escalations' contexts: a read of each.
+        try await journal.read(cases: Array(Set(entries.map(\.entry.caseID))),
+                               by: AccessJournal.Access(actor: "agent:\(agent.id)", agency: agent.agency, via: route))
+        return entries
+    }
+
+    /// An open task the agent may work on: on a case they may know, in a queue they work (or
+    /// they supervise). Anything else is "no open task", whatever the reason.
+    func openTask(_ taskID: UUID, for agent: Agent) async throws -> OpenTask {
+        let notFound = Problem.notFound("no open task \(taskID.uuidString.lowercased())")
+        guard let (caseID, queue, assignee) = try await tasks.locate(taskID) else { throw notFound }
+        let access: CaseAccess
+        do {
+            (_, access) = try await knownCase(caseID, for: agent)
+        } catch let problem as Problem where problem.status == .notFound {
+            throw notFound
+        }
+        guard access.mayWorkOn(queue: queue) || agent.supervisor else {
+            throw Problem.forbidden("you do not work in queue '\(queue)'")
+        }
+        return OpenTask(id: taskID, caseID: caseID, queue: queue, assignee: assignee, access: access)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+import Workflow
+
+/// `/inbox`: the agent's queues with their counts and the open tasks, most urgent first
+/// (escalations, then by SLA due time), with claim and release.
+struct InboxPage {
+    let site: WebSite
+
+    func add(to pages: RouterGroup<WebContext>) {
+        pages.get("/inbox", use: show)
+        pages.post("/tasks/{id}/claim", use: claim)
+        pages.post("/tasks/{id}/release", use: release)
+    }
+
+    @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
+        try await render(request, context: context)
+    }
+
+    @Sendable func claim(_ request: Request, context: WebContext) async throws -> Response {
+        try await change(request, context: context) { task in
+            try await site.services.tasks.claim(task.id, by: task.access.actor.recorded)
+        }
+    }
+
+    @Sendable func release(_ request: Request, context: WebContext) async throws -> Response {
+        try await change(request, context: context) { task in
+            try await site.services.tasks.release(task.id, by: task.access.actor.recorded)
+        }
+    }
+
+    /// Claims or releases, then goes back to the page the form was on; a refusal (the task
+    /// was taken meanwhile) is shown at the top of the inbox.
+    private func change(_ request: Request, context: WebContext, _ body: (OpenTask) async throws -> Void) async throws -> Response {
+        let agent = try context.agent()
+        let task = try await site.services.openTask(try WebPaths.id(context), for: agent)
+        do {
+            try await body(task)
+        } catch let error as StoreError where [.conflict, .refused, .invalidInput].contains(error.code) {
+            return try await render(request, context: context, refusal: error.message, status: .conflict)
+        }
+        return PageRenderer.redirect(WebPaths.back(context.form["back"], otherwise: "/inbox"), cookies: context.cookies)
+    }
+
+    private func render(_ request: Request, context: WebContext, refusal: String? = nil,
+                        status: HTTPResponse.Status = .ok) async throws -> Response {
+        let agent = try context.agent()
+        let texts = context.texts
+        let queue = request.uri.queryParameters["queue"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let all = try await site.services.inbox(for: agent, limit: 5000, route: "GET /inbox")
+        let queues = Dictionary(grouping: all, by: \.entry.task.queue)
+        let shown = all.filter { queue == nil || $0.entry.task.queue == queue }.sorted(by: Self.moreUrgent)
+        let me = "agent:\(agent.id)"
+        let rows: [[String: Any]] = shown.prefix(500).map { found in
+            let task = found.access.visibleTask(found.entry.task)
+            let left = TimeText.left(until: task.slaDueAt, texts)
+            let definition = found.access.definition
+            var row: [String: Any] = [
+                "id": WebPaths.text(task.id), "case": WebPaths.text(found.entry.caseID),
+                "case_short": String(WebPaths.text(found.entry.caseID).prefix(8)),
+                "workflow": definition.title ?? definition.id.value,
+                "state": WebLabels.state(found.entry.caseState, in: definition),
+                "queue": task.queue, "waiting_on": found.entry.waitingOn,
+                "kind": task.escalation == nil ? "work" : "escalation",
+                "escalation": task.escalation != nil, "reason": task.escalation?.reason ?? "",
+                "mine": task.assignee == me, "free": task.assignee == nil,
+                "left": left?.text ?? texts["no_deadline"], "overdue": left?.overdue ?? false,
+                "opened": TimeText.ago(task.openedAt, texts),
+            ]
+            // Mustache shows a section for an empty string too: absent keys only.
+            if let holder = task.assignee { row["assignee"] = WebLabels.actor(holder, texts) }
+            return row
+        }
+        var values: [String: Any] = [
+            "title": texts["inbox_title"], "nav_inbox": true,
+            "queues": queues.keys.sorted().map { name in
+                ["name": name, "count": queues[name]!.count, "escalations": queues[name]!.filter { $0.entry.task.escalation != nil }.count,
+                 "current": name == queue] as [String: Any]
+            },
+            "all_current": queue == nil, "total": all.count,
+            "tasks": rows, "has_tasks": !rows.isEmpty,
+            "back": queue.map { "/inbox?queue=\(WebPaths.query($0))" } ?? "/inbox",
+        ]
+        if let refusal { values["refusal"] = refusal }
+        return site.renderer.page("inbox", values, context: context, status: status)
+    }
+
+    /// Escalations first, then the earliest SLA due time (none last), then the oldest.
+    static func moreUrgent(_ a: APIServices.InboxEntry, _ b: APIServices.InboxEntry) -> Bool {
+        let (x, y) = (a.entry.task, b.entry.task)
+        if (x.escalation != nil) != (y.escalation != nil) { return x.escalation != nil }
+        switch (x.slaDueAt, y.slaDueAt) {
+        case let (p?, q?) where p != q: return p < q
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: return x.openedAt < y.openedAt
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import Workflow
+
+/// The web pages of agents, supervisors and designers, on the same stores and access rules
+/// as the API (`APIServices`, `CaseAccess`): a page shows and does only what the same agent
+/// could through the API. Registered on the API's router, outside `/api/v1`.
+struct WebSite: Sendable {
+    static let sessionCookie = "parcours_session"
+    static let signInCookie = "parcours_signin"
+    static let languageCookie = "parcours_lang"
+
+    let services: APIServices
+    let sessions: SessionStore
+    let renderer: PageRenderer
+    /// Cookies are marked Secure: the server is behind TLS (`serve --secure-cookies`).
+    let secureCookies: Bool
+
+    init(services: APIServices, secureCookies: Bool = false) {
+        self.services = services
+        sessions = SessionStore(services.database)
+        renderer = .shared
+        self.secureCookies = secureCookies
+    }
+
+    /// Secure cookies when configured so, or when a TLS proxy says the visitor came over https.
+    func secure(_ request: Request) -> Bool {
+        secureCookies || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
+    }
+
+    func add(to router: Router<APIContext>) {
+        StaticFiles.add(to: router)
+        let pages = router.group("", context: WebContext.self).add(middleware: WebSessionMiddleware(site: self))
+        SignInPages(site: self).add(to: pages)
+        InboxPage(site: self).add(to: pages)
+    }
+}
