@@ -4,7 +4,7 @@
 /// The library links no cryptography package, and a digest needs none: this is the plain
 /// algorithm (no key is involved, so timing reveals nothing), checked in the tests against
 /// the standard's vectors and against PostgreSQL's own `sha256()`.
-enum SHA256Digest {
+public enum SHA256Digest {
     private static let roundConstants: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -26,7 +26,7 @@ enum SHA256Digest {
     }
 
     /// The digest of `bytes`, as 64 lower-case hexadecimal digits.
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         digest(bytes).map { word in
             let digits = String(word, radix: 16)
             return String(repeating: "0", count: 8 - digits.count) + digits

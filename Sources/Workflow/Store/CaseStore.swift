@@ -59,7 +59,7 @@ public struct CaseStore: Sendable {
             // stamped after it, never before.
             let now = try await Self.databaseClock(connection, logger: database.logger)
             if let expectedVersion, expectedVersion != snapshot.version {
-                throw StoreError(.conflict, "case \(id) changed since you read it (you expected version \(expectedVersion), it is at version \(snapshot.version)); read it again and retry")
+                throw StoreError(.conflict, "case \(id.uuidString.lowercased()) changed since you read it (you expected version \(expectedVersion), it is at version \(snapshot.version)); read it again and retry")
             }
             switch engine(definition).apply(event, to: snapshot, now: now) {
             case .refused(let refusal):

@@ -8,6 +8,14 @@ struct WebForm: Sendable {
     static let limit = 2 << 20
 
     private(set) var values: [(name: String, value: String)] = []
+    /// The files of a multipart form, by input name (a file input left empty is absent).
+    private(set) var files: [String: File] = [:]
+
+    /// An uploaded file: its name as the browser gave it, and its bytes.
+    struct File: Sendable {
+        let filename: String
+        let bytes: [UInt8]
+    }
 
     subscript(_ name: String) -> String? { values.first { $0.name == name }?.value }
 
@@ -36,7 +44,13 @@ struct WebForm: Sendable {
             return WebForm(values: urlEncoded(String(decoding: bytes, as: UTF8.self)))
         }
         if contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = Self.boundary(of: contentType) {
-            return WebForm(values: multipart(bytes, boundary: boundary))
+            var form = WebForm()
+            for part in multipart(bytes, boundary: boundary) {
+                // A file's text is also a value, for forms that read an uploaded text file.
+                if let filename = part.filename, !filename.isEmpty { form.files[part.name] = File(filename: filename, bytes: part.bytes) }
+                form.values.append((part.name, String(decoding: part.bytes, as: UTF8.self)))
+            }
+            return form
         }
         return WebForm()
     }
@@ -62,10 +76,10 @@ struct WebForm: Sendable {
         return nil
     }
 
-    /// The parts of a multipart body (RFC 7578): each part's name and its content as UTF-8.
-    static func multipart(_ body: [UInt8], boundary: String) -> [(name: String, value: String)] {
+    /// The parts of a multipart body (RFC 7578): each part's name, file name (for a file) and bytes.
+    static func multipart(_ body: [UInt8], boundary: String) -> [(name: String, filename: String?, bytes: [UInt8])] {
         let delimiter = Array("--\(boundary)".utf8)
-        var result: [(name: String, value: String)] = []
+        var result: [(name: String, filename: String?, bytes: [UInt8])] = []
         var starts: [Int] = []
         var index = 0
         while let found = find(delimiter, in: body, from: index) {
@@ -78,18 +92,21 @@ struct WebForm: Sendable {
             if part.suffix(2) == [13, 10] { part.removeLast(2) }
             guard let split = find([13, 10, 13, 10], in: part, from: 0) else { continue }
             let head = String(decoding: part[..<split], as: UTF8.self)
-            let content = String(decoding: part[(split + 4)...], as: UTF8.self)
-            guard let name = dispositionName(head) else { continue }
-            result.append((name, content))
+            guard let name = disposition(head, "name") else { continue }
+            result.append((name, disposition(head, "filename"), Array(part[(split + 4)...])))
         }
         return result
     }
 
-    private static func dispositionName(_ head: String) -> String? {
+    /// A parameter (`name`, `filename`) of the part's Content-Disposition header.
+    private static func disposition(_ head: String, _ parameter: String) -> String? {
         for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-disposition") {
-            guard let range = line.range(of: "name=\"") else { return nil }
-            let rest = line[range.upperBound...]
-            return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+            for item in line.split(separator: ";").dropFirst() {
+                let pair = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if pair.count == 2, pair[0].lowercased() == parameter {
+                    return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                }
+            }
         }
         return nil
     }

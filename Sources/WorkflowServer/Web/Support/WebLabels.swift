@@ -8,6 +8,25 @@ enum WebLabels {
         definition.state(id)?.title ?? id
     }
 
+    /// A track's state: its title in the track when it has one.
+    static func state(_ id: String, track: String, in definition: WorkflowDefinition) -> String {
+        trackDefinition(track, in: definition)?.state(id)?.title ?? id
+    }
+
+    static func trackDefinition(_ track: String, in definition: WorkflowDefinition) -> TrackDefinition? {
+        for state in definition.states {
+            if case .parallel(let parallel) = state.kind, let found = parallel.track(track) { return found }
+        }
+        return nil
+    }
+
+    /// A history event in words ("Action", "Escalade"…); the event's own name when untranslated.
+    static func event(_ event: String, _ texts: Texts) -> String {
+        let key = "event_" + event.replacingOccurrences(of: "-", with: "_")
+        let text = texts[key]
+        return text == key ? event : text
+    }
+
     static func actor(_ recorded: String, _ texts: Texts) -> String {
         if recorded.hasPrefix("agent:") { return String(recorded.dropFirst("agent:".count)) }
         if recorded == "system" || recorded == "worker" { return texts["actor_system"] }

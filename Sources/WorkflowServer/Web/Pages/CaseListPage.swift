@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import Workflow
+
+/// `/cases`: the cases the agent may know, newest activity first as the API lists them (by
+/// id pages), with a text search over the fields they may see and a few filters.
+struct CaseListPage {
+    let site: WebSite
+
+    func add(to pages: RouterGroup<WebContext>) {
+        pages.get("/cases", use: show)
+    }
+
+    @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
+        let agent = try context.agent()
+        let texts = context.texts
+        let query = request.uri.queryParameters
+        func parameter(_ name: String) -> String? {
+            query[Substring(name)].map(String.init).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        }
+        var filter = CaseSearch.Filter()
+        filter.workflowID = parameter("workflow")
+        filter.state = parameter("state")
+        filter.escalated = parameter("escalated") == "1" ? true : nil
+        filter.open = parameter("open") == "0" ? nil : true
+        var problem: String?
+        if let text = parameter("q") {
+            if (2...200).contains(text.count) { filter.text = text } else { problem = texts["cases_q_length"] }
+        }
+        filter.after = parameter("after").flatMap(UUID.init(uuidString:))
+        filter.limit = 51
+        let visibility = try await site.services.searchVisibility(for: agent)
+        let found = try await site.services.search.find(filter, visibility: visibility)
+        let page = Array(found.prefix(50))
+        let titles = Dictionary(try await site.services.accessToAll(for: agent).map {
+            ("\($0.definition.id.value)", $0.definition)
+        }, uniquingKeysWith: { _, latest in latest })
+        let rows: [[String: Any]] = page.map { summary in
+            let definition = titles[summary.workflowID]
+            var row: [String: Any] = [
+                "id": WebPaths.text(summary.id), "short": String(WebPaths.text(summary.id).prefix(8)),
+                "workflow": definition?.title ?? summary.workflowID,
+                "state": definition.map { WebLabels.state(summary.state, in: $0) } ?? summary.state,
+                "status": summary.status == "closed" ? texts["status_closed"] : texts["status_open"],
+                "waiting_on": summary.waitingOn, "escalated": summary.escalated,
+                "last_event": TimeText.ago(summary.lastEventAt, texts),
+            ]
+            if summary.status == "closed" { row["closed"] = true }
+            return row
+        }
+        var values: [String: Any] = [
+            "title": texts["cases_title"], "nav_cases": true, "cases": rows, "has_cases": !rows.isEmpty,
+            "q": parameter("q") ?? "", "state": parameter("state") ?? "",
+            "escalated_checked": filter.escalated == true, "closed_too": parameter("open") == "0",
+            "workflows": visibility.map(\.workflowID).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.map { id in
+                ["id": id, "title": titles[id]?.title ?? id, "selected": id == filter.workflowID] as [String: Any]
+            },
+        ]
+        if found.count > 50, let last = page.last {
+            var items = URLComponents()
+            items.queryItems = query.map { URLQueryItem(name: String($0.key), value: String($0.value)) }.filter { $0.name != "after" }
+                + [URLQueryItem(name: "after", value: WebPaths.text(last.id))]
+            values["next"] = "/cases?" + (items.percentEncodedQuery ?? "")
+        }
+        if let problem { values["problem"] = problem }
+        // A list shows where cases stand: a read of each, as the API's list is not (it shows
+        // no data), but the page shows no data either; only the search reads fields.
+        return site.renderer.page("cases", values, context: context)
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import Workflow
+
+/// What the case page shows one agent, as template values: only what `CaseAccess` lets them
+/// see (the same filtering as the API), and only the forms for what they may do.
+struct CaseSheet {
+    let record: CaseRecord
+    let access: CaseAccess
+    let texts: Texts
+    /// Where a refusal is shown: the key of the form it concerns, and the message.
+    var refusal: (form: String, message: String)?
+    var journal: [AccessJournal.Entry]?
+
+    private var definition: WorkflowDefinition { access.definition }
+
+    func values() -> [String: Any] {
+        let visible = access.visibleRecord(record)
+        let snapshot = visible.snapshot
+        let id = WebPaths.text(snapshot.id)
+        var values: [String: Any] = [
+            "title": texts.format("case_title", ["id": String(id.prefix(8))]),
+            "case": summary(snapshot, id: id),
+            "groups": groups(snapshot.data),
+            "tracks": tracks(snapshot), "has_tracks": !snapshot.tracks.isEmpty,
+            "actions": actions(), "escalations": escalations(snapshot),
+            "work": work(snapshot), "deadlines": deadlines(snapshot),
+            "has_work": !work(snapshot).isEmpty, "has_deadlines": !deadlines(snapshot).isEmpty,
+            "timeline": timeline(visible.history),
+            "correction": correction(snapshot), "nav_cases": true,
+        ]
+        if let journal {
+            values["journal"] = journal.reversed().prefix(200).map { entry in
+                ["at": TimeText.date(entry.at, texts), "actor": WebLabels.actor(entry.actor, texts), "agency": entry.agency ?? "",
+                 "kind": texts["journal_\(entry.kind)"], "via": entry.via,
+                 "fields": entry.fields.filter { access.mayView(field: $0) }.joined(separator: ", ")]
+            }
+            values["has_journal"] = true
+        }
+        if let refusal, refusal.form == "page" { values["page_refusal"] = refusal.message }
+        if let refusal, refusal.form == "note" { values["note_refusal"] = refusal.message }
+        return values
+    }
+
+    private func summary(_ snapshot: CaseSnapshot, id: String) -> [String: Any] {
+        var summary: [String: Any] = [
+            "id": id, "workflow": definition.title ?? definition.id.value, "workflow_id": definition.id.value,
+            "workflow_version": definition.version.value, "version": snapshot.version,
+            "state": snapshot.state, "state_label": WebLabels.state(snapshot.state, in: definition),
+            "status": snapshot.status.isClosed ? texts["status_closed"] : texts["status_open"],
+            "closed": snapshot.status.isClosed, "waiting_on": snapshot.waitingOn, "escalated": snapshot.isEscalated,
+            "created": TimeText.date(snapshot.createdAt, texts), "since": TimeText.ago(snapshot.enteredStateAt, texts),
+            "last_event": TimeText.ago(snapshot.lastEventAt, texts),
+        ]
+        if let outcome = snapshot.status.outcome { summary["outcome"] = outcome }
+        if let label = definition.state(snapshot.state)?.publicLabel { summary["public_label"] = label }
+        if let description = definition.state(snapshot.state)?.description { summary["state_description"] = description }
+        return summary
+    }
+
+    /// The visible declared fields, grouped by the first part of their path.
+    private func groups(_ data: JSONValue) -> [[String: Any]] {
+        let fields = definition.fields.filter { access.mayView(field: $0.path.value) }
+        var order: [String] = []
+        var byGroup: [String: [[String: Any]]] = [:]
+        for field in fields {
+            let path = field.path.value
+            let group = path.split(separator: ".").first.map(String.init) ?? path
+            if byGroup[group] == nil { order.append(group) }
+            var item: [String: Any] = ["path": path, "label": String(path.dropFirst(group.count + 1)).isEmpty ? path : String(path.dropFirst(group.count + 1))]
+            if let description = field.description { item["help"] = description }
+            if let value = data.value(at: path), !value.isNull {
+                if field.type == .document, let document = document(value) {
+                    item["document"] = document
+                } else {
+                    item["value"] = FieldInput.display(value)
+                }
+            } else {
+                item["empty"] = true
+            }
+            byGroup[group, default: []].append(item)
+        }
+        return order.map { ["name": $0, "fields": byGroup[$0]!] }
+    }
+
+    private func document(_ value: JSONValue) -> [String: Any]? {
+        guard value.objectValue != nil else { return nil }
+        var document: [String: Any] = [:]
+        for key in ["type", "issuer", "name"] { if let text = value.value(at: key)?.stringValue { document[key] = text } }
+        if let sha = value.value(at: "sha256")?.stringValue { document["sha256"] = sha; document["sha_short"] = String(sha.prefix(12)) }
+        if let size = value.value(at: "size") { document["size"] = FieldInput.display(size) }
+        return document
+    }
+
+    private func tracks(_ snapshot: CaseSnapshot) -> [[String: Any]] {
+        snapshot.tracks.map { position in
+            var track: [String: Any] = [
+                "track": position.track, "state": position.state,
+                "state_label": WebLabels.state(position.state, track: position.track, in: definition),
+                "finished": position.finished, "waiting_on": position.waitingOn,
+                "since": TimeText.ago(position.enteredStateAt, texts),
+                "escalated": snapshot.tasks.contains { $0.track == position.track && $0.escalation != nil },
+            ]
+            if let agency = WebLabels.trackDefinition(position.track, in: definition)?.agency?.value { track["agency"] = agency }
+            return track
+        }
+    }
+
+    /// A form per action offered to this agent now, with the inputs its `requires` asks for.
+    private func actions() -> [[String: Any]] {
+        guard !record.snapshot.status.isClosed else { return [] }
+        let engine = WorkflowEngine(definition: definition, calendar: .french)
+        return engine.actions(for: access.actor, record.snapshot).map { offer in
+            let key = "action-\(offer.action)-\(offer.track ?? "")"
+            var inputs: [[String: Any]] = []
+            var shown: [[String: Any]] = []
+            for path in offer.requires {
+                guard let field = definition.field(path), access.mayView(field: path) else { continue }
+                let current = record.snapshot.data.value(at: path)
+                if access.mayEdit(field: path) {
+                    inputs.append(FieldInput.input(field, current: current, texts: texts, required: current == nil))
+                } else {
+                    shown.append(["path": path, "value": current.map(FieldInput.display) ?? texts["value_missing"]])
+                }
+            }
+            var form: [String: Any] = [
+                "action": offer.action, "key": key, "inputs": inputs, "shown": shown,
+                "multipart": inputs.contains { $0["is_file"] != nil }, "note_required": offer.noteRequired,
+                "version": record.snapshot.version,
+                "label": offer.track.map { texts.format("action_in_track", ["action": offer.action, "track": $0]) } ?? offer.action,
+            ]
+            if let track = offer.track { form["track"] = track }
+            if let target = offer.target { form["target"] = WebLabels.state(target, in: definition) }
+            if let refusal, refusal.form == key { form["refusal"] = refusal.message }
+            return form
+        }
+    }
+
+    /// The open escalations, with the ways to resolve each for those who work its queue.
+    private func escalations(_ snapshot: CaseSnapshot) -> [[String: Any]] {
+        let me = access.actor.recorded
+        return snapshot.tasks.filter { $0.escalation != nil }.map { task in
+            let escalation = task.escalation!
+            let id = WebPaths.text(task.id)
+            var item: [String: Any] = [
+                "id": id, "reason": escalation.reason, "queue": task.queue,
+                "title": definition.exception(escalation.reason)?.title ?? texts.format("reason_engine", ["reason": escalation.reason]),
+                "context": contextItems(escalation.context), "has_context": !contextItems(escalation.context).isEmpty, "opened": TimeText.ago(task.openedAt, texts),
+                "version": record.snapshot.version, "back": "/cases/\(WebPaths.text(snapshot.id))",
+            ]
+            if let left = TimeText.left(until: task.slaDueAt, texts) { item["left"] = left.text; item["overdue"] = left.overdue }
+            if let track = task.track { item["track"] = track }
+            if let holder = task.assignee { item["assignee"] = WebLabels.actor(holder, texts) }
+            let mayWork = access.mayWorkOn(queue: task.queue) || access.agent.supervisor
+            if mayWork && !snapshot.status.isClosed {
+                item["may_work"] = true
+                item["free"] = task.assignee == nil
+                item["mine"] = task.assignee == me
+                item["states"] = overrideStates(track: task.track)
+                item["queues"] = definition.queues.map(\.id.value).filter { $0 != task.queue }.map { ["queue": $0] }
+            }
+            if let refusal, refusal.form == "resolve-\(id)" { item["refusal"] = refusal.message }
+            return item
+        }
+    }
+
+    private func overrideStates(track: String?) -> [[String: Any]] {
+        if let track, let states = WebLabels.trackDefinition(track, in: definition)?.states {
+            return states.map { ["state": $0.id.value, "label": $0.title ?? $0.id.value] }
+        }
+        return definition.states.map { ["state": $0.id.value, "label": $0.title ?? $0.id.value] }
+    }
+
+    private func contextItems(_ context: JSONValue) -> [[String: String]] {
+        guard let members = context.objectValue else { return context.isNull ? [] : [["key": "", "value": FieldInput.display(context)]] }
+        return members.keys.sorted().map { ["key": $0, "value": FieldInput.display(members[$0]!)] }
+    }
+
+    private func work(_ snapshot: CaseSnapshot) -> [[String: Any]] {
+        snapshot.tasks.filter { $0.escalation == nil }.map { task in
+            var item: [String: Any] = ["id": WebPaths.text(task.id), "queue": task.queue,
+                                       "state_label": WebLabels.state(task.state, in: definition)]
+            if let track = task.track { item["track"] = track }
+            if let holder = task.assignee { item["assignee"] = WebLabels.actor(holder, texts) }
+            if let left = TimeText.left(until: task.slaDueAt, texts) { item["left"] = left.text; item["overdue"] = left.overdue }
+            return item
+        }
+    }
+
+    private func deadlines(_ snapshot: CaseSnapshot) -> [[String: Any]] {
+        snapshot.timers.filter { $0.kind != .step }.sorted { $0.dueAt < $1.dueAt }.map { timer in
+            var item: [String: Any] = ["kind": texts["timer_\(timer.kind.rawValue)"], "state": timer.state,
+                                       "due": TimeText.date(timer.dueAt, texts)]
+            if let track = timer.track { item["track"] = track }
+            if let left = TimeText.left(until: timer.dueAt, texts) { item["left"] = left.text; item["overdue"] = left.overdue }
+            return item
+        }
+    }
+
+    /// The history, newest first: who, what, when, and the reason or justification given.
+    private func timeline(_ history: [HistoryRecord]) -> [[String: Any]] {
+        history.reversed().map { record in
+            let entry = record.entry
+            var item: [String: Any] = ["kind": entry.event, "what": WebLabels.event(entry.event, texts),
+                                       "who": WebLabels.actor(entry.actor, texts), "when": TimeText.date(entry.at, texts)]
+            if let name = entry.name { item["name"] = name }
+            if let from = entry.fromState { item["from"] = WebLabels.state(from, in: definition) }
+            if let to = entry.toState {
+                item["to"] = entry.track.map { WebLabels.state(to, track: $0, in: definition) } ?? WebLabels.state(to, in: definition)
+            }
+            if let track = entry.track { item["track"] = track }
+            if let reason = entry.reason {
+                item["reason"] = reason
+                if let title = definition.exception(reason)?.title { item["reason_title"] = title }
+            }
+            if let note = entry.note { item["note"] = note }
+            if let diff = entry.dataDiff?.objectValue, !diff.isEmpty { item["changed"] = diff.keys.sorted().joined(separator: ", ") }
+            return item
+        }
+    }
+
+    /// The data this agent may correct, with the current values.
+    private func correction(_ snapshot: CaseSnapshot) -> [String: Any]? {
+        guard !record.snapshot.status.isClosed else { return nil }
+        let fields = definition.fields.filter { access.mayView(field: $0.path.value) && access.mayEdit(field: $0.path.value) }
+        guard !fields.isEmpty else { return nil }
+        let inputs = fields.map { FieldInput.input($0, current: record.snapshot.data.value(at: $0.path.value), texts: texts, required: false) }
+        var form: [String: Any] = ["inputs": inputs, "version": record.snapshot.version,
+                                   "multipart": inputs.contains { $0["is_file"] != nil }]
+        if let refusal, refusal.form == "data" { form["refusal"] = refusal.message }
+        return form
+    }
+}
