@@ -66,9 +66,19 @@ struct SupervisionRoutes {
 
     /// Supervisors only; the workflow versions whose cases they may know.
     func scope(_ context: APIContext) async throws -> SupervisionScope {
-        let agent = try context.caller()
+        Self.scope(try await Self.supervised(by: try context.caller(), services: services))
+    }
+
+    /// The rules of the workflow versions whose cases a supervisor may know; 403 for anyone
+    /// else. Shared with the supervision page (`SupervisionPage`), which applies the same rule.
+    static func supervised(by agent: Agent, services: APIServices) async throws -> [CaseAccess] {
         guard agent.supervisor else { throw Problem.forbidden("supervision reports are for supervisors; \(agent.id) is not one") }
-        return .only(try await services.accessToAll(for: agent).filter(\.mayKnowCases).map { access in
+        return try await services.accessToAll(for: agent).filter(\.mayKnowCases)
+    }
+
+    /// The reports' scope: exactly these versions.
+    static func scope(_ accesses: [CaseAccess]) -> SupervisionScope {
+        .only(accesses.map { access in
             SupervisionScope.Version(workflowID: access.definition.id.value, version: access.definition.version.value)
         })
     }
