@@ -1,0 +1,158 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Workflow
+@testable import WorkflowServer
+
+@Suite("Web pages: inbox and case page")
+struct WebCasePagesTests {
+    /// A retirement case whose career lacks the State status: it escalates `statut-inconnu`.
+    static func escalatedCase(_ api: APIClient) async throws -> String {
+        let created = try await api.send(.post, "/api/v1/cases", as: "rh",
+                                         json: ["workflow": "retraite-multi-statuts", "data": try APICaseFlowTests.example("retraite-statuts-incomplets")])
+        let id = try #require(created["id"]?.stringValue)
+        let moved = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh",
+                                       json: ["action": "deposer", "data": try APICaseFlowTests.example("retraite-depot")])
+        #expect(moved["escalated"] == .bool(true))
+        return id
+    }
+
+    /// A retirement case deposited: four pension bodies at work in parallel tracks.
+    static func casWithTracks(_ api: APIClient) async throws -> String {
+        let created = try await api.send(.post, "/api/v1/cases", as: "rh",
+                                         json: ["workflow": "retraite-multi-statuts", "data": try APICaseFlowTests.example("retraite")])
+        let id = try #require(created["id"]?.stringValue)
+        let moved = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh",
+                                       json: ["action": "deposer", "data": try APICaseFlowTests.example("retraite-depot")])
+        #expect(moved["state"] == "instruction-parts")
+        return id
+    }
+
+    @Test("the inbox lists the queue's escalation first; claim and release go through the task store")
+    func inboxClaimRelease() async throws {
+        let harness = try await APIHarness.make("web-inbox")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await Self.escalatedCase(api)
+            let coord = try await WebBrowser.signedIn(api, as: "coord")
+            let inbox = try await coord.get("/inbox")
+            #expect(inbox.contains("data-queue=\"cellule-coordination\"") && inbox.contains("data-case=\"\(id)\""))
+            let task = try #require(inbox.value(after: "data-task=\""))
+            #expect(inbox.contains("data-kind=\"escalation\"") && inbox.contains("form class=\"claim\""))
+            let claimed = try await coord.post("/tasks/\(task)/claim", ["back": "/inbox"])
+            #expect(claimed.status == 303 && claimed.location == "/inbox")
+            let after = try await coord.get("/inbox")
+            #expect(after.contains("form class=\"release\"") && !after.contains("form class=\"claim\""))
+            let shown = try await api.send(.get, "/api/v1/cases/\(id)", as: "coord")
+            #expect(shown["tasks"]?.arrayValue?.first?.value(at: "assignee") == .string("agent:coord"))
+            // Another agent of the queue cannot take it now; the refusal is shown in the page.
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
+            #expect(try await rh.get("/inbox").contains(task) == false, "rh does not work the coordination queue")
+            #expect(try await coord.post("/tasks/\(task)/release", ["back": "/inbox"]).status == 303)
+            #expect(try await coord.get("/inbox").contains("form class=\"claim\""))
+        }
+    }
+
+    @Test("the case page shows the parallel tracks; another agency gets the same 404 as a case that does not exist")
+    func casePageAccess() async throws {
+        let harness = try await APIHarness.make("web-case-access")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await Self.casWithTracks(api)
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
+            let page = try await rh.get("/cases/\(id)")
+            #expect(page.status == 200)
+            for track in ["carriere", "sre", "cnracl", "ircantec"] { #expect(page.contains("data-track=\"\(track)\""), "track \(track)") }
+            #expect(page.contains("section id=\"timeline\"") && page.contains("data-field=\"usager.nom\""))
+            #expect(!page.contains("section id=\"journal\""), "the access journal is for supervisors")
+            let mairie = try await WebBrowser.signedIn(api, as: "mairie")
+            let refused = try await mairie.get("/cases/\(id)")
+            let missing = try await mairie.get("/cases/\(UUID().uuidString.lowercased())")
+            #expect(refused.status == 404 && missing.status == 404)
+            #expect(!refused.contains("Lefèvre") && !refused.contains(id))
+            let coord = try await WebBrowser.signedIn(api, as: "coord")
+            let supervised = try await coord.get("/cases/\(id)")
+            #expect(supervised.contains("section id=\"journal\"") && supervised.contains("GET /cases/{id} (page)"))
+        }
+    }
+
+    @Test("a field restricted to the medical adviser is shown to them only, in data and history")
+    func restrictedField() async throws {
+        let harness = try await APIHarness.make("web-case-restricted")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await APIAccessTests.invalidityCase(api)
+            let medecin = try await WebBrowser.signedIn(api, as: "medecin")
+            #expect(try await medecin.get("/cases/\(id)").contains("data-field=\"sante.taux_invalidite\">62"))
+            for agent in ["rh", "coord", "sre"] {
+                let page = try await WebBrowser.signedIn(api, as: agent).get("/cases/\(id)")
+                #expect(page.status == 200 && !page.contains("taux_invalidite") && !page.contains("rapport_medical"), "\(agent) sees health data")
+            }
+        }
+    }
+
+    @Test("an action fired from its form moves the track; a refusal and a stale version are shown next to the form")
+    func actAndRefusals() async throws {
+        let harness = try await APIHarness.make("web-case-act")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await Self.casWithTracks(api)
+            let sre = try await WebBrowser.signedIn(api, as: "sre")
+            let page = try await sre.get("/cases/\(id)")
+            #expect(page.contains("data-action=\"valider-part\" data-track=\"sre\"") && page.contains("name=\"data.pension.sre.montant\""))
+            let version = try #require(page.hidden("expected_version"))
+
+            // The API moves the case meanwhile: the page's version is stale.
+            _ = try await api.send(.post, "/api/v1/cases/\(id)/notes", as: "rh", json: ["text": "pièce reçue"])
+            let stale = try await sre.post("/cases/\(id)/actions", ["action": "valider-part", "track": "sre", "expected_version": version,
+                                                                     "data.pension.sre.montant": "1843.27"])
+            #expect(stale.status == 409 && stale.refusal?.contains("changé") == true, "\(stale.refusal ?? "")")
+
+            let fresh = try #require(try await sre.get("/cases/\(id)").hidden("expected_version"))
+            let malformed = try await sre.post("/cases/\(id)/actions", ["action": "valider-part", "track": "sre", "expected_version": fresh,
+                                                                         "data.pension.sre.montant": "beaucoup"])
+            #expect(malformed.status == 422 && malformed.refusal?.contains("pension.sre.montant") == true, "\(malformed.refusal ?? "")")
+            let missing = try await sre.post("/cases/\(id)/actions", ["action": "valider-part", "track": "sre", "expected_version": fresh])
+            #expect(missing.status == 422 && missing.refusal?.contains("pension.sre.montant") == true, "\(missing.refusal ?? "no refusal")")
+
+            let done = try await sre.post("/cases/\(id)/actions", ["action": "valider-part", "track": "sre", "expected_version": fresh,
+                                                                    "data.pension.sre.montant": "1843,27"])
+            #expect(done.status == 303 && done.location == "/cases/\(id)")
+            let after = try await sre.get("/cases/\(id)")
+            #expect(after.contains("data-track=\"sre\" data-state=\"part-sre-validee\""))
+            #expect(after.contains("data-field=\"pension.sre.montant\">1843.27"))
+        }
+    }
+
+    @Test("the coordination cell corrects the career from the page and evaluates again; an override needs its justification")
+    func resolveEscalation() async throws {
+        let harness = try await APIHarness.make("web-case-resolve")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await Self.escalatedCase(api)
+            let coord = try await WebBrowser.signedIn(api, as: "coord")
+            let page = try await coord.get("/cases/\(id)")
+            #expect(page.contains("data-reason=\"statut-inconnu\""))
+            let task = try #require(page.value(after: "class=\"escalation escalation-box\" data-task=\""))
+
+            let unjustified = try await coord.post("/tasks/\(task)/resolve", ["way": "override", "state": "instruction-parts", "note": ""])
+            #expect(unjustified.status == 422 && unjustified.refusal?.contains("justification") == true, "\(unjustified.refusal ?? "")")
+
+            let version = try #require(page.hidden("expected_version"))
+            var fields: [(String, String)] = [("expected_version", version), ("data.carriere.statuts.present", "1"), ("note", "statut État oublié")]
+            for status in ["contractuel", "fonctionnaire_hospitalier", "fonctionnaire_etat"] { fields.append(("data.carriere.statuts", status)) }
+            let corrected = try await coord.post("/cases/\(id)/data", pairs: fields)
+            #expect(corrected.status == 303, "\(corrected.html.prefix(400))")
+            let evaluated = try await coord.post("/tasks/\(task)/resolve", ["way": "evaluate", "note": "statuts complétés"])
+            #expect(evaluated.status == 303)
+            let after = try await coord.get("/cases/\(id)")
+            #expect(after.contains("data-state=\"instruction-parts\"") && !after.contains("data-reason=\"statut-inconnu\""))
+            #expect(after.contains("data-kind=\"data-corrected\"") && after.contains("statut État oublié"))
+
+            let noted = try await coord.post("/cases/\(id)/notes", ["note": "usager prévenu par téléphone"])
+            #expect(noted.status == 303)
+            #expect(try await coord.get("/cases/\(id)").contains("usager prévenu par téléphone"))
+        }
+    }
+}

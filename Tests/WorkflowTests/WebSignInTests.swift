@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Workflow
+@testable import WorkflowServer
+
+@Suite("Web pages: sign-in, sessions, forgery")
+struct WebSignInTests {
+    @Test("a visitor is sent to /login; a wrong token is a 401 page; a good one opens a session cookie that is not the token")
+    func signIn() async throws {
+        let harness = try await APIHarness.make("web-sign-in")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let visitor = WebBrowser(api.client)
+            #expect(try await visitor.get("/").location == "/login")
+            #expect(try await visitor.get("/inbox").location == "/login")
+            let form = try await visitor.get("/login")
+            #expect(form.contains("id=\"login\"") && form.contains("name=\"token\""))
+            let wrong = try await visitor.post("/login", ["token": "pc_" + String(repeating: "A", count: 43)], csrf: form.hidden("_csrf"))
+            #expect(wrong.status == 401 && wrong.contains("class=\"error\" role=\"alert\""))
+
+            let login = try await visitor.get("/login")
+            let response = try await api.client.execute(
+                uri: "/login", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .origin: WebBrowser.origin,
+                          .cookie: "parcours_signin=\(login.hidden("_csrf")!)"],
+                body: ByteBuffer(string: "token=\(WebBrowser.encode(api.tokens["rh"]!))&_csrf=\(login.hidden("_csrf")!)"))
+            #expect(response.status == .seeOther)
+            let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("parcours_session=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains(api.tokens["rh"]!))
+            // Only the session id's hash is stored.
+            let id = String(cookie.dropFirst("parcours_session=".count).prefix { $0 != ";" })
+            let rows = try await harness.database.client.query("SELECT id_sha256 FROM web_sessions", logger: harness.database.logger)
+            var stored: [String] = []
+            for try await hash in rows.decode(String.self) { stored.append(hash) }
+            #expect(stored.contains(SHA256Digest.hex(id)) && !stored.contains(id))
+        }
+    }
+
+    @Test("the sign-in form needs its anti-forgery cookie; the portal's token opens no page")
+    func signInForgeryAndPortal() async throws {
+        let harness = try await APIHarness.make("web-sign-in-forgery")
+        defer { harness.database.close() }
+        let (_, portal) = try await AgentStore(harness.database).add(id: "portail", agency: "portail", roles: [], portal: true)
+        try await harness.run { api in
+            let browser = WebBrowser(api.client)
+            let forged = try await browser.post("/login", ["token": api.tokens["rh"]!], csrf: "made-up-by-another-site")
+            #expect(forged.status == 403)
+            let form = try await browser.get("/login")
+            let refused = try await browser.post("/login", ["token": portal], csrf: form.hidden("_csrf"))
+            #expect(refused.status == 403)
+        }
+    }
+
+    @Test("a form without the session's token, or from another site, is refused and changes nothing")
+    func forgeryRefused() async throws {
+        let harness = try await APIHarness.make("web-forgery")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await WebCasePagesTests.escalatedCase(api)
+            let coord = try await WebBrowser.signedIn(api, as: "coord")
+            let inbox = try await coord.get("/inbox")
+            let task = try #require(inbox.value(after: "data-task=\""))
+            #expect(try await coord.post("/tasks/\(task)/claim", [:], sendToken: false).status == 403)
+            #expect(try await coord.post("/tasks/\(task)/claim", [:], csrf: "x" + coord.csrf!).status == 403)
+            #expect(try await coord.post("/tasks/\(task)/claim", [:], origin: "http://evil.example").status == 403)
+            let shown = try await api.send(.get, "/api/v1/cases/\(id)", as: "coord")
+            #expect(shown["tasks"]?.arrayValue?.allSatisfy { $0.value(at: "assignee")?.isNull ?? true } == true, "a forged claim went through")
+        }
+    }
+
+    @Test("sign-out ends the session; revoking the agent ends it at once")
+    func signOutAndRevocation() async throws {
+        let harness = try await APIHarness.make("web-sign-out")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
+            #expect(try await rh.get("/inbox").status == 200)
+            let out = try await rh.post("/logout", [:])
+            #expect(out.status == 303 && out.location == "/login")
+            #expect(try await rh.get("/inbox").location == "/login")
+
+            let coord = try await WebBrowser.signedIn(api, as: "coord")
+            #expect(try await coord.get("/inbox").status == 200)
+            try await AgentStore(harness.database).revoke(id: "coord")
+            #expect(try await coord.get("/inbox").location == "/login")
+        }
+    }
+
+    @Test("pages are French by default, English on request, and carry the headers that protect them")
+    func languageAndHeaders() async throws {
+        let harness = try await APIHarness.make("web-language")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
+            let french = try await rh.get("/inbox")
+            #expect(french.contains("<html lang=\"fr\">") && french.contains("Ma corbeille"))
+            #expect(french.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            #expect(french.headers[.cacheControl] == "no-store")
+            let english = try await rh.get("/inbox?lang=en")
+            #expect(english.contains("<html lang=\"en\">") && english.contains("My inbox"))
+            #expect(try await rh.get("/inbox").contains("My inbox"), "the language is remembered")
+        }
+    }
+
+    @Test("every text key exists in both languages")
+    func textsComplete() throws {
+        let french = try Texts.table(.french), english = try Texts.table(.english)
+        #expect(Set(french.keys).symmetricDifference(english.keys).isEmpty,
+                "keys in one language only: \(Set(french.keys).symmetricDifference(english.keys).sorted())")
+    }
+}
