@@ -8,18 +8,21 @@ WORKFLOW = .build/debug/workflow
 .PHONY: run test chaos build deps validate graphs bench clean
 
 ## run: build, start the private PostgreSQL (unless DATABASE_URL is set), apply the
-## migrations, publish workflows/, draw them to .build/graphs/*.svg, and serve the API
-## with the worker on http://127.0.0.1:$(PORT) until Ctrl-C
+## migrations, publish workflows/, add example cases to an empty database, draw the
+## workflows to .build/graphs/*.svg, and serve the pages, the API and the worker on
+## http://127.0.0.1:$(PORT) until Ctrl-C
 PORT ?= 8080
 run: deps build graphs
 	@if [ -z "$$DATABASE_URL" ]; then $(WORKFLOW) db start; fi
 	$(WORKFLOW) migrate
 	$(WORKFLOW) publish workflows/
+	@scripts/seed-examples.sh
 	@echo
 	@if [ -z "$$DATABASE_URL" ]; then echo "The private PostgreSQL keeps running after Ctrl-C; stop it with: $(WORKFLOW) db stop"; fi
-	@echo "Serving http://127.0.0.1:$(PORT)/api/v1 (contract: http://127.0.0.1:$(PORT)/api/v1/openapi.yaml) with the worker."
-	@echo "Get a token in another terminal:  $(WORKFLOW) agents add anne --agency armees --roles gestionnaire-rh"
-	@echo "then:  curl -H \"Authorization: Bearer TOKEN\" http://127.0.0.1:$(PORT)/api/v1/workflows   (README: API tour)"
+	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with an agent's token. Get one in another terminal:"
+	@echo "    $(WORKFLOW) agents add anne --agency armees --roles gestionnaire-rh                        (a pension-office agent)"
+	@echo "    $(WORKFLOW) agents add claude --agency armees --roles coordinateur-retraite --supervisor   (coordination cell, supervisor)"
+	@echo "The API is under http://127.0.0.1:$(PORT)/api/v1 (contract: /api/v1/openapi.yaml; README: API tour)."
 	$(WORKFLOW) serve --port $(PORT) --workflows workflows/
 
 ## test: every unit test and database test on a throwaway PostgreSQL, then the command
