@@ -5,7 +5,7 @@ SWIFT ?= swift
 PACKAGES = libyaml-dev pkg-config graphviz postgresql
 WORKFLOW = .build/debug/workflow
 
-.PHONY: run test chaos build deps validate graphs bench clean
+.PHONY: run test test-browser chaos build deps validate graphs bench clean
 
 ## run: build, start the private PostgreSQL (unless DATABASE_URL is set), apply the
 ## migrations, publish workflows/, add example cases to an empty database, draw the
@@ -37,6 +37,16 @@ test: deps
 	    scripts/check-cli.sh; \
 	    scripts/check-worker.sh; \
 	    scripts/check-api.sh
+
+## test-browser: the web pages in headless Chromium (scripts/check-browser.sh) on a
+## throwaway PostgreSQL; screenshots of each page in .build/browser/
+test-browser: deps
+	@scripts/ensure-packages.sh chromium graphviz
+	$(SWIFT) build
+	@scripts/test-postgres.sh start >/dev/null
+	@set -e; trap 'scripts/test-postgres.sh stop' EXIT; \
+	    export DATABASE_URL="$$(scripts/test-postgres.sh url)"; \
+	    scripts/check-browser.sh
 
 ## chaos: the server and two workers under load while a worker is killed, PostgreSQL
 ## restarted and listening connections dropped; then SQL checks (CHAOS_SECONDS, default 60)
