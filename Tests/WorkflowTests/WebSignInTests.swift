@@ -104,6 +104,25 @@ struct WebSignInTests {
         }
     }
 
+    @Test("a page asked for before signing in is where sign-in leads; never to another site")
+    func nextPage() async throws {
+        let harness = try await APIHarness.make("web-sign-in-next")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await WebCasePagesTests.escalatedCase(api)
+            let browser = WebBrowser(api.client)
+            let sent = try await browser.get("/cases/\(id)")
+            #expect(sent.location == "/login?next=%2Fcases%2F\(id)")
+            let form = try await browser.get(sent.location!)
+            #expect(form.hidden("next") == "/cases/\(id)")
+            let signedIn = try await browser.post("/login", ["token": api.tokens["coord"]!, "next": form.hidden("next")!])
+            #expect(signedIn.location == "/cases/\(id)")
+            for evil in ["//evil.example/x", "/\t/evil.example", "https://evil.example", "/\\evil.example"] {
+                #expect(SignInPages.next(evil) == "/inbox", "\(evil)")
+            }
+        }
+    }
+
     @Test("every text key exists in both languages")
     func textsComplete() throws {
         let french = try Texts.table(.french), english = try Texts.table(.english)

@@ -27,6 +27,11 @@ struct WebSessionMiddleware: RouterMiddleware {
             }
             return try await next(request, context)
         } catch let redirect as WebRedirect {
+            // A page asked for before signing in (a link in a mail) is where sign-in leads back to.
+            if redirect.location == WebRedirect.signIn.location, request.method == .get, !["/login", "/", "/inbox"].contains(request.uri.path) {
+                let asked = request.uri.string
+                return PageRenderer.redirect("/login?next=\(WebPaths.query(asked))", cookies: context.cookies)
+            }
             return PageRenderer.redirect(redirect.location, cookies: context.cookies)
         } catch {
             return failurePage(error, request: request, context: context)

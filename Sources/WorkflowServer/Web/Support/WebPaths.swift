@@ -15,7 +15,9 @@ enum WebPaths {
 
     /// A path of this site to go back to; anything else (another site, `//host`) is refused.
     static func back(_ asked: String?, otherwise: String) -> String {
-        guard let asked, asked.hasPrefix("/"), !asked.hasPrefix("//"), !asked.contains("\\"), !asked.contains("\r"), !asked.contains("\n") else {
+        // Browsers drop tabs and newlines and read "\\" as "/": "/\t/host" would leave the site.
+        guard let asked, asked.hasPrefix("/"), !asked.hasPrefix("//"),
+              !asked.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "\\" }) else {
             return otherwise
         }
         return asked
