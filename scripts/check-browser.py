@@ -242,6 +242,10 @@ class Page:
         outcome = self.eval("""((sel, values, button) => {
             const form = document.querySelector(sel);
             if (!form) return 'no form ' + sel;
+            // A form folded in a <details> is opened by its summary first, as a person would.
+            for (let d = form.closest('details:not([open])'); d; d = d.parentElement.closest('details:not([open])')) {
+                d.querySelector(':scope > summary').click();
+            }
             for (const [name, value] of Object.entries(values)) {
                 const el = form.elements.namedItem(name);
                 if (!el) return 'no field named ' + name + ' in ' + sel;
@@ -297,6 +301,12 @@ class Page:
         return answers;
     })()"""
 
+    # Labels are what screen readers announce (RGAA 11.1): every visible control needs one.
+    UNLABELLED = """[...document.querySelectorAll('input, select, textarea')]
+        .filter(e => e.type !== 'hidden' && e.type !== 'submit' && e.type !== 'button')
+        .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+        .map(e => e.name || e.id || e.outerHTML.slice(0, 60))"""
+
     def check_page(self, name, allow_403=()):
         """No 5xx, no failed subresource, no console error, no broken same-origin link."""
         self.cdp.drain(0.2)
@@ -318,6 +328,13 @@ class Page:
                     continue
                 p = f"console ({source}): {text} {url}"
             self.checks.check(False, f"{where}: {p}")
+        duplicates = self.eval("""(ids => [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))])(
+            [...document.querySelectorAll('[id]')].map(e => e.id))""") or []
+        self.checks.check(not duplicates, f"{where}: ids used twice (a label then names the wrong control): {duplicates}")
+        unlabelled = self.eval(self.UNLABELLED) or []
+        self.checks.check(not unlabelled, f"{where}: form controls without a label: {unlabelled}")
+        widths = self.eval("[document.documentElement.scrollWidth, window.innerWidth]")
+        self.checks.check(widths[0] <= widths[1], f"{where}: the page is {widths[0]} px wide in a {widths[1]} px window (scrolls sideways)")
         links = self.eval(self.LINKS, timeout=60) or []
         here = self.path()
         for url, status in links:
