@@ -45,6 +45,14 @@ public struct WorkflowDiagram: Sendable {
         }
     }
 
+    /// The nodes that stand for where a case is: its main state (the fork of a parallel
+    /// state) and, inside that parallel state, the current state of each of its tracks.
+    public static func positionIDs(state: String, tracks: [(track: String, state: String)]) -> Set<String> {
+        var ids: Set<String> = [mainID(state)]
+        for position in tracks { ids.insert(trackID(state, position.track, position.state)) }
+        return ids
+    }
+
     static func mainID(_ state: String) -> String { "s:" + state }
     static func trackID(_ parent: String, _ track: String, _ state: String) -> String { "t:\(parent)/\(track)/\(state)" }
 
