@@ -19,10 +19,8 @@ struct WorkflowRoutes {
         _ = try request.query(allowed: [])
         let agent = try context.caller()
         var byID: [String: [WorkflowRepository.Summary]] = [:]
-        for summary in try await services.repository.list() {
-            let definition = try await services.catalog.definition(id: summary.id, version: summary.version)
-            guard agent.designer || CaseAccess(agent: agent, definition: definition).mayKnowCases else { continue }
-            byID[summary.id, default: []].append(summary)
+        for known in try await services.knownWorkflowVersions(for: agent) {
+            byID[known.summary.id, default: []].append(known.summary)
         }
         let items: [JSONValue] = byID.keys.sorted().map { id in
             let versions = byID[id]!.sorted { $0.version < $1.version }
@@ -39,15 +37,9 @@ struct WorkflowRoutes {
         let id = context.parameters.get("id") ?? ""
         let version = try Parameter.int(query["version"], "version", range: 1...1_000_000)
         // Unknown, or not the caller's to know: the same answer.
-        let unknown = Problem.notFound("no workflow '\(id)'\(version.map { " version \($0)" } ?? "") that you may see is published")
-        let versions = try await services.repository.list().filter { $0.id == id }
-        guard let latest = versions.last else { throw unknown }
-        let latestAccess = CaseAccess(agent: agent, definition: try await services.catalog.definition(id: id, version: latest.version))
-        guard agent.designer || latestAccess.mayKnowCases else { throw unknown }
-        guard let chosen = version.map({ wanted in versions.first { $0.version == wanted } }) ?? latest else { throw unknown }
-        let definition = try await services.catalog.definition(id: id, version: chosen.version)
-        let access = CaseAccess(agent: agent, definition: definition)
-        guard agent.designer || access.mayKnowCases else { throw unknown }
+        let (known, versions) = try await services.knownWorkflow(id, version: version, for: agent)
+        let (chosen, access) = (known.summary, known.access)
+        let definition = access.definition
         let (_, source) = try await services.repository.source(id: id, version: chosen.version)
         return JSONResponse.make([
             "id": .string(id), "version": .number(JSONNumber(chosen.version)),
