@@ -33,6 +33,8 @@ struct WebSite: Sendable {
         let pages = router.group("", context: WebContext.self).add(middleware: WebSessionMiddleware(site: self))
         SignInPages(site: self).add(to: pages)
         InboxPage(site: self).add(to: pages)
+        WorkflowPages(site: self).add(to: pages)
+        DesignerPages(site: self).add(to: pages)
         SupervisionPage(site: self).add(to: pages)
         CasePage(site: self).add(to: pages)
         CaseListPage(site: self).add(to: pages)
