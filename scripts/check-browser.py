@@ -373,11 +373,14 @@ class Scenario:
     def page(self, who):
         return Page(self.cdp, self.base, self.checks, who)
 
-    def sign_in(self, who):
+    def sign_in(self, who, start="/login", lands="/inbox"):
+        """Signs in from START (a page asked for while signed out leads to the login form)."""
         p = self.page(who)
-        p.goto("/login")
+        p.goto(start)
+        self.check(p.path() == "/login", f"[{who}] {start} signed out led to {p.path()}, not /login")
         if p.submit("form#login", {"token": self.tokens[who]}):
-            self.check(p.path() == "/inbox", f"[{who}] signed in, landed on {p.path()} instead of /inbox")
+            here = p.eval("location.origin + location.pathname")
+            self.check(here == self.base + lands, f"[{who}] signed in from {start}, landed on {here} instead of {lands}")
         return p
 
     def run(self, binary):
@@ -499,8 +502,10 @@ class Scenario:
         self.check(p.count(f'[data-field="{field}"]') == 0, f"[sophie] the case page shows the restricted field {field}")
         self.check(value not in p.text(), f"[sophie] the case page shows the restricted value {value}")
         self.check(p.count(f'section#data dd[data-field="usager.nom"]') == 1, "[sophie] section#data has no dd[data-field=usager.nom]")
-        m = self.sign_in("marie")
-        m.goto(f"/cases/{self.along}")
+        # A case linked in a mail: the login form, then the case itself.
+        m = self.sign_in("marie", start=f"/cases/{self.along}", lands=f"/cases/{self.along}")
+        if m.path() != f"/cases/{self.along}":
+            m.goto(f"/cases/{self.along}")
         self.check(value in m.text(f'section#data dd[data-field="{field}"]'), f"[marie] the medical adviser does not see {field} = {value}")
         m.check_page("case page, medical adviser")
 
@@ -589,7 +594,7 @@ class Scenario:
         """A designer pastes a workflow with a wrong state name: the diagnostic points at its line."""
         source = self.ctx["broken"]["source"]
         line = self.ctx["broken"]["line"]
-        p = self.sign_in("dora")
+        p = self.sign_in("dora", start="/login?next=https%3A%2F%2Fexample.org%2F")
         p.goto("/designer/validate")
         self.check(p.count("form#validate textarea[name=source]") == 1, "[dora] no textarea[name=source] in form#validate")
         p.check_page("validate")
@@ -602,12 +607,35 @@ class Scenario:
         self.check(p.count("button[name=publish]") == 1, "[dora] a designer sees no publish button with the diagnostics")
         p.screenshot(self.out, "validate.png")
         p.check_page("validate with diagnostics")
+        # Publishing a file with errors is refused in the page.
+        p.click("button[name=publish]", status=422)
+        self.check(p.count(".refusal[role=alert]") == 1, "[dora] publishing a file with errors shows no .refusal[role=alert]")
+        p.check_page("publish refused")
+        # A correct next version is validated, then published: its page shows its diagram.
+        fixed = self.ctx["next_version"]
+        p.goto("/designer/validate")
+        p.submit("form#validate", {"source": fixed["source"]}, button="button[type=submit]:not([name=publish])")
+        self.check(p.count(".diagnostic.error") == 0, f"[dora] the next version has errors: {p.text('#diagnostics')}")
+        p.click("button[name=publish]")
+        target = f"/workflows/{fixed['id']}/{fixed['version']}"
+        self.check(p.path() == target, f"[dora] publishing led to {p.path()}, not {target}")
+        self.check(p.count("figure#diagram svg") == 1, "[dora] the published version's page has no diagram")
+        p.check_page("published version")
+        p.goto("/workflows")
+        self.check(p.count(f"table#workflows tr[data-workflow={fixed['id']}][data-version='{fixed['version']}']") == 1,
+                   f"[dora] the workflows list does not show version {fixed['version']}")
         s = self.sophie
         s.goto("/designer/validate")
         s.submit("form#validate", {"source": source}, button="button[type=submit]:not([name=publish])", status=(200, 422))
         self.check(s.count(".diagnostic[data-line]") >= 1, "[sophie] an agent who is not a designer gets no diagnostics")
         self.check(s.count("button[name=publish]") == 0, "[sophie] an agent who is not a designer sees the publish button")
         s.check_page("validate as an agent")
+        # Even with the page's own anti-forgery value, an agent who is not a designer cannot publish.
+        status = s.eval("""(() => { const f = new FormData(); f.set('_csrf', document.querySelector('input[name=_csrf]').value);
+            f.set('source', document.querySelector('textarea[name=source]').value);
+            return fetch('/designer/publish', {method: 'POST', body: f, credentials: 'same-origin'}).then(r => r.status); })()""")
+        self.check(status == 403, f"[sophie] POST /designer/publish by an agent who is not a designer answered {status}, expected 403")
+        s.responses, s.problems = [], []  # that refusal is logged as an error, on purpose
 
     def phone(self):
         """A case page at a phone's width: nothing wider than the screen."""

@@ -94,6 +94,10 @@ sed 's/^    next: liquidation$/    next: liquidaton/' workflows/retraite-multi-s
 line=$("$bin" validate "$work/broken.yaml" 2>&1 | sed -n 's/^[^:]*:\([0-9]*\):[0-9]*: error: .*liquidaton.*/\1/p' | head -n 1 || true)
 [ -n "$line" ] && pass || fail "workflow validate found no error in the broken workflow"
 
+# The next version of the workflow, correct: a designer publishes it from the page.
+sed 's/^version: 1$/version: 2/' workflows/retraite-multi-statuts.yaml >"$work/next.yaml"
+"$bin" validate "$work/next.yaml" >/dev/null && pass || fail "the next version of the workflow does not validate"
+
 mkdir -p "$shots"
 rm -f "$shots"/*.png
 python3 - "$work/context.json" <<EOF
@@ -108,6 +112,7 @@ json.dump({
     "data": {"carriere": load("retraite-carriere"), "cnracl": load("retraite-cnracl"), "ircantec": load("retraite-ircantec")},
     "restricted": {"field": "sante.taux_invalidite", "value": "$restricted"},
     "broken": {"source": open("$work/broken.yaml").read(), "line": int("${line:-0}")},
+    "next_version": {"source": open("$work/next.yaml").read(), "id": "retraite-multi-statuts", "version": 2},
 }, open(sys.argv[1], "w"), ensure_ascii=False)
 EOF
 
