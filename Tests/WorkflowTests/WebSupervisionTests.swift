@@ -107,6 +107,10 @@ struct WebSupervisionTests {
             #expect(!html.contains("NOTE-PASSEPORT-CACHEE"))
             for secret in ["Secret", "Lefèvre", "2620575123456"] { #expect(!html.contains(secret), "\(secret)") }
             #expect(html.contains("href=\"/supervision\" aria-current=\"page\""))
+            let english = try await coord.get("/supervision?lang=en")
+            #expect(english.status == 200 && english.html.contains("<html lang=\"en\">"))
+            #expect(english.html.contains("Stuck cases") && english.html.contains("Escalations by reason"))
+            #expect(!english.html.contains("sup_"), "a text without its English translation")
         }
     }
 
