@@ -222,7 +222,10 @@ class Page:
     def expect_status(self, status, what):
         got = self.document[0] if self.document else None
         statuses = status if isinstance(status, tuple) else (status,)
-        return self.checks.check(got in statuses, f"[{self.who}] {what}: answered {got}, expected {status} (at {self.document and self.document[1]})")
+        if got in statuses:
+            return self.checks.check(True, what)
+        said = self.eval("[...document.querySelectorAll('.refusal, .error, h1')].map(e => e.innerText.trim()).join(' | ')")
+        return self.checks.check(False, f"[{self.who}] {what}: answered {got}, expected {status} (at {self.document and self.document[1]}; the page says: {said[:300]})")
 
     def click(self, selector, status=200):
         """Clicks a link or button that loads another page."""
@@ -249,6 +252,12 @@ class Page:
             for (const [name, value] of Object.entries(values)) {
                 const el = form.elements.namedItem(name);
                 if (!el) return 'no field named ' + name + ' in ' + sel;
+                if (Array.isArray(value)) {  // a list of choices: check exactly those boxes
+                    const boxes = el instanceof RadioNodeList ? [...el] : [el];
+                    for (const v of value) if (!boxes.some(b => b.value === v)) return 'no box ' + v + ' for ' + name;
+                    for (const b of boxes) { if (b.checked !== value.includes(b.value)) b.click(); }
+                    continue;
+                }
                 if (el.type === 'checkbox') el.checked = !!value; else el.value = value;
                 if (el.value !== value && el.type !== 'checkbox') return 'field ' + name + ' would not take ' + JSON.stringify(value);
                 el.dispatchEvent(new Event('input', {bubbles: true}));
@@ -266,6 +275,12 @@ class Page:
             return False
         self.wait_load(before, f"submitting {form}")
         return self.expect_status(status, f"submitting {form}")
+
+    def press_tab(self):
+        """A Tab key press; returns the element that then has the focus (tag, class, href)."""
+        for kind in ("keyDown", "keyUp"):
+            self.send("Input.dispatchKeyEvent", {"type": kind, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9})
+        return self.eval("(e => [e.tagName, e.className, e.getAttribute('href')])(document.activeElement)")
 
     def screenshot(self, out_dir, name):
         """A PNG of the whole page, beyond the window's height."""
@@ -421,6 +436,9 @@ class Scenario:
         self.check(p.count(row) >= 1, f"[sophie] inbox: no task of the example case {self.along}")
         self.check(p.count(f'{row}[data-kind=work] a.case-link[href="/cases/{self.along}"]') >= 1, "[sophie] inbox: the task row has no a.case-link to its case")
         self.check(p.count("nav#main-nav a[href='/supervision']") == 0, "[sophie] a non-supervisor sees the link to /supervision")
+        # The keyboard: the first Tab reaches the link that skips to the content.
+        focused = p.press_tab()
+        self.check(focused[0] == "A" and focused[2] == "#main", f"[sophie] the first Tab focuses {focused}, not a skip link to #main")
         p.screenshot(self.out, "inbox.png")
         p.check_page("inbox")
 
@@ -470,6 +488,10 @@ class Scenario:
         self.check(p.path() == f"/cases/{self.along}", f"[sophie] after the action: at {p.path()}")
         self.check(p.count('section#tracks .track[data-track=sre][data-state=part-sre-validee]') == 1, "[sophie] after valider-part, the sre track is not part-sre-validee")
         p.check_page("case page after the action")
+        note = "Part SRE validée, montant vérifié sur l'état des services"
+        p.submit("section#notes form", {"note": note})
+        self.check(note in p.text("section#timeline"), "[sophie] the note added is not in the timeline")
+        p.check_page("case page with a note")
 
         # The other bodies validate their parts in the API; the case reaches liquidation.
         for who, track in (("camille", "cnracl"), ("ines", "ircantec")):
@@ -492,6 +514,14 @@ class Scenario:
         self.check(p.count("section#summary[data-state=pension-concedee], section#summary [data-state=pension-concedee]") == 1,
                    "[sophie] after liquider, the summary does not show pension-concedee")
         p.check_page("case page, closed")
+
+        # The case list: a search by the person's name finds both retirement cases.
+        p.goto("/cases")
+        p.submit("form#case-search", {"q": "Lefèvre", "open": True})
+        rows = p.eval("[...document.querySelectorAll('table#cases tr[data-case]')].map(r => r.dataset.case)") or []
+        self.check(self.along in rows and self.escalated in rows, f"[sophie] the search for Lefèvre (closed too) found {rows}")
+        p.screenshot(self.out, "cases.png")
+        p.check_page("case search")
 
     def restricted_field(self):
         """sante.taux_invalidite is visible to the medical adviser only."""
@@ -531,6 +561,20 @@ class Scenario:
         self.check(p.count("section#tracks .track[data-track]") >= 2, "[chef] after the override into instruction-parts, no tracks")
         p.screenshot(self.out, "case-override.png")
         p.check_page("case page after the override")
+
+        # The other way: correct the career's statuses, then have the state evaluated again.
+        third = self.ctx["cases"]["corrected"]
+        p.goto("/inbox")
+        p.click(f'table#tasks tr[data-case="{third}"][data-kind=escalation] a.case-link')
+        statuses = ["contractuel", "fonctionnaire_hospitalier", "fonctionnaire_etat"]
+        p.submit("section#data form#correct", {"data.carriere.statuts": statuses, "note": "statut État oublié au dépôt"})
+        shown = p.text('section#data dd[data-field="carriere.statuts"]')
+        self.check("fonctionnaire_etat" in shown, f"[chef] after the correction carriere.statuts shows {shown!r}")
+        p.check_page("case page after the correction")
+        p.submit(f'{esc} form:has(input[name=way][value=evaluate])', {"note": "statuts complétés"})
+        self.check(p.count("section#escalations .escalation") == 0, "[chef] the escalation is still open after the evaluation")
+        self.check(p.count("section#tracks .track[data-track]") == 4, "[chef] after the evaluation, the case has not four tracks")
+        p.check_page("case page after the evaluation")
 
     def other_agency(self):
         """An agent of a town hall knows nothing of a retirement case: the same 404 as no case."""

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The web pages in a real browser: headless Chromium driven by scripts/check-browser.py,
 # against `workflow serve` on a database of its own in the PostgreSQL of DATABASE_URL (as
-# `make test-browser` sets it). Agents get tokens from `workflow agents add`; two example
+# `make test-browser` sets it). Agents get tokens from `workflow agents add`; three example
 # retirement cases are made through the API with curl: one that goes along its four tracks,
-# one whose incomplete career escalates `statut-inconnu` to the coordination cell. The
+# two whose incomplete career escalates `statut-inconnu` to the coordination cell. The
 # screenshots of every page go to .build/browser/ (BROWSER_SHOTS to change it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +88,12 @@ escalated=$(body "$out" | field "d['id']")
 out=$(call "$anne" POST "/cases/$escalated/events" "{\"action\": \"deposer\", \"data\": $(cat $examples/retraite-depot.json)}")
 [ "$(body "$out" | field "d['escalated']")" = True ] && pass || fail "no escalation: $(body "$out")"
 
+# A third like it, that the coordination cell corrects and has evaluated again.
+out=$(call "$anne" POST /cases "{\"workflow\": \"retraite-multi-statuts\", \"data\": $(cat $examples/retraite-statuts-incomplets.json)}")
+corrected=$(body "$out" | field "d['id']")
+out=$(call "$anne" POST "/cases/$corrected/events" "{\"action\": \"deposer\", \"data\": $(cat $examples/retraite-depot.json)}")
+[ "$(body "$out" | field "d['escalated']")" = True ] && pass || fail "no escalation: $(body "$out")"
+
 # A workflow with a misspelt state, as a designer would paste it; the page's diagnostic must
 # be at the line the command line names.
 sed 's/^    next: liquidation$/    next: liquidaton/' workflows/retraite-multi-statuts.yaml >"$work/broken.yaml"
@@ -108,7 +114,7 @@ json.dump({
     "base": "$base", "out": "$shots", "summary": "$work/summary",
     "tokens": {"sophie": "$sophie", "anne": "$anne", "camille": "$camille", "ines": "$ines",
                "marie": "$marie", "chef": "$chef", "marc": "$marc", "dora": "$dora"},
-    "cases": {"along": "$along", "escalated": "$escalated"},
+    "cases": {"along": "$along", "escalated": "$escalated", "corrected": "$corrected"},
     "data": {"carriere": load("retraite-carriere"), "cnracl": load("retraite-cnracl"), "ircantec": load("retraite-ircantec")},
     "restricted": {"field": "sante.taux_invalidite", "value": "$restricted"},
     "broken": {"source": open("$work/broken.yaml").read(), "line": int("${line:-0}")},
