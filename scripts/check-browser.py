@@ -323,27 +323,28 @@ class Page:
         .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
         .map(e => e.name || e.id || e.outerHTML.slice(0, 60))"""
 
-    def check_page(self, name, allow_403=()):
-        """No 5xx, no failed subresource, no console error, no broken same-origin link."""
+    def check_page(self, name):
+        """No 5xx, no failed subresource, no console error, no broken same-origin link; labelled
+        controls, unique ids, nothing wider than the screen. Then forgets what it saw."""
         self.cdp.drain(0.2)
         where = f"[{self.who}] {name} ({self.path()})"
         doc_status, doc_url = self.document or (None, None)
-        for status, url, kind in self.responses:
-            if url == self.base + "/favicon.ico":
-                continue  # asked by Chromium on its own; no page links it (the link check covers those that do)
-            self.checks.check(status < 500, f"{where}: {url} answered {status}")
-            if kind != "Document" and status >= 400:
-                self.checks.check(False, f"{where}: {kind} {url} answered {status}")
+        favicon = self.base + "/favicon.ico"  # asked by Chromium on its own; no page links it
+        errors = [f"{url} answered {status}" for status, url, kind in self.responses if status >= 500]
+        self.checks.check(not errors, f"{where}: server errors: {errors}")
+        failed = [f"{kind} {url} answered {status}" for status, url, kind in self.responses
+                  if kind != "Document" and 400 <= status < 500 and url != favicon]
+        self.checks.check(not failed, f"{where}: failed subresources: {failed}")
+        console = []
         for p in self.problems:
-            # Chromium logs a 4xx document as a network error; its status is checked on its own.
             if isinstance(p, tuple):
                 _, source, url, text = p
-                if source == "network" and url == doc_url and doc_status and 400 <= doc_status < 500:
+                # Chromium logs a 4xx document as a network error; its status is checked on its own.
+                if source == "network" and (url == favicon or url == doc_url and doc_status and 400 <= doc_status < 500):
                     continue
-                if source == "network" and url == self.base + "/favicon.ico":
-                    continue
-                p = f"console ({source}): {text} {url}"
-            self.checks.check(False, f"{where}: {p}")
+                p = f"({source}) {text} {url}"
+            console.append(p)
+        self.checks.check(not console, f"{where}: console errors: {console}")
         duplicates = self.eval("""(ids => [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))])(
             [...document.querySelectorAll('[id]')].map(e => e.id))""") or []
         self.checks.check(not duplicates, f"{where}: ids used twice (a label then names the wrong control): {duplicates}")
@@ -360,13 +361,14 @@ class Page:
             print(f"  widest: {', '.join(wide)}", file=sys.stderr)
         links = self.eval(self.LINKS, timeout=60) or []
         here = self.path()
+        broken = []
         for url, status in links:
             path = url[len(self.base):] if url.startswith(self.base) else url
             # A 404 or 403 page's links to itself (its language switch) rightly answer as it does.
             itself = path.split("?")[0] == here and status == doc_status
-            ok = isinstance(status, int) and status < 400 or itself or (status == 403 and any(path.startswith(a) for a in allow_403))
-            self.checks.check(ok, f"{where}: link {path} answered {status}")
-        self.checks.check(bool(links), f"{where}: no same-origin link at all (not even the stylesheet)")
+            if not (isinstance(status, int) and status < 400 or itself):
+                broken.append(f"{path} answered {status}")
+        self.checks.check(links and not broken, f"{where}: broken links: {broken or 'no same-origin link at all'}")
         self.cdp.drain(0.1)
         self.responses, self.problems = [], []
 
