@@ -484,6 +484,11 @@ class Scenario:
         p.screenshot(self.out, "case.png")
         p.check_page("case page")
 
+        # An amount that is not a number: refused in the page, next to the form, not a server error.
+        p.submit(form, {"data.pension.sre.montant": "mille huit cents"}, status=422)
+        self.check(p.count(f"{form} .refusal[role=alert]") == 1, "[sophie] an amount in words shows no .refusal[role=alert] in its form")
+        p.check_page("case page, amount in words")
+
         # Meanwhile the ministry validates the career in the API: Sophie's page is now stale.
         status, body = api(self.base, self.tokens["anne"], "POST", f"/cases/{self.along}/events",
                            {"action": "valider-part", "track": "carriere", "data": self.ctx["data"]["carriere"]})
