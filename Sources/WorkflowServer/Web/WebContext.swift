@@ -12,6 +12,9 @@ struct WebContext: ChildRequestContext {
     var form = WebForm()
     /// Set-Cookie headers to add to the answer (the language chosen by `?lang=`).
     var cookies: [Cookie] = []
+    /// The address of the page shown, for the link to the other language: the request's for
+    /// a GET; a page shown in answer to a form names its own (`/cases/ID`).
+    var pagePath = "/"
 
     init(context: APIContext) throws {
         coreContext = context.coreContext

@@ -14,6 +14,7 @@ struct WebSessionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var context = context
         context.language = language(request, &context)
+        context.pagePath = Self.pagePath(request)
         do {
             let site = self.site
             if let id = request.cookies[WebSite.sessionCookie]?.value {
@@ -46,6 +47,19 @@ struct WebSessionMiddleware: RouterMiddleware {
             return asked
         }
         return request.cookies[WebSite.languageCookie].flatMap { Texts.Language(rawValue: $0.value) } ?? .french
+    }
+
+    /// A GET's own path and query (without `lang`); after a form, the page the form was on.
+    static func pagePath(_ request: Request) -> String {
+        if request.method == .get {
+            let kept = request.uri.queryParameters.filter { $0.key != "lang" }
+                .map { "\(WebPaths.query(String($0.key)))=\(WebPaths.query(String($0.value)))" }
+            return request.uri.path + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
+        }
+        if let referer = request.headers[.referer], let url = URLComponents(string: referer), url.host == nil || url.host == request.head.authority?.split(separator: ":").first.map(String.init) {
+            return WebPaths.back(url.path, otherwise: "/")
+        }
+        return "/"
     }
 
     /// A browser names the page a form comes from: it must be this site.

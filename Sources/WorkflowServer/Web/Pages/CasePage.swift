@@ -134,6 +134,8 @@ struct CasePage {
     private func render(_ record: CaseRecord, access: CaseAccess, context: WebContext, refusal: (form: String, message: String)? = nil,
                         status: HTTPResponse.Status = .ok) async throws -> Response {
         let agent = try context.agent()
+        var context = context
+        context.pagePath = "/cases/\(WebPaths.text(record.id))"
         var sheet = CaseSheet(record: record, access: access, texts: context.texts, refusal: refusal)
         if agent.supervisor { sheet.journal = try await site.services.journal.entries(record.id) }
         let fields = access.visibleFieldPaths.filter { record.snapshot.data.value(at: $0) != nil }

@@ -117,7 +117,7 @@ struct CaseSheet {
                 guard let field = definition.field(path), access.mayView(field: path) else { continue }
                 let current = record.snapshot.data.value(at: path)
                 if access.mayEdit(field: path) {
-                    inputs.append(FieldInput.input(field, current: current, texts: texts, required: current == nil))
+                    inputs.append(FieldInput.input(field, current: current, texts: texts, required: current == nil, form: key))
                 } else {
                     shown.append(["path": path, "value": current.map(FieldInput.display) ?? texts["value_missing"]])
                 }
@@ -223,7 +223,9 @@ struct CaseSheet {
         guard !record.snapshot.status.isClosed else { return nil }
         let fields = definition.fields.filter { access.mayView(field: $0.path.value) && access.mayEdit(field: $0.path.value) }
         guard !fields.isEmpty else { return nil }
-        let inputs = fields.map { FieldInput.input($0, current: record.snapshot.data.value(at: $0.path.value), texts: texts, required: false) }
+        let inputs = fields.map {
+            FieldInput.input($0, current: record.snapshot.data.value(at: $0.path.value), texts: texts, required: false, form: "correct")
+        }
         var form: [String: Any] = ["inputs": inputs, "version": record.snapshot.version,
                                    "multipart": inputs.contains { $0["is_file"] != nil }]
         if let refusal, refusal.form == "data" { form["refusal"] = refusal.message }

@@ -6,9 +6,11 @@ import Workflow
 /// what they send is read by the same type, so the engine sees what the API would get.
 enum FieldInput {
     /// The values of one input, for the template.
-    static func input(_ field: FieldSpec, current: JSONValue?, texts: Texts, required: Bool) -> [String: Any] {
+    /// `form` makes the input's id unique in the page: a field may be in several forms.
+    static func input(_ field: FieldSpec, current: JSONValue?, texts: Texts, required: Bool, form: String) -> [String: Any] {
         let path = field.path.value
-        var input: [String: Any] = ["name": "data.\(path)", "id": "f-\(path.replacingOccurrences(of: ".", with: "-"))",
+        let id = "\(form)-\(path.replacingOccurrences(of: ".", with: "-"))"
+        var input: [String: Any] = ["name": "data.\(path)", "id": id,
                                     "label": path, "type_name": field.type.description]
         if let description = field.description { input["help"] = description }
         if required { input["required"] = true }
@@ -26,7 +28,7 @@ enum FieldInput {
             let chosen = Set(current?.arrayValue?.compactMap(\.stringValue) ?? [])
             input["is_checkboxes"] = true
             input["options"] = values.map { ["value": $0, "label": $0, "checked": chosen.contains($0),
-                                             "id": "f-\(path.replacingOccurrences(of: ".", with: "-"))-\($0)"] as [String: Any] }
+                                             "id": "\(id)-\($0)"] as [String: Any] }
         case .document:
             input["is_file"] = true
             if let name = current?.value(at: "name")?.stringValue { input["current"] = name }

@@ -35,6 +35,8 @@ struct PageRenderer: Sendable {
         all["lang"] = texts.language.rawValue
         all["other_lang"] = texts.language == .french ? "en" : "fr"
         all["other_lang_name"] = texts["language_other"]
+        let separator = context.pagePath.contains("?") ? "&" : "?"
+        all["other_lang_href"] = "\(context.pagePath)\(separator)lang=\(texts.language == .french ? "en" : "fr")"
         if let session = context.session {
             all["signed_in"] = true
             all["csrf"] = session.csrf
