@@ -60,7 +60,7 @@ struct InboxPage {
                 "case_short": String(WebPaths.text(found.entry.caseID).prefix(8)),
                 "workflow": definition.title ?? definition.id.value,
                 "state": WebLabels.state(found.entry.caseState, in: definition),
-                "queue": task.queue, "waiting_on": found.entry.waitingOn,
+                "queue": task.queue, "waiting_on": WebLabels.party(found.entry.waitingOn, in: definition, texts),
                 "kind": task.escalation == nil ? "work" : "escalation",
                 "escalation": task.escalation != nil, "reason": task.escalation?.reason ?? "",
                 "mine": task.assignee == me, "free": task.assignee == nil,
@@ -74,8 +74,11 @@ struct InboxPage {
         var values: [String: Any] = [
             "title": texts["inbox_title"], "nav_inbox": true,
             "queues": queues.keys.sorted().map { name in
-                ["name": name, "count": queues[name]!.count, "escalations": queues[name]!.filter { $0.entry.task.escalation != nil }.count,
-                 "current": name == queue] as [String: Any]
+                var item: [String: Any] = ["name": name, "count": queues[name]!.count, "current": name == queue]
+                // Mustache shows a section for 0 too: the badge only when there are escalations.
+                let escalations = queues[name]!.filter { $0.entry.task.escalation != nil }.count
+                if escalations > 0 { item["escalations"] = escalations }
+                return item
             },
             "all_current": queue == nil, "total": all.count,
             "tasks": rows, "has_tasks": !rows.isEmpty,

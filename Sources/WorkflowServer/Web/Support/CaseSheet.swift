@@ -47,7 +47,7 @@ struct CaseSheet {
             "workflow_version": definition.version.value, "version": snapshot.version,
             "state": snapshot.state, "state_label": WebLabels.state(snapshot.state, in: definition),
             "status": snapshot.status.isClosed ? texts["status_closed"] : texts["status_open"],
-            "closed": snapshot.status.isClosed, "waiting_on": snapshot.waitingOn, "escalated": snapshot.isEscalated,
+            "closed": snapshot.status.isClosed, "waiting_on": WebLabels.party(snapshot.waitingOn, in: definition, texts), "escalated": snapshot.isEscalated,
             "created": TimeText.date(snapshot.createdAt, texts), "since": TimeText.ago(snapshot.enteredStateAt, texts),
             "last_event": TimeText.ago(snapshot.lastEventAt, texts),
         ]
@@ -96,7 +96,7 @@ struct CaseSheet {
             var track: [String: Any] = [
                 "track": position.track, "state": position.state,
                 "state_label": WebLabels.state(position.state, track: position.track, in: definition),
-                "finished": position.finished, "waiting_on": position.waitingOn,
+                "finished": position.finished, "waiting_on": WebLabels.party(position.waitingOn, in: definition, texts),
                 "since": TimeText.ago(position.enteredStateAt, texts),
                 "escalated": snapshot.tasks.contains { $0.track == position.track && $0.escalation != nil },
             ]

@@ -27,6 +27,15 @@ enum WebLabels {
         return text == key ? event : text
     }
 
+    /// Whose move it is: the citizen, the engine, or an agency by its name.
+    static func party(_ id: String, in definition: WorkflowDefinition?, _ texts: Texts) -> String {
+        switch id {
+        case "usager": return texts["party_usager"]
+        case "engine": return texts["party_engine"]
+        default: return definition?.agency(id).map { "\($0.name) (\(id))" } ?? id
+        }
+    }
+
     static func actor(_ recorded: String, _ texts: Texts) -> String {
         if recorded.hasPrefix("agent:") { return String(recorded.dropFirst("agent:".count)) }
         if recorded == "system" || recorded == "worker" { return texts["actor_system"] }
