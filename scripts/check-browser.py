@@ -446,6 +446,12 @@ class Scenario:
         self.check(p.count(row) >= 1, f"[sophie] inbox: no task of the example case {self.along}")
         self.check(p.count(f'{row}[data-kind=work] a.case-link[href="/cases/{self.along}"]') >= 1, "[sophie] inbox: the task row has no a.case-link to its case")
         self.check(p.count("nav#main-nav a[href='/supervision']") == 0, "[sophie] a non-supervisor sees the link to /supervision")
+        # The session cookie: out of reach of scripts, never sent by another site.
+        cookies = {c["name"]: c for c in p.send("Network.getCookies")["cookies"]}
+        session = cookies.get("parcours_session", {})
+        self.check(session.get("httpOnly") and session.get("sameSite") == "Strict",
+                   f"[sophie] the session cookie is not HttpOnly and SameSite=Strict: {session or 'no parcours_session cookie'}")
+        self.check("parcours_session" not in p.eval("document.cookie"), "[sophie] scripts can read the session cookie")
         # The keyboard: the first Tab reaches the link that skips to the content.
         focused = p.press_tab()
         self.check(focused[0] == "A" and focused[2] == "#main", f"[sophie] the first Tab focuses {focused}, not a skip link to #main")
