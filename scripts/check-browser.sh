@@ -104,14 +104,15 @@ line=$("$bin" validate "$work/broken.yaml" 2>&1 | sed -n 's/^[^:]*:\([0-9]*\):[0
 sed 's/^version: 1$/version: 2/' workflows/retraite-multi-statuts.yaml >"$work/next.yaml"
 "$bin" validate "$work/next.yaml" >/dev/null && pass || fail "the next version of the workflow does not validate"
 
-mkdir -p "$shots"
-rm -f "$shots"/*.png
+# Screenshots are taken into the work folder and replace the previous set at the end, so
+# that two runs at once do not mix their pictures.
+mkdir -p "$work/shots"
 python3 - "$work/context.json" <<EOF
 import json, sys
 ex = "$examples"
 def load(name): return json.load(open(f"{ex}/{name}.json"))
 json.dump({
-    "base": "$base", "out": "$shots", "summary": "$work/summary",
+    "base": "$base", "out": "$work/shots", "summary": "$work/summary",
     "tokens": {"sophie": "$sophie", "anne": "$anne", "camille": "$camille", "ines": "$ines",
                "marie": "$marie", "chef": "$chef", "marc": "$marc", "dora": "$dora"},
     "cases": {"along": "$along", "escalated": "$escalated", "corrected": "$corrected"},
@@ -126,6 +127,10 @@ python3 scripts/check-browser.py "$work/context.json" | grep -v '^browser: ' || 
 read -r bpassed bfailed <"$work/summary" || { bpassed=0; bfailed=1; fail "the browser driver did not finish"; }
 passed=$((passed + bpassed))
 failed=$((failed + bfailed))
+
+mkdir -p "$shots"
+rm -f "$shots"/*.png
+cp "$work"/shots/*.png "$shots"/ 2>/dev/null || true
 
 kill -TERM "$server"
 wait "$server" || true
