@@ -46,6 +46,10 @@ struct WebCasePagesTests {
             #expect(after.contains("form class=\"release\"") && !after.contains("form class=\"claim\""))
             let shown = try await api.send(.get, "/api/v1/cases/\(id)", as: "coord")
             #expect(shown["tasks"]?.arrayValue?.first?.value(at: "assignee") == .string("agent:coord"))
+            // The inbox of another queue reads no case of this one: the journal says so.
+            _ = try await coord.get("/inbox?queue=rh-carriere")
+            let journaled = try await harness.services.journal.entries(UUID(uuidString: id)!).filter { $0.via == "GET /inbox" }
+            #expect(journaled.count == 2, "the two inbox pages that showed the case, not the one that did not: \(journaled.count)")
             // Another agent of the queue cannot take it now; the refusal is shown in the page.
             let rh = try await WebBrowser.signedIn(api, as: "rh")
             #expect(try await rh.get("/inbox").contains(task) == false, "rh does not work the coordination queue")
@@ -138,15 +142,20 @@ struct WebCasePagesTests {
             #expect(page.contains("data-reason=\"statut-inconnu\""))
             let task = try #require(page.value(after: "class=\"escalation escalation-box\" data-task=\""))
 
-            let unjustified = try await coord.post("/tasks/\(task)/resolve", ["way": "override", "state": "instruction-parts", "note": ""])
+            let version = try #require(page.hidden("expected_version"))
+            let unversioned = try await coord.post("/tasks/\(task)/resolve", ["way": "evaluate"])
+            #expect(unversioned.status == 400, "a changing form without the version it showed")
+            let unjustified = try await coord.post("/tasks/\(task)/resolve", ["way": "override", "state": "instruction-parts", "note": "",
+                                                                               "expected_version": version])
             #expect(unjustified.status == 422 && unjustified.refusal?.contains("justification") == true, "\(unjustified.refusal ?? "")")
 
-            let version = try #require(page.hidden("expected_version"))
             var fields: [(String, String)] = [("expected_version", version), ("data.carriere.statuts.present", "1"), ("note", "statut État oublié")]
             for status in ["contractuel", "fonctionnaire_hospitalier", "fonctionnaire_etat"] { fields.append(("data.carriere.statuts", status)) }
             let corrected = try await coord.post("/cases/\(id)/data", pairs: fields)
             #expect(corrected.status == 303, "\(corrected.html.prefix(400))")
-            let evaluated = try await coord.post("/tasks/\(task)/resolve", ["way": "evaluate", "note": "statuts complétés"])
+            let current = try #require(try await coord.get("/cases/\(id)").hidden("expected_version"))
+            let evaluated = try await coord.post("/tasks/\(task)/resolve", ["way": "evaluate", "note": "statuts complétés",
+                                                                             "expected_version": current])
             #expect(evaluated.status == 303)
             let after = try await coord.get("/cases/\(id)")
             #expect(after.contains("data-state=\"instruction-parts\"") && !after.contains("data-reason=\"statut-inconnu\""))

@@ -85,6 +85,13 @@ struct WebSignInTests {
             #expect(try await coord.get("/inbox").status == 200)
             try await AgentStore(harness.database).revoke(id: "coord")
             #expect(try await coord.get("/inbox").location == "/login")
+
+            // A rotated token (it leaked) ends the sessions opened with it.
+            let medecin = try await WebBrowser.signedIn(api, as: "medecin")
+            #expect(try await medecin.get("/inbox").status == 200)
+            try await Task.sleep(for: .milliseconds(20))
+            _ = try await AgentStore(harness.database).rotate(id: "medecin")
+            #expect(try await medecin.get("/inbox").location == "/login")
         }
     }
 
@@ -120,6 +127,40 @@ struct WebSignInTests {
             for evil in ["//evil.example/x", "/\t/evil.example", "https://evil.example", "/\\evil.example"] {
                 #expect(SignInPages.next(evil) == "/inbox", "\(evil)")
             }
+        }
+    }
+
+    @Test("bodies a visitor may send are small; odd forms and characters are a 400 page, never a 500; unknown pages are HTML")
+    func hostileInput() async throws {
+        let harness = try await APIHarness.make("web-hostile")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await WebCasePagesTests.escalatedCase(api)
+            let visitor = WebBrowser(api.client)
+            let big = try await api.client.execute(uri: "/login", method: .post,
+                                                   headers: [.contentType: "application/x-www-form-urlencoded", .origin: WebBrowser.origin],
+                                                   body: ByteBuffer(string: "token=" + String(repeating: "a", count: 100_000)))
+            #expect(big.status == .contentTooLarge)
+            let dashes = String(repeating: "-", count: 68)
+            let multipart = try await api.client.execute(uri: "/login", method: .post,
+                                                         headers: [.contentType: "multipart/form-data; boundary=\(dashes)x", .origin: WebBrowser.origin],
+                                                         body: ByteBuffer(string: String(repeating: "-", count: 15_000)))
+            #expect(multipart.status == .forbidden, "a visitor's multipart body is not parsed, and has no anti-forgery token")
+            _ = visitor
+
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
+            let long = String(repeating: "b", count: 71)
+            let boundary = try await api.client.execute(uri: "/cases/\(id)/notes", method: .post,
+                                                        headers: [.contentType: "multipart/form-data; boundary=\(long)", .origin: WebBrowser.origin,
+                                                                  .cookie: "parcours_session=\(rh.cookies["parcours_session"]!)"],
+                                                        body: ByteBuffer(string: "--\(long)--"))
+            #expect(boundary.status == .badRequest)
+            #expect(try await rh.post("/cases/\(id)/notes", ["note": "a\u{0}b"]).status == 400)
+            #expect(try await rh.get("/cases?q=ab%00c").status == 400)
+            let unknown = try await rh.get("/nulle-part")
+            #expect(unknown.status == 404 && unknown.contains("<html"))
+            let api404 = try await api.client.execute(uri: "/api/v1/nulle-part", method: .get, headers: [:], body: nil)
+            #expect(api404.status == .notFound && api404.headers[.contentType] == "application/problem+json")
         }
     }
 

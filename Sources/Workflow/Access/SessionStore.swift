@@ -49,7 +49,8 @@ public struct SessionStore: Sendable {
     }
 
     /// The live session of a cookie's id, marked as used now; nil when the id is unknown, the
-    /// session is over, or its agent is revoked or expired. One statement.
+    /// session is over, its agent is revoked or expired, or the agent's token was rotated
+    /// since the session was opened (a leaked token's sessions end with it). One statement.
     public func session(id: String) async throws -> Session? {
         guard Self.looksValid(id) else { return nil }
         let idleSeconds = Int(idle.components.seconds)
@@ -61,6 +62,7 @@ public struct SessionStore: Sendable {
                 WHERE s.id_sha256 = \(SHA256Digest.hex(id)) AND a.id = s.agent_id
                   AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => \(idleSeconds))
                   AND a.revoked_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > now())
+                  AND s.created_at >= a.token_issued_at
                 RETURNING \(unescaped: columns), s.csrf
                 """, logger: database.logger)
             for try await (id, agency, roles, designer, supervisor, created, issued, expires, revoked, portal, csrf)

@@ -12,8 +12,9 @@ extension APIServices {
     /// The open tasks of the queues the agent works (or `queue` alone), with the rules of the
     /// version each case follows; `kind` is work or escalation, `assignee` an agent's
     /// recorded id or "" for free tasks. Journals a read of each case listed, via `route`.
+    /// With `route` nil nothing is journaled: the caller journals what it shows.
     func inbox(for agent: Agent, queue: String? = nil, kind: String? = nil, assignee: String? = nil, limit: Int,
-               route: String) async throws -> [InboxEntry] {
+               route: String?) async throws -> [InboxEntry] {
         var worked: [String: CaseAccess] = [:]
         var queues = Set<String>()
         for access in try await accessToAll(for: agent) where access.mayKnowCases {
@@ -33,10 +34,14 @@ extension APIServices {
             return InboxEntry(entry: entry, access: access)
         }
         let entries = Array(found.prefix(limit))
-        // An inbox shows where cases stand and their escalations' contexts: a read of each.
+        if let route { try await journalInbox(entries, of: agent, via: route) }
+        return entries
+    }
+
+    /// An inbox shows where cases stand and their escalations' contexts: a read of each case.
+    func journalInbox(_ entries: [InboxEntry], of agent: Agent, via route: String) async throws {
         try await journal.read(cases: Array(Set(entries.map(\.entry.caseID))),
                                by: AccessJournal.Access(actor: "agent:\(agent.id)", agency: agent.agency, via: route))
-        return entries
     }
 
     /// An open task the agent may work on: on a case they may know, in a queue they work (or

@@ -38,5 +38,10 @@ struct WebSite: Sendable {
         SupervisionPage(site: self).add(to: pages)
         CasePage(site: self).add(to: pages)
         CaseListPage(site: self).add(to: pages)
+        // Any other address: the HTML "not found" page, but under /api the API's problem.
+        pages.getPage("**") { request, _ -> Response in
+            if request.uri.path.hasPrefix(APIApplication.prefix) { return Problem.notFound("no such route").response() }
+            throw WebFailure(status: .notFound, key: "error_not_found")
+        }
     }
 }

@@ -5,7 +5,7 @@ import Workflow
 
 /// In front of every page: finds the signed-in agent from the session cookie, picks the
 /// language, refuses a form posted from another site or without the session's anti-forgery
-/// token, gives each page the API's deadline, and turns every failure into an HTML page
+/// token, and turns every failure into an HTML page
 /// (never a stack trace, never a 500 for a visitor's mistake).
 struct WebSessionMiddleware: RouterMiddleware {
     typealias Context = WebContext
@@ -20,10 +20,13 @@ struct WebSessionMiddleware: RouterMiddleware {
             if let id = request.cookies[WebSite.sessionCookie]?.value {
                 context.session = try await withDeadline(RouteTable.deadline, "the session check") { try await site.sessions.session(id: id) }
             }
+            try Self.checkQuery(request)
             var request = request
             if request.method == .post {
                 try checkOrigin(request)
-                context.form = try await WebForm.read(&request)
+                // Only a signed-in agent's form may be large (a file): a visitor's body is
+                // read within a small limit, before anything else is done with it.
+                context.form = try await WebForm.read(&request, signedIn: context.session != nil)
                 try checkForgery(request, context)
             }
             return try await next(request, context)
@@ -60,6 +63,13 @@ struct WebSessionMiddleware: RouterMiddleware {
             return WebPaths.back(url.path, otherwise: "/")
         }
         return "/"
+    }
+
+    /// A NUL character is no text a person types, and the database refuses it: a 400 page.
+    static func checkQuery(_ request: Request) throws {
+        for (key, value) in request.uri.queryParameters where key.contains("\u{0}") || value.contains("\u{0}") {
+            throw WebFailure(status: .badRequest, key: "error_bad_form")
+        }
     }
 
     /// A browser names the page a form comes from: it must be this site.

@@ -8,7 +8,7 @@ struct CaseListPage {
     let site: WebSite
 
     func add(to pages: RouterGroup<WebContext>) {
-        pages.get("/cases", use: show)
+        pages.getPage("/cases", use: show)
     }
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {

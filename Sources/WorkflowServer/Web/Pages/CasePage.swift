@@ -9,11 +9,11 @@ struct CasePage {
     let site: WebSite
 
     func add(to pages: RouterGroup<WebContext>) {
-        pages.get("/cases/{id}", use: show)
-        pages.post("/cases/{id}/actions", use: act)
-        pages.post("/cases/{id}/data", use: correct)
-        pages.post("/cases/{id}/notes", use: note)
-        pages.post("/tasks/{id}/resolve", use: resolve)
+        pages.getPage("/cases/{id}", use: show)
+        pages.postPage("/cases/{id}/actions", use: act)
+        pages.postPage("/cases/{id}/data", use: correct)
+        pages.postPage("/cases/{id}/notes", use: note)
+        pages.postPage("/tasks/{id}/resolve", use: resolve)
     }
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
@@ -31,7 +31,8 @@ struct CasePage {
             let requires = WorkflowEngine(definition: access.definition, calendar: .french).actions(for: access.actor, record.snapshot)
                 .first { $0.action == action && $0.track == track }?.requires ?? []
             let fields = requires.compactMap { access.definition.field($0) }.filter { access.mayEdit(field: $0.path.value) }
-            let data = try FieldInput.data(from: form, fields: fields, files: form.files, issuer: access.agent.agency)
+            let data = try FieldInput.data(from: form, fields: fields, files: form.files, issuer: access.agent.agency,
+                                           current: record.snapshot.data)
             try EditCheck.ensure(access, mayWrite: data)
             return CaseEvent(.action(name: action, data: data, track: track), actor: access.actor, note: form.trimmed("note"))
         }
@@ -43,7 +44,8 @@ struct CasePage {
         let form = context.form
         return try await change(record, access: access, context: context, form: "data") {
             let fields = access.definition.fields.filter { access.mayView(field: $0.path.value) && access.mayEdit(field: $0.path.value) }
-            guard let sent = try FieldInput.data(from: form, fields: fields, files: form.files, issuer: access.agent.agency) else {
+            guard let sent = try FieldInput.data(from: form, fields: fields, files: form.files, issuer: access.agent.agency,
+                                                 current: record.snapshot.data) else {
                 throw CasePageRefusal(key: "refusal_nothing_changed")
             }
             var changed = JSONValue.object([:])
@@ -98,7 +100,10 @@ struct CasePage {
     private func change(_ record: CaseRecord, access: CaseAccess, context: WebContext, form key: String, checkVersion: Bool = true,
                         _ make: () throws -> CaseEvent) async throws -> Response {
         let texts = context.texts
+        // Every changing form carries the version it showed: without it a change could
+        // silently overwrite one made meanwhile.
         let expected = checkVersion ? context.form.trimmed("expected_version").flatMap(Int.init) : nil
+        if checkVersion && expected == nil { throw WebFailure(status: .badRequest, key: "error_bad_form") }
         do {
             let event = try make()
             _ = try await EngineCall.run(access: access) {
@@ -131,13 +136,18 @@ struct CasePage {
     }
 
     /// The page, after journaling that the agent read the fields it shows.
-    private func render(_ record: CaseRecord, access: CaseAccess, context: WebContext, refusal: (form: String, message: String)? = nil,
+    func render(_ record: CaseRecord, access: CaseAccess, context: WebContext, refusal: (form: String, message: String)? = nil,
                         status: HTTPResponse.Status = .ok) async throws -> Response {
         let agent = try context.agent()
         var context = context
         context.pagePath = "/cases/\(WebPaths.text(record.id))"
         var sheet = CaseSheet(record: record, access: access, texts: context.texts, refusal: refusal)
-        if agent.supervisor { sheet.journal = try await site.services.journal.entries(record.id) }
+        if agent.supervisor {
+            // As the API's access log: reading the journal is itself journaled.
+            sheet.journal = try await site.services.journal.entries(record.id)
+            try await site.services.journal.read(record.id, by: AccessJournal.Access(actor: access.actor.recorded, agency: agent.agency,
+                                                                                    via: "GET /cases/{id} access journal (page)"), fields: [])
+        }
         let fields = access.visibleFieldPaths.filter { record.snapshot.data.value(at: $0) != nil }
         try await site.services.journal.read(record.id, by: AccessJournal.Access(actor: access.actor.recorded, agency: agent.agency,
                                                                                 via: "GET /cases/{id} (page)"), fields: fields)

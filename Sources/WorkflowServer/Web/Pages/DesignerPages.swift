@@ -11,9 +11,9 @@ struct DesignerPages {
     let site: WebSite
 
     func add(to pages: RouterGroup<WebContext>) {
-        pages.get("/designer/validate", use: form)
-        pages.post("/designer/validate", use: validate)
-        pages.post("/designer/publish", use: publish)
+        pages.getPage("/designer/validate", use: form)
+        pages.postPage("/designer/validate", use: validate)
+        pages.postPage("/designer/publish", use: publish)
     }
 
     @Sendable func form(_ request: Request, context: WebContext) async throws -> Response {

@@ -8,9 +8,9 @@ struct InboxPage {
     let site: WebSite
 
     func add(to pages: RouterGroup<WebContext>) {
-        pages.get("/inbox", use: show)
-        pages.post("/tasks/{id}/claim", use: claim)
-        pages.post("/tasks/{id}/release", use: release)
+        pages.getPage("/inbox", use: show)
+        pages.postPage("/tasks/{id}/claim", use: claim)
+        pages.postPage("/tasks/{id}/release", use: release)
     }
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
@@ -37,6 +37,12 @@ struct InboxPage {
         do {
             try await body(task)
         } catch let error as StoreError where [.conflict, .refused, .invalidInput].contains(error.code) {
+            // Refused from the case page (its escalation box): shown there, next to the task.
+            if context.form["back"]?.hasPrefix("/cases/") == true {
+                let record = try await site.services.cases.read(task.caseID)
+                return try await CasePage(site: site).render(record, access: task.access, context: context,
+                                                              refusal: ("resolve-\(WebPaths.text(task.id))", error.message), status: .conflict)
+            }
             return try await render(request, context: context, refusal: error.message, status: .conflict)
         }
         return PageRenderer.redirect(WebPaths.back(context.form["back"], otherwise: "/inbox"), cookies: context.cookies)
@@ -47,11 +53,13 @@ struct InboxPage {
         let agent = try context.agent()
         let texts = context.texts
         let queue = request.uri.queryParameters["queue"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let all = try await site.services.inbox(for: agent, limit: 5000, route: "GET /inbox")
+        // The counts of every queue read no case data; only the rows shown are journaled.
+        let all = try await site.services.inbox(for: agent, limit: 5000, route: nil)
         let queues = Dictionary(grouping: all, by: \.entry.task.queue)
-        let shown = all.filter { queue == nil || $0.entry.task.queue == queue }.sorted(by: Self.moreUrgent)
+        let shown = Array(all.filter { queue == nil || $0.entry.task.queue == queue }.sorted(by: Self.moreUrgent).prefix(500))
+        try await site.services.journalInbox(shown, of: agent, via: "GET /inbox")
         let me = "agent:\(agent.id)"
-        let rows: [[String: Any]] = shown.prefix(500).map { found in
+        let rows: [[String: Any]] = shown.map { found in
             let task = found.access.visibleTask(found.entry.task)
             let left = TimeText.left(until: task.slaDueAt, texts)
             let definition = found.access.definition

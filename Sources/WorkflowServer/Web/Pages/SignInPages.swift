@@ -8,12 +8,12 @@ struct SignInPages {
     let site: WebSite
 
     func add(to pages: RouterGroup<WebContext>) {
-        pages.get("/") { _, context in
+        pages.getPage("/") { _, context in
             PageRenderer.redirect(context.session == nil ? "/login" : "/inbox", cookies: context.cookies)
         }
-        pages.get("/login", use: form)
-        pages.post("/login", use: signIn)
-        pages.post("/logout", use: signOut)
+        pages.getPage("/login", use: form)
+        pages.postPage("/login", use: signIn)
+        pages.postPage("/logout", use: signOut)
     }
 
     @Sendable func form(_ request: Request, context: WebContext) async throws -> Response {

@@ -20,7 +20,7 @@ struct SupervisionPage {
     static let defaultPeriod = 30
 
     func add(to pages: RouterGroup<WebContext>) {
-        pages.get("/supervision", use: show)
+        pages.getPage("/supervision", use: show)
     }
 
     /// The columns of `table#stuck` that sort, and their first direction when chosen.

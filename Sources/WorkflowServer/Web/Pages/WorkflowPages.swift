@@ -11,9 +11,9 @@ struct WorkflowPages {
     var graphviz: GraphvizRenderer = .shared
 
     func add(to pages: RouterGroup<WebContext>) {
-        pages.get("/workflows", use: list)
-        pages.get("/workflows/{id}", use: latest)
-        pages.get("/workflows/{id}/{version}", use: show)
+        pages.getPage("/workflows", use: list)
+        pages.getPage("/workflows/{id}", use: latest)
+        pages.getPage("/workflows/{id}/{version}", use: show)
     }
 
     @Sendable func list(_ request: Request, context: WebContext) async throws -> Response {

@@ -59,7 +59,10 @@ enum FieldInput {
 
     /// The data a form sends for `fields`: only the inputs filled in (an empty input changes
     /// nothing), read by their field's type. A value that cannot be read is a refusal naming it.
-    static func data(from form: WebForm, fields: [FieldSpec], files: [String: WebForm.File], issuer: String) throws -> JSONValue? {
+    /// `current` is the case's data: a list of choices left empty where there was none is no
+    /// change (its checkboxes send an empty list either way).
+    static func data(from form: WebForm, fields: [FieldSpec], files: [String: WebForm.File], issuer: String,
+                     current: JSONValue) throws -> JSONValue? {
         var data = JSONValue.object([:])
         var any = false
         for field in fields {
@@ -70,7 +73,9 @@ enum FieldInput {
                 value = files[name].map { document($0, field: field, issuer: issuer) }
             case .list(.enumeration):
                 let chosen = form.values.filter { $0.name == name }.map(\.value).filter { !$0.isEmpty }
-                value = form.values.contains { $0.name == name + ".present" } ? .array(chosen.map(JSONValue.string)) : nil
+                let present = form.values.contains { $0.name == name + ".present" }
+                let unchanged = chosen.isEmpty && (current.value(at: field.path.value) ?? .null).isNull
+                value = present && !unchanged ? .array(chosen.map(JSONValue.string)) : nil
             default:
                 guard let text = form.trimmed(name) else { continue }
                 value = try parse(text, as: field.type, path: field.path.value)

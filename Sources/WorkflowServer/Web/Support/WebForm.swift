@@ -4,8 +4,12 @@ import Hummingbird
 /// A submitted form: `application/x-www-form-urlencoded`, or `multipart/form-data` for the
 /// designer's file upload. Repeated names keep every value, in order.
 struct WebForm: Sendable {
-    /// The largest form accepted: a workflow file is far smaller.
+    /// The largest form of a signed-in agent (a workflow file, a document to hash).
     static let limit = 2 << 20
+    /// The largest form of a visitor (the sign-in form is a few hundred bytes).
+    static let visitorLimit = 16 << 10
+    /// RFC 2046 allows boundaries of 1 to 70 characters; a longer one is refused.
+    static let boundaryLimit = 70
 
     private(set) var values: [(name: String, value: String)] = []
     /// The files of a multipart form, by input name (a file input left empty is absent).
@@ -31,28 +35,41 @@ struct WebForm: Sendable {
     }
 
     /// Reads the body of a POST by its content type; any other type gives an empty form.
-    static func read(_ request: inout Request) async throws -> WebForm {
+    /// Text with a NUL character or invalid UTF-8 is refused (400): no one types it, and the
+    /// database would refuse it later, as a server error.
+    static func read(_ request: inout Request, signedIn: Bool) async throws -> WebForm {
         let contentType = request.headers[.contentType] ?? ""
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: limit)
+            buffer = try await request.collectBody(upTo: signedIn ? limit : visitorLimit)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw WebFailure(status: .contentTooLarge, key: "error_too_large")
         }
         let bytes = Array(buffer.readableBytesView)
+        let form: WebForm
         if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
-            return WebForm(values: urlEncoded(String(decoding: bytes, as: UTF8.self)))
+            form = WebForm(values: urlEncoded(String(decoding: bytes, as: UTF8.self)))
+        } else if signedIn, contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = Self.boundary(of: contentType) {
+            guard (1...boundaryLimit).contains(boundary.utf8.count) else { throw WebFailure(status: .badRequest, key: "error_bad_form") }
+            form = try multipartForm(bytes, boundary: boundary)
+        } else {
+            form = WebForm()
         }
-        if contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = Self.boundary(of: contentType) {
-            var form = WebForm()
-            for part in multipart(bytes, boundary: boundary) {
-                // A file's text is also a value, for forms that read an uploaded text file.
-                if let filename = part.filename, !filename.isEmpty { form.files[part.name] = File(filename: filename, bytes: part.bytes) }
-                form.values.append((part.name, String(decoding: part.bytes, as: UTF8.self)))
-            }
-            return form
+        for (name, value) in form.values where name.contains("\u{0}") || (value.contains("\u{0}") && form.files[name] == nil)
+            || name.contains("\u{FFFD}") || (value.contains("\u{FFFD}") && form.files[name] == nil) {
+            throw WebFailure(status: .badRequest, key: "error_bad_form")
         }
-        return WebForm()
+        return form
+    }
+
+    private static func multipartForm(_ bytes: [UInt8], boundary: String) throws -> WebForm {
+        var form = WebForm()
+        for part in multipart(bytes, boundary: boundary) {
+            // A file's text is also a value, for forms that read an uploaded text file.
+            if let filename = part.filename, !filename.isEmpty { form.files[part.name] = File(filename: filename, bytes: part.bytes) }
+            form.values.append((part.name, String(decoding: part.bytes, as: UTF8.self)))
+        }
+        return form
     }
 
     static func urlEncoded(_ text: String) -> [(name: String, value: String)] {
@@ -111,14 +128,25 @@ struct WebForm: Sendable {
         return nil
     }
 
+    /// The first place of `needle` from `start`, compared in place (no copy); with a needle of
+    /// at most 74 bytes (a boundary and its dashes) the search stays linear in practice.
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard needle.count <= haystack.count, start <= haystack.count - needle.count else { return nil }
-        var index = start
-        while index <= haystack.count - needle.count {
-            if haystack[index] == needle[0], Array(haystack[index..<(index + needle.count)]) == needle { return index }
-            index += 1
+        guard !needle.isEmpty, needle.count <= haystack.count, start <= haystack.count - needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var index = start
+                let last = hay.count - pin.count
+                while index <= last {
+                    if hay[index] == pin[0] {
+                        var matched = 1
+                        while matched < pin.count && hay[index + matched] == pin[matched] { matched += 1 }
+                        if matched == pin.count { return index }
+                    }
+                    index += 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 }
 
