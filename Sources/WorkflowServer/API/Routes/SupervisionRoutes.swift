@@ -97,9 +97,17 @@ struct SupervisionRoutes {
     /// A duration as workflows write them (`3d`, `12h`, `2w`, `P10D`).
     static func duration(_ text: String?, _ name: String) throws -> WorkflowDuration? {
         guard let text else { return nil }
-        guard let duration = WorkflowDuration(text) else {
-            throw Problem.badRequest("'\(name)' must be a duration such as 3d, 12h, 2w or P10D", parameter: name)
+        guard let duration = WorkflowDuration(text), isReasonable(duration) else {
+            throw Problem.badRequest("'\(name)' must be a duration such as 3d, 12h, 2w or P10D, reaching no further back than 1900",
+                                     parameter: name)
         }
         return duration
+    }
+
+    /// A duration that, counted back from now, stays a date the database stores (after 1900):
+    /// a larger one is a mistake to say, not a server error.
+    static func isReasonable(_ duration: WorkflowDuration) -> Bool {
+        guard let start = try? duration.subtracted(from: Date()) else { return false }
+        return start > Date(timeIntervalSince1970: -2_208_988_800)
     }
 }

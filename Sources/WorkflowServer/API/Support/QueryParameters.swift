@@ -16,6 +16,10 @@ extension Request {
             guard result[name] == nil else {
                 throw Problem.badRequest("'\(name)' is given twice; give it once", parameter: name)
             }
+            // PostgreSQL text holds no NUL: refused here rather than failing in a query.
+            guard !value.contains("\u{0}") else {
+                throw Problem.badRequest("'\(name)' holds a NUL character", parameter: name)
+            }
             result[name] = String(value)
         }
         return result

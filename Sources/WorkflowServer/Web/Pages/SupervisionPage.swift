@@ -95,9 +95,9 @@ struct SupervisionPage {
     /// `min_age`: a number of days, or a duration as workflows write them (`12h`, `2w`, `P10D`).
     static func minAge(_ text: String?) -> (duration: WorkflowDuration?, valid: Bool) {
         guard let text else { return (nil, true) }
-        if let days = Int(text), days >= 0 { return (.days(days), true) }
-        if let duration = WorkflowDuration(text) { return (duration, true) }
-        return (nil, false)
+        let duration = Int(text).flatMap { $0 >= 0 ? WorkflowDuration.days($0) : nil } ?? WorkflowDuration(text)
+        guard let duration, SupervisionRoutes.isReasonable(duration) else { return (nil, false) }
+        return (duration, true)
     }
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
