@@ -67,8 +67,12 @@ struct InboxPage {
                 "id": WebPaths.text(task.id), "case": WebPaths.text(found.entry.caseID),
                 "case_short": String(WebPaths.text(found.entry.caseID).prefix(8)),
                 "workflow": definition.title ?? definition.id.value,
-                "state": WebLabels.state(found.entry.caseState, in: definition),
-                "queue": task.queue, "waiting_on": WebLabels.party(found.entry.waitingOn, in: definition, texts),
+                "state": task.track.map { texts.format("state_in_track", ["state": WebLabels.state(task.state, track: $0, in: definition),
+                                                                           "track": $0]) }
+                    ?? WebLabels.state(found.entry.caseState, in: definition),
+                // A task waits on its queue's agency, whatever the case as a whole waits on.
+                "queue": task.queue,
+                "waiting_on": WebLabels.party(definition.agency(ofQueue: task.queue) ?? found.entry.waitingOn, in: definition, texts),
                 "kind": task.escalation == nil ? "work" : "escalation",
                 "escalation": task.escalation != nil, "reason": task.escalation?.reason ?? "",
                 "mine": task.assignee == me, "free": task.assignee == nil,

@@ -210,6 +210,7 @@ struct CaseSheet {
             if let track = entry.track { item["track"] = track }
             if let reason = entry.reason {
                 item["reason"] = reason
+                item["reason_escalation"] = entry.event == "escalated"
                 if let title = definition.exception(reason)?.title { item["reason_title"] = title }
             }
             if let note = entry.note { item["note"] = note }
