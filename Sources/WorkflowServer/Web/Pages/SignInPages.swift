@@ -57,7 +57,9 @@ struct SignInPages {
 
     private func page(_ request: Request, context: WebContext, error: String?, status: HTTPResponse.Status, next: String) -> Response {
         var context = context
-        let value = SessionStore.randomText()
+        // The value already given to this browser is kept, so that two sign-in tabs both work.
+        let given = request.cookies[WebSite.signInCookie]?.value
+        let value = given.map { $0.utf8.count == 43 } == true ? given! : SessionStore.randomText()
         context.cookies.append(Cookie(name: WebSite.signInCookie, value: value, path: "/login", secure: site.secure(request),
                                       httpOnly: true, sameSite: .strict))
         var values: [String: Any] = ["signin_csrf": value, "title": context.texts["login_title"], "next": next]
