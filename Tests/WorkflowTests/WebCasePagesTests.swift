@@ -49,7 +49,7 @@ struct WebCasePagesTests {
             // The inbox of another queue reads no case of this one: the journal says so.
             _ = try await coord.get("/inbox?queue=rh-carriere")
             let journaled = try await harness.services.journal.entries(UUID(uuidString: id)!).filter { $0.via == "GET /inbox" }
-            #expect(journaled.count == 2, "the two inbox pages that showed the case, not the one that did not: \(journaled.count)")
+            #expect(journaled.count == 3, "the three inbox pages that showed the case (sign-in lands on the inbox), not the one that did not: \(journaled.count)")
             // Another agent of the queue cannot take it now; the refusal is shown in the page.
             let rh = try await WebBrowser.signedIn(api, as: "rh")
             #expect(try await rh.get("/inbox").contains(task) == false, "rh does not work the coordination queue")

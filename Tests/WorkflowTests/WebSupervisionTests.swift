@@ -10,35 +10,6 @@ import Testing
 /// inline SVG with every label escaped, the delays per party and the overrides to review.
 @Suite("Web: supervision page")
 struct WebSupervisionTests {
-    /// A signed-in browser: the session cookie of `POST /login`.
-    struct Browser {
-        let client: any TestClientProtocol
-        let cookie: String
-
-        static func signIn(_ client: any TestClientProtocol, token: String) async throws -> Browser {
-            let form = try await client.execute(uri: "/login", method: .get)
-            let html = String(buffer: form.body)
-            let csrf = try #require(html.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
-            let signIn = try #require(Self.cookie("parcours_signin", in: form.headers))
-            let body = "_csrf=\(WebPaths.query(String(csrf)))&token=\(WebPaths.query(token))"
-            let answer = try await client.execute(uri: "/login", method: .post,
-                                                  headers: [.contentType: "application/x-www-form-urlencoded", .cookie: signIn],
-                                                  body: ByteBuffer(string: body))
-            #expect(answer.status == .seeOther)
-            return Browser(client: client, cookie: try #require(Self.cookie("parcours_session", in: answer.headers)))
-        }
-
-        /// `name=value` of the Set-Cookie header that sets `name`.
-        static func cookie(_ name: String, in headers: HTTPFields) -> String? {
-            headers[values: .setCookie].first { $0.hasPrefix("\(name)=") }.map { String($0.split(separator: ";")[0]) }
-        }
-
-        func get(_ uri: String) async throws -> (status: Int, html: String) {
-            let response = try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie])
-            return (Int(response.status.code), String(buffer: response.body))
-        }
-    }
-
     /// The cases' ids in `table#stuck`, in the order shown.
     static func stuckRows(_ html: String) -> [String] {
         guard let start = html.range(of: "<table id=\"stuck\">"),
@@ -78,8 +49,9 @@ struct WebSupervisionTests {
         defer { harness.database.close() }
         try await harness.run { api in
             let fixture = try await Self.fixture(harness, api)
-            let coord = try await Browser.signIn(api.client, token: harness.tokens["coord"]!)
-            let (status, html) = try await coord.get("/supervision")
+            let coord = try await WebBrowser.signedIn(api, as: "coord")
+            let page = try await coord.get("/supervision")
+            let (status, html) = (page.status, page.html)
             #expect(status == 200)
             #expect(html.contains("<form id=\"stuck-filters\" method=\"get\" action=\"/supervision\""))
             for name in ["agency", "workflow", "state", "waiting_on", "min_age"] {
@@ -120,7 +92,7 @@ struct WebSupervisionTests {
         defer { harness.database.close() }
         try await harness.run { api in
             let fixture = try await Self.fixture(harness, api)
-            let coord = try await Browser.signIn(api.client, token: harness.tokens["coord"]!)
+            let coord = try await WebBrowser.signedIn(api, as: "coord")
             let expected: [(String, [String])] = [
                 ("?workflow=retraite-multi-statuts&state=&waiting_on=&agency=&min_age=&escalated=", [fixture.old, fixture.escalated]),
                 ("?waiting_on=usager", [fixture.old]),
@@ -134,7 +106,8 @@ struct WebSupervisionTests {
                 ("?waiting_on=cert-titres", []),
             ]
             for (query, rows) in expected {
-                let (status, html) = try await coord.get("/supervision\(query)")
+                let page = try await coord.get("/supervision\(query)")
+                let (status, html) = (page.status, page.html)
                 #expect(status == 200, "\(query)")
                 #expect(Self.stuckRows(html) == rows, "\(query)")
             }
@@ -153,7 +126,7 @@ struct WebSupervisionTests {
         defer { harness.database.close() }
         try await harness.run { api in
             let fixture = try await Self.fixture(harness, api)
-            let coord = try await Browser.signIn(api.client, token: harness.tokens["coord"]!)
+            let coord = try await WebBrowser.signedIn(api, as: "coord")
             let standard = try await coord.get("/supervision")
             // The age header, sorted descending, links to the ascending order.
             #expect(standard.html.contains("<th scope=\"col\" aria-sort=\"descending\"><a href=\"/supervision?sort=age\">"))
@@ -183,8 +156,9 @@ struct WebSupervisionTests {
         try await harness.run { api in
             _ = try await Self.fixture(harness, api)
             for agent in ["rh", "sre", "designer", "stranger"] {
-                let browser = try await Browser.signIn(api.client, token: harness.tokens[agent]!)
-                let (status, html) = try await browser.get("/supervision")
+                let browser = try await WebBrowser.signedIn(api, as: agent)
+                let page = try await browser.get("/supervision")
+                let (status, html) = (page.status, page.html)
                 #expect(status == 403, "\(agent)")
                 #expect(html.contains("<h1>") && !html.contains("table id=\"stuck\""), "\(agent)")
                 #expect(!html.contains("href=\"/supervision\""), "\(agent) sees the link")

@@ -23,6 +23,8 @@ final class WebBrowser: @unchecked Sendable {
         #expect(form.status == 200)
         let answer = try await browser.post("/login", ["token": api.tokens[agent] ?? agent], csrf: form.hidden("_csrf"))
         #expect(answer.status == 303 && answer.location == "/inbox", "sign-in of \(agent): \(answer.status) \(answer.html.prefix(200))")
+        // The session's anti-forgery token, which the sign-in form's is not.
+        _ = try await browser.get("/inbox")
         return browser
     }
 
@@ -43,6 +45,23 @@ final class WebBrowser: @unchecked Sendable {
         if sendToken, let token = csrf ?? self.csrf { pairs.append(("_csrf", token)) }
         let body = pairs.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         return try await send(.post, uri, body: body, contentType: "application/x-www-form-urlencoded", origin: origin)
+    }
+
+    /// A `multipart/form-data` form, as the designer's form sends it; a part named `file` is an uploaded file.
+    func postMultipart(_ uri: String, _ fields: [String: String]) async throws -> WebPage {
+        let boundary = "----parcours\(UUID().uuidString.prefix(8))"
+        var body = ""
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) + [("_csrf", csrf ?? "")] {
+            body += "--\(boundary)\r\n"
+            if name == "file" {
+                body += "Content-Disposition: form-data; name=\"file\"; filename=\"workflow.yaml\"\r\nContent-Type: application/yaml\r\n\r\n"
+            } else {
+                body += "Content-Disposition: form-data; name=\"\(name)\"\r\n\r\n"
+            }
+            body += value + "\r\n"
+        }
+        body += "--\(boundary)--\r\n"
+        return try await send(.post, uri, body: body, contentType: "multipart/form-data; boundary=\(boundary)", origin: Self.origin)
     }
 
     private func send(_ method: HTTPRequest.Method, _ uri: String, body: String?, contentType: String?, origin: String?) async throws -> WebPage {

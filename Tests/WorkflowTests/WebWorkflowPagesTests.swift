@@ -17,7 +17,7 @@ struct WebWorkflowPagesTests {
         let harness = try await APIHarness.make("web-workflows-list")
         defer { harness.database.close() }
         try await harness.run { api in
-            let rh = try await PagesBrowser.signIn(api, as: "rh")
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
             let page = try await rh.get("/workflows")
             #expect(page.status == 200)
             #expect(page.html.contains("id=\"workflows\""))
@@ -25,13 +25,13 @@ struct WebWorkflowPagesTests {
             #expect(page.html.contains("href=\"/workflows/retraite-multi-statuts/1\""))
             #expect(!page.html.contains("data-workflow=\"passeport-identite\""), "rh may not know the passport's cases")
 
-            let designer = try await PagesBrowser.signIn(api, as: "designer")
+            let designer = try await WebBrowser.signedIn(api, as: "designer")
             let all = try await designer.get("/workflows")
             for example in ["retraite-multi-statuts", "passeport-identite", "bourse-sur-criteres-sociaux"] {
                 #expect(all.html.contains("data-workflow=\"\(example)\" data-version=\"1\""), "the designer sees \(example)")
             }
 
-            let stranger = try await PagesBrowser.signIn(api, as: "stranger")
+            let stranger = try await WebBrowser.signedIn(api, as: "stranger")
             #expect(!(try await stranger.get("/workflows")).html.contains("data-workflow="))
             #expect((try await stranger.get("/workflows/retraite-multi-statuts/1")).status == 404)
             #expect((try await rh.get("/workflows/passeport-identite/1")).status == 404)
@@ -45,7 +45,7 @@ struct WebWorkflowPagesTests {
         let harness = try await APIHarness.make("web-workflows-diagram")
         defer { harness.database.close() }
         try await harness.run { api in
-            let rh = try await PagesBrowser.signIn(api, as: "rh")
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
             let page = try await rh.get("/workflows/retraite-multi-statuts/1")
             #expect(page.status == 200)
             #expect(page.html.contains("<figure id=\"diagram\">"))
@@ -75,7 +75,7 @@ struct WebWorkflowPagesTests {
                                               json: ["workflow": "passeport-identite", "data": try APICaseFlowTests.example("passeport")])
             let passportID = try #require(passport["id"]?.stringValue)
 
-            let rh = try await PagesBrowser.signIn(api, as: "rh")
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
             let page = try await rh.get("/workflows/retraite-multi-statuts/1?case=\(id)")
             #expect(page.status == 200)
             #expect(page.html.contains("id=\"case-position\""))
@@ -90,7 +90,7 @@ struct WebWorkflowPagesTests {
             #expect((try await rh.get("/workflows/retraite-multi-statuts/1?case=\(UUID())")).status == 404)
             #expect((try await rh.get("/workflows/retraite-multi-statuts/1?case=nope")).status == 404)
             // The designer knows the workflow, not its cases.
-            let designer = try await PagesBrowser.signIn(api, as: "designer")
+            let designer = try await WebBrowser.signedIn(api, as: "designer")
             #expect((try await designer.get("/workflows/retraite-multi-statuts/1")).status == 200)
             #expect((try await designer.get("/workflows/retraite-multi-statuts/1?case=\(id)")).status == 404)
         }
@@ -101,7 +101,7 @@ struct WebWorkflowPagesTests {
         let harness = try await APIHarness.make("web-designer-validate")
         defer { harness.database.close() }
         try await harness.run { api in
-            let rh = try await PagesBrowser.signIn(api, as: "rh")
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
             let form = try await rh.get("/designer/validate")
             #expect(form.status == 200)
             #expect(form.html.contains("id=\"validate\"") && form.html.contains("enctype=\"multipart/form-data\""))
@@ -132,7 +132,7 @@ struct WebWorkflowPagesTests {
         let harness = try await APIHarness.make("web-designer-publish")
         defer { harness.database.close() }
         try await harness.run { api in
-            let designer = try await PagesBrowser.signIn(api, as: "designer")
+            let designer = try await WebBrowser.signedIn(api, as: "designer")
             let version2 = try Self.passport().replacingOccurrences(of: "\nversion: 1", with: "\nversion: 2")
             let checked = try await designer.postMultipart("/designer/validate", ["source": version2])
             #expect(checked.html.contains("data-valid=\"true\"") && checked.html.contains("name=\"publish\""))
@@ -169,74 +169,5 @@ struct WebWorkflowPagesTests {
 
     static func passport() throws -> String {
         try String(contentsOf: Repository.file("workflows/passeport-identite.yaml"), encoding: .utf8)
-    }
-}
-
-/// A signed-in browser for these tests: the session cookie and the anti-forgery token.
-private final class PagesBrowser: @unchecked Sendable {
-    struct Page {
-        let status: Int
-        let location: String?
-        let html: String
-    }
-
-    let client: any TestClientProtocol
-    var cookies: [String: String] = [:]
-    var csrf = ""
-
-    init(_ client: any TestClientProtocol) { self.client = client }
-
-    static func signIn(_ api: APIClient, as agent: String) async throws -> PagesBrowser {
-        let browser = PagesBrowser(api.client)
-        _ = try await browser.get("/login")
-        let answer = try await browser.post("/login", ["token": try #require(api.tokens[agent])])
-        #expect(answer.status == 303, "sign-in of \(agent)")
-        _ = try await browser.get("/inbox")
-        return browser
-    }
-
-    func get(_ uri: String) async throws -> Page {
-        try await send(.get, uri, body: nil, contentType: nil)
-    }
-
-    func post(_ uri: String, _ fields: [String: String]) async throws -> Page {
-        let encode = { (text: String) in
-            text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
-        }
-        let body = (fields.map { ($0.key, $0.value) } + [("_csrf", csrf)]).map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
-        return try await send(.post, uri, body: body, contentType: "application/x-www-form-urlencoded")
-    }
-
-    /// A `multipart/form-data` form; a part named `file` is sent as an uploaded file.
-    func postMultipart(_ uri: String, _ fields: [String: String]) async throws -> Page {
-        let boundary = "----parcours\(UUID().uuidString.prefix(8))"
-        var body = ""
-        for (name, value) in fields.sorted(by: { $0.key < $1.key }) + [("_csrf", csrf)] {
-            body += "--\(boundary)\r\n"
-            if name == "file" {
-                body += "Content-Disposition: form-data; name=\"file\"; filename=\"workflow.yaml\"\r\nContent-Type: application/yaml\r\n\r\n"
-            } else {
-                body += "Content-Disposition: form-data; name=\"\(name)\"\r\n\r\n"
-            }
-            body += value + "\r\n"
-        }
-        body += "--\(boundary)--\r\n"
-        return try await send(.post, uri, body: body, contentType: "multipart/form-data; boundary=\(boundary)")
-    }
-
-    private func send(_ method: HTTPRequest.Method, _ uri: String, body: String?, contentType: String?) async throws -> Page {
-        var headers: HTTPFields = [:]
-        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
-        if let contentType { headers[.contentType] = contentType }
-        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
-        for field in response.headers[values: .setCookie] {
-            let pair = field.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
-            if pair.count == 2 { cookies[pair[0]] = pair[1] }
-        }
-        let html = String(buffer: response.body)
-        if let range = html.range(of: "name=\"_csrf\" value=\""), let end = html[range.upperBound...].firstIndex(of: "\"") {
-            csrf = String(html[range.upperBound..<end])
-        }
-        return Page(status: Int(response.status.code), location: response.headers[.location], html: html)
     }
 }
