@@ -12,12 +12,14 @@
 # Unix socket only (no TCP), so `trust` authentication reaches no one who cannot
 # already read the folder. Durability is switched off: the data is thrown away.
 # The state file .build/test-postgres.env records the folder, the port and the URL,
-# so `stop` and `url` find the cluster that `start` made.
+# so `stop` and `url` find the cluster that `start` made. PARCOURS_TEST_PG_STATE names
+# another state file, for a second cluster that never reuses nor stops the first one
+# (make bench runs its own while make test may be running).
 # PostgreSQL refuses to run as root: as root the server tools run as `postgres`.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-state_file="$repo/.build/test-postgres.env"
+state_file="${PARCOURS_TEST_PG_STATE:-$repo/.build/test-postgres.env}"
 server_user=postgres
 
 die() { echo "test-postgres: $*" >&2; exit 1; }
