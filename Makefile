@@ -3,6 +3,8 @@
 
 SWIFT ?= swift
 PACKAGES = libyaml-dev pkg-config graphviz postgresql
+# pgbench comes with Debian's postgresql; wrk is the HTTP load generator of make bench only.
+BENCH_PACKAGES = $(PACKAGES) wrk
 WORKFLOW = .build/debug/workflow
 
 .PHONY: run test test-browser chaos build deps validate graphs bench clean
@@ -74,9 +76,12 @@ graphs: build
 	    $(WORKFLOW) graph $$f | dot -Tsvg > .build/graphs/$$n.svg && echo "drew .build/graphs/$$n.svg"; \
 	done
 
-## bench: validation of a generated 2,000-state workflow against libyaml alone (asserts nothing)
-bench: deps
-	benchmarks/validate.sh
+## bench: release build, then the worker, the API, timer wake-up, supervision reports and
+## validation, each beside its reference measured in the same run on a throwaway PostgreSQL;
+## a table and .build/bench/results.json (asserts nothing; README: Benchmarks)
+bench:
+	@scripts/ensure-packages.sh $(BENCH_PACKAGES)
+	benchmarks/bench.sh
 
 clean:
 	rm -rf .build

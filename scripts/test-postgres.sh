@@ -13,7 +13,8 @@
 # already read the folder. Durability is switched off: the data is thrown away.
 # The state file .build/test-postgres.env records the folder, the port and the URL,
 # so `stop` and `url` find the cluster that `start` made. PARCOURS_TEST_PG_STATE names
-# another state file, for a second cluster beside the first (a test run of one's own).
+# another state file, for a second cluster that never reuses nor stops the first one
+# (make bench runs its own while make test may be running).
 # PostgreSQL refuses to run as root: as root the server tools run as `postgres`.
 set -euo pipefail
 

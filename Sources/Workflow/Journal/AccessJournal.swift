@@ -62,6 +62,21 @@ public struct AccessJournal: Sendable {
             """, logger: logger)
     }
 
+    /// `change` for several cases by one party in one statement (the worker's batches).
+    static func changes(_ cases: [(caseID: UUID, fields: [String])], by access: Access, connection: PostgresConnection,
+                        logger: Logger) async throws {
+        guard !cases.isEmpty else { return }
+        let rows = JSONValue.array(cases.map { entry in
+            .object(["case_id": .string(entry.caseID.uuidString), "fields": .array(entry.fields.sorted().map(JSONValue.string))])
+        }).serialized()
+        try await connection.query("""
+            INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
+            SELECT r.case_id, \(access.actor), \(access.agency), 'change', \(access.via),
+                   ARRAY(SELECT jsonb_array_elements_text(r.fields))
+            FROM jsonb_to_recordset(\(rows)::jsonb) AS r(case_id uuid, fields jsonb)
+            """, logger: logger)
+    }
+
     /// The journal of a case, oldest first.
     public func entries(_ caseID: UUID, limit: Int = 1000) async throws -> [Entry] {
         let rows = try await database.client.query("""

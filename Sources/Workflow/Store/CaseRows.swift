@@ -5,20 +5,23 @@ import Foundation
 /// statements, every value bound, never spliced into SQL.
 enum CaseRows {
     static func tasks(_ tasks: [CaseTask]) -> String {
-        JSONValue.array(tasks.map { task in
-            .object([
-                "id": .string(task.id.uuidString),
-                "queue": .string(task.queue),
-                "state": .string(task.state),
-                "track": task.track.map(JSONValue.string) ?? .null,
-                "kind": .string(task.escalation == nil ? "work" : "escalation"),
-                "reason": task.escalation.map { .string($0.reason) } ?? .null,
-                "context": task.escalation?.context ?? .null,
-                "assignee": task.assignee.map(JSONValue.string) ?? .null,
-                "sla_due_at": DatabaseTime.json(task.slaDueAt),
-                "opened_at": DatabaseTime.json(task.openedAt),
-            ])
-        }).serialized()
+        JSONValue.array(tasks.map { .object(task($0)) }).serialized()
+    }
+
+    /// One task's columns, as `jsonb_to_recordset` reads them.
+    static func task(_ task: CaseTask) -> [String: JSONValue] {
+        [
+            "id": .string(task.id.uuidString),
+            "queue": .string(task.queue),
+            "state": .string(task.state),
+            "track": task.track.map(JSONValue.string) ?? .null,
+            "kind": .string(task.escalation == nil ? "work" : "escalation"),
+            "reason": task.escalation.map { .string($0.reason) } ?? .null,
+            "context": task.escalation?.context ?? .null,
+            "assignee": task.assignee.map(JSONValue.string) ?? .null,
+            "sla_due_at": DatabaseTime.json(task.slaDueAt),
+            "opened_at": DatabaseTime.json(task.openedAt),
+        ]
     }
 
     static func closedTasks(_ tasks: [ClosedTask]) -> String {
@@ -26,18 +29,21 @@ enum CaseRows {
     }
 
     static func timers(_ timers: [CaseTimer]) -> String {
-        JSONValue.array(timers.map { timer in
-            .object([
-                "id": .string(timer.id.uuidString),
-                "kind": .string(timer.kind.rawValue),
-                "state": .string(timer.state),
-                "track": timer.track.map(JSONValue.string) ?? .null,
-                "after_index": timer.afterIndex.map { .number(JSONNumber($0)) } ?? .null,
-                "task_id": timer.taskID.map { .string($0.uuidString) } ?? .null,
-                "attempt": .number(JSONNumber(timer.attempt)),
-                "due_at": DatabaseTime.json(timer.dueAt),
-            ])
-        }).serialized()
+        JSONValue.array(timers.map { .object(timer($0)) }).serialized()
+    }
+
+    /// One timer's columns, as `jsonb_to_recordset` reads them.
+    static func timer(_ timer: CaseTimer) -> [String: JSONValue] {
+        [
+            "id": .string(timer.id.uuidString),
+            "kind": .string(timer.kind.rawValue),
+            "state": .string(timer.state),
+            "track": timer.track.map(JSONValue.string) ?? .null,
+            "after_index": timer.afterIndex.map { .number(JSONNumber($0)) } ?? .null,
+            "task_id": timer.taskID.map { .string($0.uuidString) } ?? .null,
+            "attempt": .number(JSONNumber(timer.attempt)),
+            "due_at": DatabaseTime.json(timer.dueAt),
+        ]
     }
 
     static func history(_ entries: [HistoryEntry]) -> String {
@@ -45,6 +51,10 @@ enum CaseRows {
     }
 
     static func tracks(_ tracks: [TrackPosition]) -> String {
+        tracksValue(tracks).serialized()
+    }
+
+    static func tracksValue(_ tracks: [TrackPosition]) -> JSONValue {
         JSONValue.array(tracks.map { track in
             .object([
                 "track": .string(track.track),
@@ -53,7 +63,7 @@ enum CaseRows {
                 "waiting_on": .string(track.waitingOn),
                 "entered_state_at": DatabaseTime.json(track.enteredStateAt),
             ])
-        }).serialized()
+        })
     }
 
     static func parseTracks(_ text: String) throws -> [TrackPosition] {

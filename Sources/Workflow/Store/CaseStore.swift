@@ -76,9 +76,13 @@ public struct CaseStore: Sendable {
     /// Journals a change in its own transaction: who, through what, and the fields it changed.
     static func journal(_ change: CaseChange, actor: CaseActor, via: String, connection: PostgresConnection,
                         logger: Logger) async throws {
-        let fields = Set(change.history.flatMap { $0.dataDiff?.objectValue.map { Array($0.keys) } ?? [] })
         try await AccessJournal.change(change.after.id, by: AccessJournal.Access(actor: actor.recorded, agency: actor.agency, via: via),
-                                       fields: Array(fields), connection: connection, logger: logger)
+                                       fields: changedFields(change), connection: connection, logger: logger)
+    }
+
+    /// The fields a change wrote, for the journal.
+    static func changedFields(_ change: CaseChange) -> [String] {
+        Array(Set(change.history.flatMap { $0.dataDiff?.objectValue.map { Array($0.keys) } ?? [] }))
     }
 
     /// A case with its open tasks, pending timers and whole history.
