@@ -19,7 +19,7 @@ struct WebCasePagesTests {
     }
 
     /// A retirement case deposited: four pension bodies at work in parallel tracks.
-    static func casWithTracks(_ api: APIClient) async throws -> String {
+    static func caseWithTracks(_ api: APIClient) async throws -> String {
         let created = try await api.send(.post, "/api/v1/cases", as: "rh",
                                          json: ["workflow": "retraite-multi-statuts", "data": try APICaseFlowTests.example("retraite")])
         let id = try #require(created["id"]?.stringValue)
@@ -63,7 +63,7 @@ struct WebCasePagesTests {
         let harness = try await APIHarness.make("web-case-access")
         defer { harness.database.close() }
         try await harness.run { api in
-            let id = try await Self.casWithTracks(api)
+            let id = try await Self.caseWithTracks(api)
             let rh = try await WebBrowser.signedIn(api, as: "rh")
             let page = try await rh.get("/cases/\(id)")
             #expect(page.status == 200)
@@ -103,7 +103,7 @@ struct WebCasePagesTests {
         let harness = try await APIHarness.make("web-case-act")
         defer { harness.database.close() }
         try await harness.run { api in
-            let id = try await Self.casWithTracks(api)
+            let id = try await Self.caseWithTracks(api)
             let sre = try await WebBrowser.signedIn(api, as: "sre")
             let page = try await sre.get("/cases/\(id)")
             #expect(page.contains("data-action=\"valider-part\" data-track=\"sre\"") && page.contains("name=\"data.pension.sre.montant\""))

@@ -65,12 +65,7 @@ struct WebWorkflowPagesTests {
         let harness = try await APIHarness.make("web-workflows-case")
         defer { harness.database.close() }
         try await harness.run { api in
-            let created = try await api.send(.post, "/api/v1/cases", as: "rh",
-                                             json: ["workflow": "retraite-multi-statuts", "data": try APICaseFlowTests.example("retraite")])
-            let id = try #require(created["id"]?.stringValue)
-            let moved = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh",
-                                           json: ["action": "deposer", "data": try APICaseFlowTests.example("retraite-depot")])
-            #expect(moved["state"] == "instruction-parts")
+            let id = try await WebCasePagesTests.caseWithTracks(api)
             let passport = try await api.send(.post, "/api/v1/cases", as: "mairie",
                                               json: ["workflow": "passeport-identite", "data": try APICaseFlowTests.example("passeport")])
             let passportID = try #require(passport["id"]?.stringValue)
