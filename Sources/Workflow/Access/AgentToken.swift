@@ -30,8 +30,13 @@ public struct AgentToken: Sendable, Hashable {
     /// Whether `text` has the shape of a token; anything else is refused without a lookup.
     public static func looksValid(_ text: String) -> Bool {
         guard text.hasPrefix(prefix) else { return false }
-        let body = text.utf8.dropFirst(prefix.utf8.count)
-        return body.count == encodedCount && body.allSatisfy { alphabet.utf8.contains($0) }
+        return isEncodedRandom(text.utf8.dropFirst(prefix.utf8.count))
+    }
+
+    /// Whether `bytes` have the shape of 256 random bits in unpadded base64url (a token's
+    /// body, a session id).
+    static func isEncodedRandom<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        bytes.count == encodedCount && bytes.allSatisfy { alphabet.utf8.contains($0) }
     }
 
     private static let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

@@ -95,7 +95,6 @@ public struct SessionStore: Sendable {
 
     /// Whether a cookie's value has the shape of a session id; anything else is not looked up.
     static func looksValid(_ text: String) -> Bool {
-        text.utf8.count == AgentToken.encodedCount
-            && text.utf8.allSatisfy { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || ($0 < 128 && Character(UnicodeScalar($0)).isLetter) || ($0 >= 48 && $0 <= 57) }
+        AgentToken.isEncodedRandom(text.utf8)
     }
 }

@@ -13,11 +13,14 @@ extension APIServices {
     /// version each case follows; `kind` is work or escalation, `assignee` an agent's
     /// recorded id or "" for free tasks. Journals a read of each case listed, via `route`.
     /// With `route` nil nothing is journaled: the caller journals what it shows.
-    func inbox(for agent: Agent, queue: String? = nil, kind: String? = nil, assignee: String? = nil, limit: Int,
-               route: String?) async throws -> [InboxEntry] {
+    /// `accesses` are the agent's rules when the caller has them already (`accessToAll`).
+    func inbox(for agent: Agent, accesses: [CaseAccess]? = nil, queue: String? = nil, kind: String? = nil, assignee: String? = nil,
+               limit: Int, route: String?) async throws -> [InboxEntry] {
         var worked: [String: CaseAccess] = [:]
         var queues = Set<String>()
-        for access in try await accessToAll(for: agent) where access.mayKnowCases {
+        var known = accesses ?? []
+        if accesses == nil { known = try await accessToAll(for: agent) }
+        for access in known where access.mayKnowCases {
             queues.formUnion(access.queues)
             worked["\(access.definition.id.value)@\(access.definition.version.value)"] = access
         }

@@ -70,7 +70,11 @@ struct APIServices: Sendable {
     /// What a case search may look at for the agent: the workflow versions whose cases they
     /// may know, and in each the fields they may see (the text search reads those only).
     func searchVisibility(for agent: Agent) async throws -> [CaseSearch.Visibility] {
-        try await accessToAll(for: agent).filter(\.mayKnowCases).map { access in
+        Self.searchVisibility(try await accessToAll(for: agent))
+    }
+
+    static func searchVisibility(_ accesses: [CaseAccess]) -> [CaseSearch.Visibility] {
+        accesses.filter(\.mayKnowCases).map { access in
             CaseSearch.Visibility(workflowID: access.definition.id.value, version: access.definition.version.value,
                                   fieldPaths: access.visibleFieldPaths)
         }

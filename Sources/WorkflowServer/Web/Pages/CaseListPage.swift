@@ -29,10 +29,11 @@ struct CaseListPage {
         }
         filter.after = parameter("after").flatMap(UUID.init(uuidString:))
         filter.limit = 51
-        let visibility = try await site.services.searchVisibility(for: agent)
+        let accesses = try await site.services.accessToAll(for: agent)
+        let visibility = APIServices.searchVisibility(accesses)
         let found = try await site.services.search.find(filter, visibility: visibility)
         let page = Array(found.prefix(50))
-        let titles = Dictionary(try await site.services.accessToAll(for: agent).map {
+        let titles = Dictionary(accesses.map {
             ("\($0.definition.id.value)", $0.definition)
         }, uniquingKeysWith: { _, latest in latest })
         let rows: [[String: Any]] = page.map { summary in

@@ -54,10 +54,11 @@ struct InboxPage {
         let texts = context.texts
         let queue = request.uri.queryParameters["queue"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         // The counts of every queue read no case data; only the rows shown are journaled.
-        let all = try await site.services.inbox(for: agent, limit: 5000, route: nil)
+        let accesses = try await site.services.accessToAll(for: agent)
+        let all = try await site.services.inbox(for: agent, accesses: accesses, limit: 5000, route: nil)
         var queues = Dictionary(grouping: all, by: \.entry.task.queue)
         // Every queue the agent works is listed, an empty one too (0 is an answer).
-        for access in try await site.services.accessToAll(for: agent) where access.mayKnowCases {
+        for access in accesses where access.mayKnowCases {
             for name in access.queues where queues[name] == nil { queues[name] = [] }
         }
         let shown = Array(all.filter { queue == nil || $0.entry.task.queue == queue }.sorted(by: Self.moreUrgent).prefix(500))

@@ -17,14 +17,14 @@ struct CaseSheet {
         let visible = access.visibleRecord(record)
         let snapshot = visible.snapshot
         let id = WebPaths.text(snapshot.id)
+        let work = work(snapshot), deadlines = deadlines(snapshot)
         var values: [String: Any] = [
             "title": texts.format("case_title", ["id": String(id.prefix(8))]),
             "case": summary(snapshot, id: id),
             "groups": groups(snapshot.data),
             "tracks": tracks(snapshot), "has_tracks": !snapshot.tracks.isEmpty,
             "actions": actions(), "escalations": escalations(snapshot),
-            "work": work(snapshot), "deadlines": deadlines(snapshot),
-            "has_work": !work(snapshot).isEmpty, "has_deadlines": !deadlines(snapshot).isEmpty,
+            "work": work, "deadlines": deadlines, "has_work": !work.isEmpty, "has_deadlines": !deadlines.isEmpty,
             "timeline": timeline(visible.history),
             "correction": correction(snapshot), "nav_cases": true,
         ]
@@ -141,10 +141,11 @@ struct CaseSheet {
         return snapshot.tasks.filter { $0.escalation != nil }.map { task in
             let escalation = task.escalation!
             let id = WebPaths.text(task.id)
+            let context = contextItems(escalation.context)
             var item: [String: Any] = [
                 "id": id, "reason": escalation.reason, "queue": task.queue,
                 "title": definition.exception(escalation.reason)?.title ?? texts.format("reason_engine", ["reason": escalation.reason]),
-                "context": contextItems(escalation.context), "has_context": !contextItems(escalation.context).isEmpty, "opened": TimeText.ago(task.openedAt, texts),
+                "context": context, "has_context": !context.isEmpty, "opened": TimeText.ago(task.openedAt, texts),
                 "version": record.snapshot.version, "back": "/cases/\(WebPaths.text(snapshot.id))",
             ]
             if let left = TimeText.left(until: task.slaDueAt, texts) { item["left"] = left.text; item["overdue"] = left.overdue }
