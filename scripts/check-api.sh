@@ -54,7 +54,9 @@ for _ in $(seq 1 100); do
     curl -sf "$api/openapi.yaml" >/dev/null 2>&1 && break
     sleep 0.2
 done
-curl -sf "$api/openapi.yaml" | head -n 1 | grep -q "openapi: 3.1" && pass || fail "the contract is not served at $api/openapi.yaml"
+# The body is read whole first: under pipefail, `curl | head` fails when head closes the pipe early.
+contract=$(curl -sf "$api/openapi.yaml" || true)
+case "$contract" in "openapi: 3.1"*) pass ;; *) fail "the contract is not served at $api/openapi.yaml" ;; esac
 
 # call TOKEN METHOD PATH [JSON]: prints the body, and the status on the last line
 call() {
@@ -121,7 +123,7 @@ chef=$(sed -n 's/^token: //p' <<<"$("$bin" agents add chef --agency armees --rol
 out=$(call "$chef" GET "/supervision/stuck?workflow=retraite-multi-statuts")
 [ "$(status "$out")" = 200 ] && [ "$(body "$out" | field "len(d['items'])")" -ge 1 ] && pass || fail "stuck: $(status "$out") $(body "$out")"
 out=$(call "$chef" GET "/supervision/escalations")
-body "$out" | grep -q "statut-inconnu" && pass || fail "escalations report: $(body "$out")"
+grep -q "statut-inconnu" <<<"$(body "$out")" && pass || fail "escalations report: $(body "$out")"
 out=$(call "$rh" GET "/supervision/stuck")
 [ "$(status "$out")" = 403 ] && pass || fail "a non-supervisor read the stuck report: $(status "$out")"
 
@@ -132,14 +134,14 @@ out=$(curl -s -X POST -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|l
 mine=$(body "$out" | field "d['id']")
 call "$rh" GET "/cases/$mine" >/dev/null
 out=$(curl -s -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|lefevre' -w '\n%{http_code}' "$api/portal/cases/$mine/access-log")
-body "$out" | field "[e['actor'] for e in d['items']]" | grep -q "agent:anne" && pass || fail "the journal does not show anne's read: $(body "$out")"
+grep -q "agent:anne" <<<"$(body "$out" | field "[e['actor'] for e in d['items']]")" && pass || fail "the journal does not show anne's read: $(body "$out")"
 out=$(curl -s -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|someone-else' -w '\n%{http_code}' "$api/portal/cases/$mine")
 [ "$(status "$out")" = 404 ] && pass || fail "another person reached the case: $(status "$out")"
 
 # Operations: health (the server's own worker beats) and Prometheus metrics.
 out=$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$port/health")
 [ "$(status "$out")" = 200 ] && pass || fail "health: $(status "$out") $(body "$out")"
-curl -s "http://127.0.0.1:$port/metrics" | grep -q '^parcours_cases{workflow="retraite-multi-statuts"' && pass || fail "metrics lack the case counts"
+grep -q '^parcours_cases{workflow="retraite-multi-statuts"' <<<"$(curl -s "http://127.0.0.1:$port/metrics")" && pass || fail "metrics lack the case counts"
 
 kill -TERM "$server"
 code=0

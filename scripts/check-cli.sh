@@ -53,7 +53,7 @@ done
 record=$("$bin" cases act "$id" liquider --data "$examples/retraite-liquidation.json" --json)
 [ "$(field "d['status'] + '/' + d['outcome']" <<<"$record")" = closed/accepted ] && pass || fail "liquider did not close the case as accepted"
 [ "$(field "len([h for h in d['history'] if h['event'] == 'track-finished'])" <<<"$record")" = 4 ] && pass || fail "the history does not show four finished tracks"
-"$bin" cases show "$id" | grep -q "joined" && pass || fail "the text history does not show the join"
+grep -q "joined" <<<"$("$bin" cases show "$id")" && pass || fail "the text history does not show the join"
 
 listed=$("$bin" cases list --workflow retraite-multi-statuts --json | field "[c['status'] for c in d if c['id'] == '$id']")
 [ "$listed" = "['closed']" ] && pass || fail "cases list does not show the closed case: $listed"
@@ -107,7 +107,7 @@ listed=$("$bin" overrides --workflow passeport-identite --since "$day" --json \
     | field "[o['from_state'] + '>' + o['to_state'] + ' ' + o['note'] + ' ' + str(o['reopened']) for o in d if o['case_id'] == '$pid']")
 [ "$listed" = "['demande-annulee>instruction Recours : annulée par erreur True', 'pre-demande>instruction Pièces vérifiées au guichet False']" ] \
     && pass || fail "workflow overrides does not list the case's two overrides, newest first: $listed"
-"$bin" overrides --limit 5 | grep "$pid" | grep -q "pre-demande → instruction.*note: \"Pièces vérifiées au guichet\"" \
+grep "$pid" <<<"$("$bin" overrides --limit 5)" | grep -q "pre-demande → instruction.*note: \"Pièces vérifiées au guichet\"" \
     && pass || fail "the text list of overrides does not show the override"
 [ "$("$bin" overrides --since 2999-01-01T00:00:00Z --json)" = "[]" ] && pass || fail "overrides --since in the future is not empty"
 set +e
