@@ -22,12 +22,17 @@ struct EngineOverrideTests {
             == .notAllowed)
     }
 
-    @Test("an agent working the queue of an open escalation may override")
+    @Test("an agent working the queue of an open escalation may override to a state where the decision is taken, not close the case")
     func escalationQueueAgentOverrides() throws {
         var driver = try Mini.driver()
         try driver.act("signaler", by: Mini.mairie, note: "Doute")
-        // The fraud escalation waits in 'special', worked by instructeurs.
-        try driver.apply(.override(state: "refuse", track: nil), by: Mini.instructeur, note: "Fraude avérée")
+        // The fraud escalation waits in 'special', worked by instructeurs; closing is a supervisor's move.
+        let closing = driver.refusal(.override(state: "refuse", track: nil), by: Mini.instructeur, note: "Fraude avérée")
+        #expect(closing?.code == .notAllowed && closing?.message.contains("final state") == true)
+        #expect(driver.snapshot.status == .open)
+        try driver.apply(.override(state: "instruction", track: nil), by: Mini.instructeur, note: "Doute levé")
+        #expect(driver.snapshot.state == "instruction")
+        try driver.apply(.override(state: "refuse", track: nil), by: Mini.chef, note: "Fraude avérée")
         #expect(driver.snapshot.status == .closed(outcome: "rejected"))
     }
 

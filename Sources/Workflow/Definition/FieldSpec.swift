@@ -62,6 +62,9 @@ public enum AccessSubject: Hashable, Sendable, CustomStringConvertible {
     case agency(String)
     case role(String)
 
+    /// The party `usager`: in `editable_by`, the person provides the field through the portal.
+    public static let citizen = "usager"
+
     public init(parsing text: String) {
         if text.hasPrefix("role:") {
             self = .role(String(text.dropFirst("role:".count)))

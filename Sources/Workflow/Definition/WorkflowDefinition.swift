@@ -13,6 +13,8 @@ public struct WorkflowDefinition: Sendable {
     public internal(set) var fields: [FieldSpec]
     public internal(set) var exceptions: [ExceptionDefinition]
     public var escalationQueue: Located<String>?
+    /// `override_by`: when present, only these roles (and supervisors) may override.
+    public var overrideBy: [Located<String>]?
     public var globalActions: [TransitionDefinition]
     public var start: Located<String>
     public internal(set) var states: [StateDefinition]

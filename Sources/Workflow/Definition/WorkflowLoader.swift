@@ -13,7 +13,7 @@ public struct WorkflowLoader {
     public static let thirtyDays = WorkflowDuration.days(30)
 
     static let topLevelKeys = ["id", "version", "title", "description", "agencies", "roles", "queues", "fields",
-                               "exceptions", "escalation", "global_actions", "start", "states"]
+                               "exceptions", "escalation", "override_by", "global_actions", "start", "states"]
 
     var reader = NodeReader()
     let options: Options
@@ -60,6 +60,7 @@ public struct WorkflowLoader {
             agencies: agencies, roles: roles, queues: queues, fields: fields, exceptions: exceptions,
             escalationQueue: escalation, globalActions: globalActions, start: start, states: states,
             defaultStallAfter: options.defaultStallAfter)
+        definition.overrideBy = top["override_by"].map { reader.stringList($0.value, what: "'override_by'") }
         definition.namesWithErrors = namesWithErrors
         return definition
     }

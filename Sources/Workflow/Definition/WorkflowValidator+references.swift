@@ -45,7 +45,11 @@ extension WorkflowValidator {
                     break
                 }
             }
-            for subject in field.visibleTo + field.editableBy {
+            for subject in field.visibleTo {
+                checkSubject(subject)
+            }
+            // `editable_by: [usager]`: the person provides it through the portal.
+            for subject in field.editableBy where subject.value != .agency(AccessSubject.citizen) {
                 checkSubject(subject)
             }
         }

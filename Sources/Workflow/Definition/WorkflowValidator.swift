@@ -30,6 +30,9 @@ public struct WorkflowValidator {
     public mutating func validate() -> [Diagnostic] {
         checkOrganisation()
         checkFields()
+        for role in workflow.overrideBy ?? [] where workflow.role(role.value) == nil {
+            unknown("role", role, among: roleIDs, context: "'override_by'")
+        }
         checkStates()
         checkGraph()
         checkDeadlines()

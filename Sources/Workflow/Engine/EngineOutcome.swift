@@ -60,11 +60,33 @@ public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// The field concerned, when there is one (a missing or invalid field, a guard's unknown).
     public var field: String?
+    /// Every field concerned with what is wrong with it, when the data had several problems
+    /// (all reported at once); `field` and `message` are the first of them.
+    public var fieldProblems: [FieldProblem]
+
+    /// One field of a refusal and what is wrong with it.
+    public struct FieldProblem: Sendable, Hashable {
+        public var field: String
+        public var message: String
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
 
     public init(_ code: Code, _ message: String, field: String? = nil) {
         self.code = code
         self.message = message
         self.field = field
+        fieldProblems = field.map { [FieldProblem(field: $0, message: message)] } ?? []
+    }
+
+    /// A refusal for several fields at once; its message is the first problem's, with a count.
+    init(_ code: Code, problems: [FieldProblem]) {
+        let first = problems[0]
+        let more = problems.count > 1 ? " (and \(problems.count - 1) more: \(problems.dropFirst().map(\.field).joined(separator: ", ")))" : ""
+        self.init(code, first.message + more, field: first.field)
+        fieldProblems = problems
     }
 
     public var description: String { "\(code): \(message)" }

@@ -24,9 +24,11 @@ extension WorkflowEngine {
         let merged = try data.map { data throws(Refusal) in try self.merged(data, into: before) } ?? before
         try checkData(merged)
         try checkEditable(from: before, to: merged, actor: actor)
-        for required in transition.requires where !merged.hasValue(at: required.value) {
-            throw Refusal(.requiredFieldMissing, "'\(name)' requires the field '\(required.value)'; send it with the action",
-                          field: required.value)
+        let missing = transition.requires.map(\.value).filter { !merged.hasValue(at: $0) }
+        if !missing.isEmpty {
+            throw Refusal(.requiredFieldMissing, problems: missing.map {
+                Refusal.FieldProblem(field: $0, message: "'\(name)' requires the field '\($0)'; send it with the action")
+            })
         }
         try checkGuard(of: transition, data: merged, now: change.now)
         if transition.note == .required, (note ?? "").allSatisfy(\.isWhitespace) {

@@ -6,13 +6,18 @@ extension WorkflowEngine {
     /// reopened this way, on appeal, by a supervisor or an operator only.
     ///
     /// Allowed to operators, supervisors, and agents who work the escalation queue or the queue
-    /// of one of the case's open escalations.
+    /// of one of the case's open escalations (with one of `override_by`'s roles, when the
+    /// workflow names them); a final state, closing the case, only to supervisors and operators.
     func override(to target: String, track: String?, actor: CaseActor, note: String?,
                   change: inout ChangeBuilder) throws(Refusal) {
         guard let note, !note.allSatisfy(\.isWhitespace) else {
             throw Refusal(.noteRequired, "an override needs a note that justifies it")
         }
         guard mayOverride(actor, change.snapshot) else {
+            if let roles = definition.overrideBy {
+                throw Refusal(.notAllowed, "in this workflow only a supervisor or an agent with the role "
+                              + roles.map { "'\($0.value)'" }.joined(separator: " or ") + " may override")
+            }
             throw Refusal(.notAllowed,
                           "only a supervisor, or an agent of the escalation queue or of an open escalation's queue, may override")
         }
@@ -26,6 +31,11 @@ extension WorkflowEngine {
                 message += "; did you mean '\(close)'?"
             }
             throw Refusal(.unknownState, message)
+        }
+        // Closing a case is the most consequential thing an agent can do: supervisors only.
+        if state.isFinal, !actor.isSupervisorOrOperator {
+            throw Refusal(.notAllowed, "'\(target)' is a final state: closing a case by override is for supervisors; "
+                          + "move it to a state where the decision is taken, or ask a supervisor")
         }
         let previous = change.snapshot.state
         if change.snapshot.status.isClosed {
@@ -68,6 +78,7 @@ extension WorkflowEngine {
     /// queue or the queue of an open escalation task.
     private func mayOverride(_ actor: CaseActor, _ snapshot: CaseSnapshot) -> Bool {
         if actor.isSupervisorOrOperator { return true }
+        if let roles = definition.overrideBy, actor.roles.isDisjoint(with: roles.map(\.value)) { return false }
         if actor.works(definition.escalationQueue.flatMap { definition.queue($0.value) }) { return true }
         return snapshot.tasks.contains { $0.escalation != nil && actor.works(definition.queue($0.queue)) }
     }

@@ -37,8 +37,11 @@ public struct WorkflowEngine: Sendable {
         do throws(Refusal) {
             let cleaned = try merged(data, into: .object([:]))
             try checkData(cleaned)
-            if let missing = validator.missingRequired(in: cleaned).first {
-                throw Refusal(.requiredFieldMissing, "the field '\(missing)' is required to create a case", field: missing)
+            let missing = validator.missingRequired(in: cleaned)
+            if !missing.isEmpty {
+                throw Refusal(.requiredFieldMissing, problems: missing.map {
+                    Refusal.FieldProblem(field: $0, message: "the field '\($0)' is required to create a case")
+                })
             }
             guard let start = definition.state(definition.start.value) else {
                 throw Refusal(.unknownState, "the workflow's start state '\(definition.start.value)' is not defined")
@@ -129,10 +132,11 @@ public struct WorkflowEngine: Sendable {
         }
     }
 
-    /// Refuses data that breaks the workflow's field specs, naming the first field concerned.
+    /// Refuses data that breaks the workflow's field specs, naming every field concerned.
     func checkData(_ data: JSONValue) throws(Refusal) {
-        if let problem = validator.problems(in: data).first {
-            throw Refusal(.invalidData, problem.description, field: problem.path.isEmpty ? nil : problem.path)
-        }
+        let problems = validator.problems(in: data)
+        guard let first = problems.first else { return }
+        guard !first.path.isEmpty else { throw Refusal(.invalidData, first.description) }
+        throw Refusal(.invalidData, problems: problems.map { Refusal.FieldProblem(field: $0.path, message: $0.description) })
     }
 }
