@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import Prometheus
 import Testing
@@ -19,6 +20,7 @@ struct APIHarness: Sendable {
     static let agents: [(String, String, Set<String>, Bool, Bool)] = [
         ("rh", "armees", ["gestionnaire-rh"], false, false),
         ("coord", "armees", ["coordinateur-retraite"], false, true),
+        ("cellule", "armees", ["coordinateur-retraite"], false, false),
         ("medecin", "armees", ["medecin-conseil"], false, false),
         ("sre", "sre", ["gestionnaire-sre"], false, false),
         ("cnracl", "cnracl", ["gestionnaire-cnracl"], false, false),
@@ -27,8 +29,8 @@ struct APIHarness: Sendable {
         ("stranger", "ailleurs", ["gestionnaire-rh"], false, false),
     ]
 
-    static func make(_ name: String) async throws -> APIHarness {
-        let database = try await TestDatabase.fresh(name)
+    static func make(_ name: String, logger: Logger = TestDatabase.logger) async throws -> APIHarness {
+        let database = try await TestDatabase.fresh(name, logger: logger)
         let repository = WorkflowRepository(database)
         for example in Repository.examples {
             _ = try await repository.publish(source: try String(contentsOf: example, encoding: .utf8), publishedBy: "cli:test")

@@ -28,7 +28,7 @@ enum TestDatabase {
     }
 
     /// A new, migrated database for one suite or test; `name` only helps reading the server's logs.
-    static func fresh(_ name: String) async throws -> Database {
+    static func fresh(_ name: String, logger: Logger = TestDatabase.logger) async throws -> Database {
         let server = try serverURL()
         let template = try await Template.shared.name(server: server)
         let database = "t_" + String(name.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(20)) + "_"

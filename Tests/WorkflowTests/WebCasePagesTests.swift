@@ -48,7 +48,7 @@ struct WebCasePagesTests {
             #expect(shown["tasks"]?.arrayValue?.first?.value(at: "assignee") == .string("agent:coord"))
             // The inbox of another queue reads no case of this one: the journal says so.
             _ = try await coord.get("/inbox?queue=rh-carriere")
-            let journaled = try await harness.services.journal.entries(UUID(uuidString: id)!).filter { $0.via == "GET /inbox" }
+            let journaled = try await AccessJournal(harness.database).entries(UUID(uuidString: id)!).filter { $0.via == "GET /inbox" }
             #expect(journaled.count == 3, "the three inbox pages that showed the case (sign-in lands on the inbox), not the one that did not: \(journaled.count)")
             // Another agent of the queue cannot take it now; the refusal is shown in the page.
             let rh = try await WebBrowser.signedIn(api, as: "rh")

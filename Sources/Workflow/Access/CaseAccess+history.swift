@@ -2,16 +2,34 @@ extension CaseAccess {
     /// What replaces a text (an error, a reason) that may quote data the agent cannot see.
     public static let redactedText = "hidden: this concerns data you cannot see"
 
-    /// A history entry with its data diff limited to the fields the agent sees, and its
-    /// context filtered by `visibleContext`. Notes are people's words and are kept.
+    /// A history entry with its data diff limited to the fields the agent sees, its context
+    /// filtered by `visibleContext`, and its note only when `mayRead(noteOf:)`.
     public func visibleHistory(_ entry: HistoryEntry) -> HistoryEntry {
         var visible = entry
+        if entry.note != nil, !mayRead(noteOf: entry) {
+            visible.note = nil
+            visible.noteVisibleTo = nil
+        }
         visible.dataDiff = entry.dataDiff.flatMap { diff -> JSONValue? in
             let kept = (diff.objectValue ?? [:]).filter { mayView(field: $0.key) }
             return kept.isEmpty ? nil : .object(kept)
         }
         visible.context = entry.context.map(visibleContext)
         return visible
+    }
+
+    /// Whether the agent may read the note of `entry`: its author always; otherwise by its
+    /// `note_visible_to` (agencies, `role:ID`s, `all`), every agency knowing the case when it
+    /// has none (notes from before notes had a visibility).
+    public func mayRead(noteOf entry: HistoryEntry) -> Bool {
+        guard mayKnowCases else { return false }
+        if entry.actor == actor.recorded { return true }
+        guard let audience = entry.noteVisibleTo else { return true }
+        return audience.contains { subject in
+            if subject == NoteAudience.everyone { return true }
+            if subject.hasPrefix("role:") { return roles.contains(String(subject.dropFirst("role:".count))) }
+            return subject == agent.agency
+        }
     }
 
     /// An escalation whose context is limited to what the agent sees.

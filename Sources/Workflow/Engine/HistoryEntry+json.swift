@@ -16,6 +16,7 @@ extension HistoryEntry {
             "reason": reason.map(JSONValue.string) ?? .null,
             "context": context ?? .null,
             "note": note.map(JSONValue.string) ?? .null,
+            "note_visible_to": noteVisibleTo.map { .array($0.map(JSONValue.string)) } ?? .null,
             "waiting_on": .string(waitingOn),
         ]
     }

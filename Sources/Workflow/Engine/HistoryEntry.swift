@@ -19,13 +19,16 @@ public struct HistoryEntry: Sendable, Hashable {
     /// What a person needs to understand the entry (rule values, missing field, deadline…).
     public var context: JSONValue?
     public var note: String?
+    /// Who may read `note`: agencies, `role:ID`s or `all`; nil means every agency that knows the
+    /// case (entries without a note, and notes from before notes had a visibility).
+    public var noteVisibleTo: [String]?
     /// Whose move it was when the entry was written, so that time is attributed to a party.
     public var waitingOn: String
     public var at: Date
 
     public init(event: String, actor: String, fromState: String? = nil, toState: String? = nil, track: String? = nil,
                 name: String? = nil, dataDiff: JSONValue? = nil, reason: String? = nil, context: JSONValue? = nil,
-                note: String? = nil, waitingOn: String, at: Date) {
+                note: String? = nil, noteVisibleTo: [String]? = nil, waitingOn: String, at: Date) {
         self.event = event
         self.actor = actor
         self.fromState = fromState
@@ -36,6 +39,7 @@ public struct HistoryEntry: Sendable, Hashable {
         self.reason = reason
         self.context = context
         self.note = note
+        self.noteVisibleTo = noteVisibleTo
         self.waitingOn = waitingOn
         self.at = at
     }

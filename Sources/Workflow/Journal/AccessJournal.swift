@@ -30,6 +30,28 @@ public struct AccessJournal: Sendable {
         public var fields: [String]
     }
 
+    /// A line to write with a change, in its transaction (`CaseWriter`).
+    struct Row {
+        var caseID: UUID
+        var access: Access
+        var kind: String
+        var fields: [String]
+
+        static func change(_ caseID: UUID, by access: Access, fields: [String]) -> Row {
+            Row(caseID: caseID, access: access, kind: "change", fields: fields)
+        }
+
+        static func read(_ caseID: UUID, by access: Access, fields: [String]) -> Row {
+            Row(caseID: caseID, access: access, kind: "read", fields: fields)
+        }
+
+        var json: JSONValue {
+            .object(["case_id": .string(caseID.uuidString), "actor": .string(access.actor),
+                     "agency": access.agency.map(JSONValue.string) ?? .null, "kind": .string(kind), "via": .string(access.via),
+                     "fields": .array(fields.sorted().map(JSONValue.string))])
+        }
+    }
+
     let database: Database
 
     public init(_ database: Database) {
@@ -51,30 +73,6 @@ public struct AccessJournal: Sendable {
             INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
             SELECT id, \(access.actor), \(access.agency), 'read', \(access.via), '{}' FROM unnest(\(ids)::uuid[]) AS id
             """, logger: database.logger)
-    }
-
-    /// Records a change inside the caller's transaction.
-    static func change(_ caseID: UUID, by access: Access, fields: [String], connection: PostgresConnection,
-                       logger: Logger) async throws {
-        try await connection.query("""
-            INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
-            VALUES (\(caseID), \(access.actor), \(access.agency), 'change', \(access.via), \(fields.sorted())::text[])
-            """, logger: logger)
-    }
-
-    /// `change` for several cases by one party in one statement (the worker's batches).
-    static func changes(_ cases: [(caseID: UUID, fields: [String])], by access: Access, connection: PostgresConnection,
-                        logger: Logger) async throws {
-        guard !cases.isEmpty else { return }
-        let rows = JSONValue.array(cases.map { entry in
-            .object(["case_id": .string(entry.caseID.uuidString), "fields": .array(entry.fields.sorted().map(JSONValue.string))])
-        }).serialized()
-        try await connection.query("""
-            INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
-            SELECT r.case_id, \(access.actor), \(access.agency), 'change', \(access.via),
-                   ARRAY(SELECT jsonb_array_elements_text(r.fields))
-            FROM jsonb_to_recordset(\(rows)::jsonb) AS r(case_id uuid, fields jsonb)
-            """, logger: logger)
     }
 
     /// The journal of a case, oldest first.

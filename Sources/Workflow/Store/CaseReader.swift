@@ -13,9 +13,10 @@ struct CaseReader {
         try await row(id, lock: lock).snapshot
     }
 
-    func record(_ id: UUID) async throws -> CaseRecord {
+    func record(_ id: UUID, history withHistory: Bool = true) async throws -> CaseRecord {
         let (snapshot, citizenRef, closedAt) = try await row(id, lock: false)
-        return CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: try await history(id))
+        return CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt,
+                          history: withHistory ? try await history(id) : [])
     }
 
     /// The engine's view of several cases, in three queries whatever their number (cases,
@@ -26,8 +27,7 @@ struct CaseReader {
             "SELECT \(unescaped: Self.columns) FROM cases WHERE id = ANY(\(ids))", logger: logger)
         var found: [(CaseSnapshot, String?, Date?)] = []
         for try await row in rows { found.append(try Self.decode(row)) }
-        let tasks = try await openTasks(of: ids)
-        let timers = try await timers(of: ids)
+        let (tasks, timers, _) = try await details(of: ids)
         var result: [UUID: CaseSnapshot] = [:]
         for (snapshot, _, _) in found {
             var snapshot = snapshot
@@ -36,6 +36,23 @@ struct CaseReader {
             result[snapshot.id] = snapshot
         }
         return result
+    }
+
+    /// A case under its row lock, for a change: the row first, then (once the lock is held,
+    /// so that a change that waited behind another sees it and is stamped after it) its open
+    /// tasks, pending timers and the database's clock in one more statement.
+    func locked(_ id: UUID) async throws -> (record: CaseRecord, now: Date) {
+        var found: PostgresRow?
+        for try await row in try await connection.query(
+            "SELECT \(unescaped: Self.columns) FROM cases WHERE id = \(id) FOR NO KEY UPDATE", logger: logger) where found == nil {
+            found = row
+        }
+        guard let row = found else { throw StoreError(.notFound, "no case \(id)") }
+        var (snapshot, citizenRef, closedAt) = try Self.decode(row)
+        let (tasks, timers, now) = try await details(of: [id])
+        snapshot.tasks = tasks[id] ?? []
+        snapshot.timers = timers[id] ?? []
+        return (CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: []), now)
     }
 
     private static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at"
@@ -49,8 +66,9 @@ struct CaseReader {
         for try await row in try await connection.query(query, logger: logger) where found == nil { found = row }
         guard let row = found else { throw StoreError(.notFound, "no case \(id)") }
         var (snapshot, citizenRef, closedAt) = try Self.decode(row)
-        snapshot.tasks = try await openTasks(of: [id])[id] ?? []
-        snapshot.timers = try await timers(of: [id])[id] ?? []
+        let (tasks, timers, _) = try await details(of: [id])
+        snapshot.tasks = tasks[id] ?? []
+        snapshot.timers = timers[id] ?? []
         return (snapshot, citizenRef, closedAt)
     }
 
@@ -69,53 +87,65 @@ struct CaseReader {
         return (snapshot, citizenRef, closedAt)
     }
 
-    /// The open tasks of each case, oldest first.
-    private func openTasks(of ids: [UUID]) async throws -> [UUID: [CaseTask]] {
+    /// The open tasks of each case (oldest first), its pending timers (soonest first) and the
+    /// database's clock, in one statement: one row per task or timer, told apart by `kind`,
+    /// and a last row for the clock.
+    private func details(of ids: [UUID]) async throws -> (tasks: [UUID: [CaseTask]], timers: [UUID: [CaseTimer]], now: Date) {
         let rows = try await connection.query("""
-            SELECT case_id, id, queue, state, track, reason, context::text, assignee, sla_due_at, opened_at
-            FROM tasks WHERE case_id = ANY(\(ids)) AND closed_at IS NULL ORDER BY case_id, opened_at, id
+            SELECT * FROM (
+                SELECT 1 AS part, case_id, id, queue AS name, state, track, reason, context::text, assignee,
+                       sla_due_at AS due, opened_at AS since, NULL::integer AS after_index, NULL::uuid AS task_id,
+                       NULL::integer AS attempt
+                FROM tasks WHERE case_id = ANY(\(ids)) AND closed_at IS NULL
+                UNION ALL
+                SELECT 2, case_id, id, kind, state, track, NULL, NULL, NULL, due_at, NULL, after_index, task_id, attempt
+                FROM timers WHERE case_id = ANY(\(ids))
+                UNION ALL
+                SELECT 3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, clock_timestamp(), NULL, NULL, NULL, NULL
+            ) AS parts
+            ORDER BY part, case_id, coalesce(since, due), id
             """, logger: logger)
         var tasks: [UUID: [CaseTask]] = [:]
-        for try await (caseID, taskID, queue, state, track, reason, context, assignee, due, opened)
-            in rows.decode((UUID, UUID, String, String, String?, String?, String?, String?, Date?, Date).self) {
-            let escalation = try reason.map { Escalation(reason: $0, context: try context.map { try JSONValue(parsing: $0) } ?? .object([:])) }
-            tasks[caseID, default: []].append(CaseTask(id: taskID, queue: queue, state: state, track: track, escalation: escalation,
-                                                       assignee: assignee, slaDueAt: due, openedAt: opened))
-        }
-        return tasks
-    }
-
-    /// The pending timers of each case, soonest first.
-    private func timers(of ids: [UUID]) async throws -> [UUID: [CaseTimer]] {
-        let rows = try await connection.query("""
-            SELECT case_id, id, kind, state, track, after_index, task_id, due_at, attempt
-            FROM timers WHERE case_id = ANY(\(ids)) ORDER BY case_id, due_at, id
-            """, logger: logger)
         var timers: [UUID: [CaseTimer]] = [:]
-        for try await (caseID, timerID, kind, state, track, afterIndex, taskID, due, attempt)
-            in rows.decode((UUID, UUID, String, String, String?, Int?, UUID?, Date, Int).self) {
-            guard let kind = TimerKind(rawValue: kind) else {
-                throw StoreError(.unavailable, "timer \(timerID) has an unknown kind '\(kind)'")
+        var now: Date?
+        for try await (part, caseID, id, name, state, track, reason, context, assignee, due, since, afterIndex, taskID, attempt)
+            in rows.decode((Int, UUID?, UUID?, String?, String?, String?, String?, String?, String?, Date?, Date?, Int?, UUID?, Int?).self) {
+            switch part {
+            case 1:
+                guard let caseID, let id, let name, let state, let since else { continue }
+                let escalation = try reason.map { Escalation(reason: $0, context: try context.map { try JSONValue(parsing: $0) } ?? .object([:])) }
+                tasks[caseID, default: []].append(CaseTask(id: id, queue: name, state: state, track: track, escalation: escalation,
+                                                           assignee: assignee, slaDueAt: due, openedAt: since))
+            case 2:
+                guard let caseID, let id, let name, let state, let due, let attempt else { continue }
+                guard let kind = TimerKind(rawValue: name) else {
+                    throw StoreError(.unavailable, "timer \(id) has an unknown kind '\(name)'")
+                }
+                timers[caseID, default: []].append(CaseTimer(id: id, kind: kind, state: state, track: track, afterIndex: afterIndex,
+                                                             taskID: taskID, dueAt: due, attempt: attempt))
+            default:
+                now = due
             }
-            timers[caseID, default: []].append(CaseTimer(id: timerID, kind: kind, state: state, track: track, afterIndex: afterIndex,
-                                                         taskID: taskID, dueAt: due, attempt: attempt))
         }
-        return timers
+        guard let now else { throw StoreError(.unavailable, "the database did not answer with its clock") }
+        return (tasks, timers, now)
     }
 
     func history(_ id: UUID) async throws -> [HistoryRecord] {
         let rows = try await connection.query("""
             SELECT id, case_version, at, event, actor, from_state, to_state, track, name, data_diff::text,
-                   reason, context::text, note, waiting_on
+                   reason, context::text, note, note_visible_to, waiting_on
             FROM case_history WHERE case_id = \(id) ORDER BY id
             """, logger: logger)
         var records: [HistoryRecord] = []
-        for try await (sequence, version, at, event, actor, from, to, track, name, diff, reason, context, note, waitingOn)
-            in rows.decode((Int64, Int, Date, String, String, String?, String?, String?, String?, String?, String?, String?, String?, String).self) {
+        for try await (sequence, version, at, event, actor, from, to, track, name, diff, reason, context, note, noteVisibleTo, waitingOn)
+            in rows.decode((Int64, Int, Date, String, String, String?, String?, String?, String?, String?, String?, String?, String?,
+                            [String]?, String).self) {
             let entry = HistoryEntry(
                 event: event, actor: actor, fromState: from, toState: to, track: track, name: name,
                 dataDiff: try diff.map { try JSONValue(parsing: $0) }, reason: reason,
-                context: try context.map { try JSONValue(parsing: $0) }, note: note, waitingOn: waitingOn, at: at)
+                context: try context.map { try JSONValue(parsing: $0) }, note: note, noteVisibleTo: noteVisibleTo,
+                waitingOn: waitingOn, at: at)
             records.append(HistoryRecord(sequence: sequence, caseVersion: version, entry: entry))
         }
         return records

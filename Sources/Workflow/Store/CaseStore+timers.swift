@@ -10,7 +10,7 @@ extension CaseStore {
     /// so a timer taken over by another worker after a lease ended is never applied twice.
     ///
     /// The cases are read with three queries for the whole batch and their changes written with
-    /// one statement per table (`CaseWriter.update(_:now:)`): a round trip per batch rather than
+    /// one statement for every table (`CaseWriter.write`): a round trip per batch rather than
     /// several per case is where the worker's speed is. A case with more than one timer in the
     /// batch has them fired one after the other, each seeing the change of the one before.
     ///
@@ -57,11 +57,10 @@ extension CaseStore {
                     results.append(TimerApplication(timer: timer, result: Self.applied(change), appliedAt: now))
                 }
             }
-            try await writer.update(changes, now: now)
-            try await AccessJournal.changes(changes.map { ($0.change.after.id, Self.changedFields($0.change)) },
-                                            by: AccessJournal.Access(actor: CaseActor.engine.recorded, agency: CaseActor.engine.agency,
-                                                                     via: "worker"),
-                                            connection: connection, logger: logger)
+            let engineAccess = AccessJournal.Access(actor: CaseActor.engine.recorded, agency: CaseActor.engine.agency, via: "worker")
+            try await writer.write(changes.map { CaseWriter.Entry(change: $0.change, previousVersion: $0.previousVersion) },
+                                   journal: changes.map { .change($0.change.after.id, by: engineAccess, fields: Self.changedFields($0.change)) },
+                                   now: now)
             return results
         }
     }
@@ -81,8 +80,8 @@ extension CaseStore {
         case .skipped(let result):
             return result
         case .change(let change):
-            try await writer.update(change, previousVersion: snapshot.version, now: now)
-            try await Self.journal(change, actor: .engine, via: "worker", connection: writer.connection, logger: writer.logger)
+            try await writer.write([CaseWriter.Entry(change: change, previousVersion: snapshot.version)],
+                                   journal: [Self.journalLine(change, actor: .engine, via: "worker")], now: now)
             return Self.applied(change)
         }
     }

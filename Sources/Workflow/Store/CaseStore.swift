@@ -3,7 +3,9 @@ import Logging
 import PostgresNIO
 
 /// Cases in PostgreSQL: every change is one transaction that loads the case under a row
-/// lock, lets the engine decide, and writes the case, its history, tasks and timers.
+/// lock, lets the engine decide, and writes the case, its history, tasks, timers and journal
+/// with the one writer (`CaseWriter`). The rules of who may do what live above it, in
+/// `CaseService`; this store applies what it is handed.
 public struct CaseStore: Sendable {
     let database: Database
     let catalog: WorkflowCatalog
@@ -19,15 +21,36 @@ public struct CaseStore: Sendable {
         self.retryPolicy = retryPolicy
     }
 
-    /// The engine for one workflow version, with this store's calendar and retry policy.
-    func engine(_ definition: WorkflowDefinition) -> WorkflowEngine {
+    /// The engine for one workflow version, with this deployment's calendar and retry policy:
+    /// the one place an engine is built.
+    public func engine(_ definition: WorkflowDefinition) -> WorkflowEngine {
         WorkflowEngine(definition: definition, calendar: calendar, retryPolicy: retryPolicy)
     }
 
-    /// Creates a case on a published workflow (its latest version unless one is named).
+    /// What a caller above the store (`CaseService`) wants done to a locked case.
+    struct Prepared {
+        var event: CaseEvent
+        /// Adjusts the engine's change before it is written (who may read each note).
+        var adjust: (inout CaseChange) -> Void = { _ in }
+        /// Refuses the engine's change before anything is written (a resolution that leaves
+        /// its task open).
+        var check: (CaseChange) throws -> Void = { _ in }
+        /// Journal lines beside the change's own (the read of what the answer shows).
+        var journal: (CaseChange) -> [AccessJournal.Row] = { _ in [] }
+    }
+
+    /// Creates a case on a published workflow (its latest version unless one is named), and
+    /// returns it with its history. Callers with access rules go through `CaseService`.
     public func create(workflowID: String, version: Int? = nil, data: JSONValue, actor: CaseActor,
                        citizenRef: String? = nil, via: String = "store") async throws -> CaseRecord {
         let definition = try await catalog.definition(id: workflowID, version: version)
+        let created = try await create(definition: definition, data: data, actor: actor, citizenRef: citizenRef, via: via).record
+        return try await read(created.id, history: true, base: created)
+    }
+
+    /// Creates a case of `definition` in one transaction; `journal` adds lines beside the change's.
+    func create(definition: WorkflowDefinition, data: JSONValue, actor: CaseActor, citizenRef: String?, via: String,
+                journal: (CaseChange) -> [AccessJournal.Row] = { _ in [] }) async throws -> (record: CaseRecord, change: CaseChange) {
         let engine = self.engine(definition)
         let id = UUID()
         return try await database.transaction { connection in
@@ -35,49 +58,59 @@ public struct CaseStore: Sendable {
             switch engine.start(caseID: id, data: data, actor: actor, now: now) {
             case .refused(let refusal):
                 throw StoreError(.refused, refusal.message, refusal: refusal)
-            case .applied(let change):
+            case .applied(var change):
+                change.after.version = 1
+                let lines = [Self.journalLine(change, actor: actor, via: via)] + journal(change)
                 try await CaseWriter(connection: connection, logger: database.logger)
-                    .insert(change, citizenRef: citizenRef, now: now)
-                try await Self.journal(change, actor: actor, via: via, connection: connection, logger: database.logger)
-                return try await CaseReader(connection: connection, logger: database.logger).record(id)
+                    .write([CaseWriter.Entry(change: change, previousVersion: nil, citizenRef: citizenRef)], journal: lines, now: now)
+                return (CaseRecord(snapshot: change.after, citizenRef: citizenRef, closedAt: change.after.status.isClosed ? now : nil,
+                                   history: []), change)
             }
         }
     }
 
-    /// Applies one event in one transaction. With `expectedVersion`, a case changed since
-    /// the caller read it is a conflict, never a lost update; without it, the event is
-    /// judged against the state it finds.
+    /// Applies one event in one transaction and returns the case after it, history included.
+    /// With `expectedVersion`, a case changed since the caller read it is a conflict, never a
+    /// lost update; without it, the event is judged against the state it finds.
     public func apply(_ event: CaseEvent, toCase id: UUID, expectedVersion: Int? = nil, via: String = "store") async throws -> CaseRecord {
-        // The workflow version never changes for a case: resolve it before the transaction,
-        // so that loading it never needs a second connection while the row is locked.
-        let (workflowID, workflowVersion) = try await workflowOf(id)
-        let definition = try await catalog.definition(id: workflowID, version: workflowVersion)
-        return try await database.transaction { connection in
-            let reader = CaseReader(connection: connection, logger: database.logger)
-            let snapshot = try await reader.snapshot(id, lock: true)
-            // Read the clock once the lock is held: a change that waited behind another is
-            // stamped after it, never before.
-            let now = try await Self.databaseClock(connection, logger: database.logger)
+        let (record, _) = try await change(id, expectedVersion: expectedVersion, via: via) { _, _ in Prepared(event: event) }
+        return try await read(id, history: true, base: record)
+    }
+
+    /// One change of one case in one transaction: the case locked and read once, `prepare`
+    /// deciding what to ask of the engine (or throwing, which writes nothing), the engine's
+    /// change written by the one writer. The record returned is the case after the change,
+    /// without its history.
+    func change(_ id: UUID, expectedVersion: Int?, via: String,
+                prepare: (CaseRecord, WorkflowDefinition) throws -> Prepared) async throws -> (record: CaseRecord, change: CaseChange) {
+        try await database.transaction { connection in
+            let (record, now) = try await CaseReader(connection: connection, logger: database.logger).locked(id)
+            let snapshot = record.snapshot
+            let definition = try await catalog.definition(id: snapshot.workflowID, version: snapshot.workflowVersion, on: connection)
+            let prepared = try prepare(record, definition)
             if let expectedVersion, expectedVersion != snapshot.version {
                 throw StoreError(.conflict, "case \(id.uuidString.lowercased()) changed since you read it (you expected version \(expectedVersion), it is at version \(snapshot.version)); read it again and retry")
             }
-            switch engine(definition).apply(event, to: snapshot, now: now) {
+            switch engine(definition).apply(prepared.event, to: snapshot, now: now) {
             case .refused(let refusal):
                 throw StoreError(.refused, refusal.message, refusal: refusal)
-            case .applied(let change):
+            case .applied(var change):
+                prepared.adjust(&change)
+                try prepared.check(change)
+                change.after.version = snapshot.version + 1
+                let lines = [Self.journalLine(change, actor: prepared.event.actor, via: via)] + prepared.journal(change)
                 try await CaseWriter(connection: connection, logger: database.logger)
-                    .update(change, previousVersion: snapshot.version, now: now)
-                try await Self.journal(change, actor: event.actor, via: via, connection: connection, logger: database.logger)
-                return try await reader.record(id)
+                    .write([CaseWriter.Entry(change: change, previousVersion: snapshot.version, citizenRef: record.citizenRef)],
+                           journal: lines, now: now)
+                let closedAt = change.after.status.isClosed ? (snapshot.status.isClosed ? record.closedAt : now) : nil
+                return (CaseRecord(snapshot: change.after, citizenRef: record.citizenRef, closedAt: closedAt, history: []), change)
             }
         }
     }
 
-    /// Journals a change in its own transaction: who, through what, and the fields it changed.
-    static func journal(_ change: CaseChange, actor: CaseActor, via: String, connection: PostgresConnection,
-                        logger: Logger) async throws {
-        try await AccessJournal.change(change.after.id, by: AccessJournal.Access(actor: actor.recorded, agency: actor.agency, via: via),
-                                       fields: changedFields(change), connection: connection, logger: logger)
+    /// The journal line of a change: who, through what, and the fields it changed.
+    static func journalLine(_ change: CaseChange, actor: CaseActor, via: String) -> AccessJournal.Row {
+        .change(change.after.id, by: AccessJournal.Access(actor: actor.recorded, agency: actor.agency, via: via), fields: changedFields(change))
     }
 
     /// The fields a change wrote, for the journal.
@@ -92,11 +125,15 @@ public struct CaseStore: Sendable {
         }
     }
 
-    /// The workflow and version a case runs on.
-    private func workflowOf(_ id: UUID) async throws -> (String, Int) {
-        let rows = try await database.client.query("SELECT workflow_id, workflow_version FROM cases WHERE id = \(id)", logger: database.logger)
-        for try await row in rows.decode((String, Int).self) { return row }
-        throw StoreError(.notFound, "no case \(id)")
+    /// `base` with its history read, or the whole case read again when there is no base.
+    func read(_ id: UUID, history: Bool, base: CaseRecord? = nil) async throws -> CaseRecord {
+        guard var record = base else { return try await read(id) }
+        if history {
+            record.history = try await database.client.withConnection { connection in
+                try await CaseReader(connection: connection, logger: database.logger).history(id)
+            }
+        }
+        return record
     }
 
     /// The database's clock at this moment (not the transaction's start): all times of one

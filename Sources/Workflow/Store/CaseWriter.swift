@@ -2,94 +2,151 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Writes an engine change inside the caller's transaction: the case row, closed and new
-/// tasks, removed and new timers, and the history, in that order (timers name tasks).
+/// The one writer of cases, tasks, timers, history and the access journal: it writes the
+/// engine's changes of one or several cases inside the caller's transaction, in a single
+/// statement whatever their number. A single change is a batch of one.
+///
+/// The statement is a chain of data-modifying CTEs, one per table, each fed by one bound
+/// `jsonb` parameter expanded by `jsonb_to_recordset`: no value is ever spliced into SQL.
+/// Timers may name tasks and tasks name their case: foreign keys are checked at the end of
+/// the statement, when every row is there; the owner invariant is checked at commit.
 struct CaseWriter {
     let connection: PostgresConnection
     let logger: Logger
 
-    /// A new case: its first row at version 1.
-    func insert(_ change: CaseChange, citizenRef: String?, now: Date) async throws {
-        let after = change.after
-        try await connection.query("""
-            INSERT INTO cases (id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
-                               escalated, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at)
-            VALUES (\(after.id), \(after.workflowID), \(after.workflowVersion), \(after.data.serialized())::jsonb,
-                    \(after.status.isClosed ? "closed" : "open"), \(after.status.outcome), \(after.state),
-                    \(CaseRows.tracks(after.tracks))::jsonb, \(after.waitingOn), \(after.isEscalated), 1, \(citizenRef),
-                    \(DatabaseTime.text(after.createdAt))::timestamptz, \(DatabaseTime.text(after.enteredStateAt))::timestamptz,
-                    \(DatabaseTime.text(after.lastEventAt))::timestamptz, \(after.status.isClosed ? DatabaseTime.text(now) : nil)::timestamptz)
-            """, logger: logger)
-        try await writeDetails(change, caseID: after.id, version: 1, now: now)
+    /// One change to write: a new case (`previousVersion` nil) or the next version of one.
+    struct Entry {
+        var change: CaseChange
+        var previousVersion: Int?
+        var citizenRef: String?
+
+        /// The version the case has once written.
+        var newVersion: Int { (previousVersion ?? 0) + 1 }
     }
 
-    /// An existing case: its row moves from `previousVersion` to the next one, or the write
-    /// is a conflict (the row lock makes that a second line of defence).
-    func update(_ change: CaseChange, previousVersion: Int, now: Date) async throws {
-        let after = change.after
+    /// A history line that comes with no change of the case's row (a task claimed or released).
+    struct HistoryLine {
+        var caseID: UUID
+        var caseVersion: Int
+        var entry: HistoryEntry
+    }
+
+    /// Writes every entry, the other history lines and the journal rows, or throws a conflict
+    /// when a case's version moved since it was read (the caller's transaction then rolls
+    /// everything back).
+    func write(_ entries: [Entry], history lines: [HistoryLine] = [], journal: [AccessJournal.Row], now: Date) async throws {
+        guard !entries.isEmpty || !lines.isEmpty || !journal.isEmpty else { return }
+        let nowText = DatabaseTime.text(now)
+        let cases = JSONValue.array(entries.map { Self.caseRow($0, closedAt: nowText) }).serialized()
+        func details<T>(_ pick: (CaseChange) -> [T], _ columns: (T) -> [String: JSONValue]) -> String {
+            JSONValue.array(entries.flatMap { entry in
+                pick(entry.change).map { item -> JSONValue in
+                    var object = columns(item)
+                    object["case_id"] = .string(entry.change.after.id.uuidString)
+                    object["case_version"] = .number(JSONNumber(entry.newVersion))
+                    return .object(object)
+                }
+            }).serialized()
+        }
+        let closed = details(\.closedTasks) { ["id": .string($0.id.uuidString), "resolution": .string($0.resolution)] }
+        let opened = details(\.openedTasks, CaseRows.task)
+        let removed = entries.flatMap { entry in entry.change.removedTimers.map { (entry.change.after.id, $0) } }
+        let created = details(\.createdTimers, CaseRows.timer)
+        var historyRows = entries.flatMap { entry in
+            entry.change.history.map { (entry.change.after.id, entry.newVersion, $0) }
+        }
+        historyRows += lines.map { ($0.caseID, $0.caseVersion, $0.entry) }
+        let history = JSONValue.array(historyRows.map { caseID, version, entry in
+            var object = entry.jsonMembers(time: DatabaseTime.text)
+            object["case_id"] = .string(caseID.uuidString)
+            object["case_version"] = .number(JSONNumber(version))
+            return .object(object)
+        }).serialized()
+        let journalRows = JSONValue.array(journal.map(\.json)).serialized()
         let rows = try await connection.query("""
-            UPDATE cases SET data = \(after.data.serialized())::jsonb,
-                             status = \(after.status.isClosed ? "closed" : "open"),
-                             outcome = \(after.status.outcome),
-                             state = \(after.state),
-                             tracks = \(CaseRows.tracks(after.tracks))::jsonb,
-                             waiting_on = \(after.waitingOn),
-                             escalated = \(after.isEscalated),
-                             version = version + 1,
-                             entered_state_at = \(DatabaseTime.text(after.enteredStateAt))::timestamptz,
-                             last_event_at = \(DatabaseTime.text(after.lastEventAt))::timestamptz,
-                             closed_at = \(after.status.isClosed ? DatabaseTime.text(now) : nil)::timestamptz
-            WHERE id = \(after.id) AND version = \(previousVersion)
-            RETURNING version
+            WITH case_rows AS (
+                SELECT * FROM jsonb_to_recordset(\(cases)::jsonb)
+                    AS r(id uuid, previous integer, workflow_id text, workflow_version integer, data jsonb, status text,
+                         outcome text, state text, tracks jsonb, waiting_on text, escalated boolean, citizen_ref text,
+                         created_at timestamptz, entered_state_at timestamptz, last_event_at timestamptz, closed_at timestamptz)
+            ), inserted AS (
+                INSERT INTO cases (id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
+                                   escalated, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at)
+                SELECT id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
+                       escalated, 1, citizen_ref, created_at, entered_state_at, last_event_at, closed_at
+                FROM case_rows WHERE previous IS NULL
+                RETURNING id
+            ), updated AS (
+                -- A case whose version moved since it was read is not updated: a conflict.
+                UPDATE cases SET data = r.data, status = r.status, outcome = r.outcome, state = r.state, tracks = r.tracks,
+                                 waiting_on = r.waiting_on, escalated = r.escalated, version = cases.version + 1,
+                                 entered_state_at = r.entered_state_at, last_event_at = r.last_event_at, closed_at = r.closed_at
+                FROM case_rows r
+                WHERE r.previous IS NOT NULL AND cases.id = r.id AND cases.version = r.previous
+                RETURNING cases.id
+            ), closed_tasks AS (
+                UPDATE tasks SET closed_at = \(nowText)::timestamptz, resolution = r.resolution
+                FROM jsonb_to_recordset(\(closed)::jsonb) AS r(id uuid, case_id uuid, resolution text)
+                WHERE tasks.id = r.id AND tasks.case_id = r.case_id AND tasks.closed_at IS NULL
+            ), opened_tasks AS (
+                INSERT INTO tasks (id, case_id, queue, state, track, kind, reason, context, assignee, sla_due_at, opened_at)
+                SELECT t.id, t.case_id, t.queue, t.state, t.track, t.kind, t.reason, t.context, t.assignee, t.sla_due_at, t.opened_at
+                FROM jsonb_to_recordset(\(opened)::jsonb)
+                     AS t(id uuid, case_id uuid, queue text, state text, track text, kind text, reason text, context jsonb,
+                          assignee text, sla_due_at timestamptz, opened_at timestamptz)
+            ), removed_timers AS (
+                DELETE FROM timers USING unnest(\(removed.map(\.0))::uuid[], \(removed.map(\.1))::uuid[]) AS r(case_id, id)
+                WHERE timers.case_id = r.case_id AND timers.id = r.id
+            ), created_timers AS (
+                INSERT INTO timers (id, case_id, kind, state, track, after_index, task_id, attempt, due_at)
+                SELECT t.id, t.case_id, t.kind, t.state, t.track, t.after_index, t.task_id, t.attempt, t.due_at
+                FROM jsonb_to_recordset(\(created)::jsonb)
+                     AS t(id uuid, case_id uuid, kind text, state text, track text, after_index integer, task_id uuid,
+                          attempt integer, due_at timestamptz)
+            ), history AS (
+                -- WITH ORDINALITY keeps each case's entries in the engine's order in the identity column.
+                INSERT INTO case_history (case_id, case_version, at, event, actor, from_state, to_state, track, name,
+                                          data_diff, reason, context, note, note_visible_to, waiting_on)
+                SELECT (e.value->>'case_id')::uuid, (e.value->>'case_version')::integer, (e.value->>'at')::timestamptz,
+                       e.value->>'event', e.value->>'actor', e.value->>'from_state', e.value->>'to_state', e.value->>'track',
+                       e.value->>'name', nullif(e.value->'data_diff', 'null'::jsonb), e.value->>'reason',
+                       nullif(e.value->'context', 'null'::jsonb), e.value->>'note',
+                       CASE WHEN jsonb_typeof(e.value->'note_visible_to') = 'array'
+                            THEN ARRAY(SELECT jsonb_array_elements_text(e.value->'note_visible_to')) END,
+                       e.value->>'waiting_on'
+                FROM jsonb_array_elements(\(history)::jsonb) WITH ORDINALITY AS e(value, n)
+                ORDER BY e.n
+            ), journal AS (
+                INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
+                SELECT (e.value->>'case_id')::uuid, e.value->>'actor', e.value->>'agency', e.value->>'kind', e.value->>'via',
+                       ARRAY(SELECT jsonb_array_elements_text(e.value->'fields'))
+                FROM jsonb_array_elements(\(journalRows)::jsonb) WITH ORDINALITY AS e(value, n)
+                ORDER BY e.n
+            )
+            SELECT (SELECT count(*) FROM inserted) + (SELECT count(*) FROM updated)
             """, logger: logger)
-        var newVersion: Int?
-        for try await version in rows.decode(Int.self) { newVersion = version }
-        guard let newVersion else {
-            throw StoreError(.conflict, "case \(after.id) changed while this change was being written; read it again and retry")
+        var written = 0
+        for try await count in rows.decode(Int.self) { written = count }
+        guard written == entries.count else {
+            throw StoreError(.conflict, entries.count == 1
+                ? "case \(entries[0].change.after.id.uuidString.lowercased()) changed while this change was being written; read it again and retry"
+                : "\(entries.count - written) of \(entries.count) cases changed while their changes were being written; read them again and retry")
         }
-        try await writeDetails(change, caseID: after.id, version: newVersion, now: now)
     }
 
-    private func writeDetails(_ change: CaseChange, caseID: UUID, version: Int, now: Date) async throws {
-        if !change.closedTasks.isEmpty {
-            try await connection.query("""
-                UPDATE tasks SET closed_at = \(DatabaseTime.text(now))::timestamptz, resolution = r.resolution
-                FROM jsonb_to_recordset(\(CaseRows.closedTasks(change.closedTasks))::jsonb) AS r(id uuid, resolution text)
-                WHERE tasks.id = r.id AND tasks.case_id = \(caseID) AND tasks.closed_at IS NULL
-                """, logger: logger)
-        }
-        if !change.openedTasks.isEmpty {
-            try await connection.query("""
-                INSERT INTO tasks (id, case_id, queue, state, track, kind, reason, context, assignee, sla_due_at, opened_at)
-                SELECT t.id, \(caseID), t.queue, t.state, t.track, t.kind, t.reason, t.context, t.assignee, t.sla_due_at, t.opened_at
-                FROM jsonb_to_recordset(\(CaseRows.tasks(change.openedTasks))::jsonb)
-                     AS t(id uuid, queue text, state text, track text, kind text, reason text, context jsonb,
-                          assignee text, sla_due_at timestamptz, opened_at timestamptz)
-                """, logger: logger)
-        }
-        if !change.removedTimers.isEmpty {
-            try await connection.query("DELETE FROM timers WHERE case_id = \(caseID) AND id = ANY(\(change.removedTimers))", logger: logger)
-        }
-        if !change.createdTimers.isEmpty {
-            try await connection.query("""
-                INSERT INTO timers (id, case_id, kind, state, track, after_index, task_id, attempt, due_at)
-                SELECT t.id, \(caseID), t.kind, t.state, t.track, t.after_index, t.task_id, t.attempt, t.due_at
-                FROM jsonb_to_recordset(\(CaseRows.timers(change.createdTimers))::jsonb)
-                     AS t(id uuid, kind text, state text, track text, after_index integer, task_id uuid, attempt integer, due_at timestamptz)
-                """, logger: logger)
-        }
-        if !change.history.isEmpty {
-            // WITH ORDINALITY keeps the engine's order in the identity column.
-            try await connection.query("""
-                INSERT INTO case_history (case_id, case_version, at, event, actor, from_state, to_state, track, name,
-                                          data_diff, reason, context, note, waiting_on)
-                SELECT \(caseID), \(version), (e.value->>'at')::timestamptz, e.value->>'event', e.value->>'actor',
-                       e.value->>'from_state', e.value->>'to_state', e.value->>'track', e.value->>'name',
-                       nullif(e.value->'data_diff', 'null'::jsonb), e.value->>'reason',
-                       nullif(e.value->'context', 'null'::jsonb), e.value->>'note', e.value->>'waiting_on'
-                FROM jsonb_array_elements(\(CaseRows.history(change.history))::jsonb) WITH ORDINALITY AS e(value, n)
-                ORDER BY e.n
-                """, logger: logger)
-        }
+    /// The case row of an entry, as `case_rows` reads it.
+    private static func caseRow(_ entry: Entry, closedAt: String) -> JSONValue {
+        let after = entry.change.after
+        return .object([
+            "id": .string(after.id.uuidString), "previous": entry.previousVersion.map { .number(JSONNumber($0)) } ?? .null,
+            "workflow_id": .string(after.workflowID), "workflow_version": .number(JSONNumber(after.workflowVersion)),
+            "data": after.data, "status": .string(after.status.isClosed ? "closed" : "open"),
+            "outcome": after.status.outcome.map(JSONValue.string) ?? .null, "state": .string(after.state),
+            "tracks": CaseRows.tracksValue(after.tracks), "waiting_on": .string(after.waitingOn),
+            "escalated": .bool(after.isEscalated), "citizen_ref": entry.citizenRef.map(JSONValue.string) ?? .null,
+            "created_at": DatabaseTime.json(after.createdAt), "entered_state_at": DatabaseTime.json(after.enteredStateAt),
+            "last_event_at": DatabaseTime.json(after.lastEventAt),
+            "closed_at": after.status.isClosed ? .string(closedAt) : .null,
+        ])
     }
 }

@@ -105,13 +105,11 @@ public struct TaskStore: Sendable {
                 "from": current.map(JSONValue.string) ?? .null,
                 "to": assignee.map(JSONValue.string) ?? .null,
             ])
-            try await AccessJournal.change(caseID, by: AccessJournal.Access(actor: actor, via: event), fields: [],
-                                           connection: connection, logger: database.logger)
-            try await connection.query("""
-                INSERT INTO case_history (case_id, case_version, at, event, actor, from_state, to_state, track, context, waiting_on)
-                VALUES (\(caseID), \(version), \(DatabaseTime.text(now))::timestamptz, \(event), \(actor), \(state), \(state),
-                        \(track), \(context.serialized())::jsonb, \(waitingOn))
-                """, logger: database.logger)
+            let entry = HistoryEntry(event: event, actor: actor, fromState: state, toState: state, track: track, context: context,
+                                     waitingOn: waitingOn, at: now)
+            try await CaseWriter(connection: connection, logger: database.logger)
+                .write([], history: [CaseWriter.HistoryLine(caseID: caseID, caseVersion: version, entry: entry)],
+                       journal: [.change(caseID, by: AccessJournal.Access(actor: actor, via: event), fields: [])], now: now)
         }
     }
 }

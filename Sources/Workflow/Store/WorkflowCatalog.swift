@@ -1,3 +1,4 @@
+import PostgresNIO
 /// Parsed workflow versions, loaded from the database once and kept: a published version
 /// never changes, so the cache never goes stale.
 public actor WorkflowCatalog {
@@ -9,9 +10,10 @@ public actor WorkflowCatalog {
     }
 
     /// The definition of a published version (the latest when `version` is nil).
-    public func definition(id: String, version: Int?) async throws -> WorkflowDefinition {
+    /// With `connection`, a version not yet loaded is read on it (see `WorkflowRepository.source`).
+    public func definition(id: String, version: Int?, on connection: PostgresConnection? = nil) async throws -> WorkflowDefinition {
         if let version, let cached = definitions["\(id)@\(version)"] { return cached }
-        let (found, source) = try await repository.source(id: id, version: version)
+        let (found, source) = try await repository.source(id: id, version: version, on: connection)
         if let cached = definitions["\(id)@\(found)"] { return cached }
         let document = WorkflowDocument.parse(source)
         guard let definition = document.definition, document.isValid else {

@@ -53,12 +53,20 @@ public struct WorkflowRepository: Sendable {
     }
 
     /// The published source of a workflow version; the latest version when `version` is nil.
-    public func source(id: String, version: Int?) async throws -> (version: Int, source: String) {
-        let rows = try await database.client.query("""
+    /// With `connection`, read on it (a transaction that holds a case's lock never waits for a
+    /// second connection of the pool).
+    public func source(id: String, version: Int?, on connection: PostgresConnection? = nil) async throws -> (version: Int, source: String) {
+        let query: PostgresQuery = """
             SELECT version, source FROM workflow_versions
             WHERE workflow_id = \(id) AND (\(version)::integer IS NULL OR version = \(version))
             ORDER BY version DESC LIMIT 1
-            """, logger: database.logger)
+            """
+        let rows: PostgresRowSequence
+        if let connection {
+            rows = try await connection.query(query, logger: database.logger)
+        } else {
+            rows = try await database.client.query(query, logger: database.logger)
+        }
         for try await (found, source) in rows.decode((Int, String).self) { return (found, source) }
         let which = version.map { "version \($0) of " } ?? ""
         throw StoreError(.notFound, "no \(which)workflow '\(id)' is published; publish it with 'workflow publish FILE'")

@@ -43,24 +43,6 @@ extension APIServices {
 
     /// An inbox shows where cases stand and their escalations' contexts: a read of each case.
     func journalInbox(_ entries: [InboxEntry], of agent: Agent, via route: String) async throws {
-        try await journal.read(cases: Array(Set(entries.map(\.entry.caseID))),
-                               by: AccessJournal.Access(actor: "agent:\(agent.id)", agency: agent.agency, via: route))
-    }
-
-    /// An open task the agent may work on: on a case they may know, in a queue they work (or
-    /// they supervise). Anything else is "no open task", whatever the reason.
-    func openTask(_ taskID: UUID, for agent: Agent) async throws -> OpenTask {
-        let notFound = Problem.notFound("no open task \(taskID.uuidString.lowercased())")
-        guard let (caseID, queue, assignee) = try await tasks.locate(taskID) else { throw notFound }
-        let access: CaseAccess
-        do {
-            (_, access) = try await knownCase(caseID, for: agent)
-        } catch let problem as Problem where problem.status == .notFound {
-            throw notFound
-        }
-        guard access.mayWorkOn(queue: queue) || agent.supervisor else {
-            throw Problem.forbidden("you do not work in queue '\(queue)'")
-        }
-        return OpenTask(id: taskID, caseID: caseID, queue: queue, assignee: assignee, access: access)
+        try await door.journalListing(entries.map(\.entry.caseID), by: .agent(agent, via: route))
     }
 }

@@ -81,10 +81,13 @@ struct DatabaseSession {
     let database: Database
     let catalog: WorkflowCatalog
     let cases: CaseStore
+    /// The one door to the cases, for the operator at the command line.
+    let door: CaseService
 
     init(database: Database) {
         self.database = database
         catalog = WorkflowCatalog(WorkflowRepository(database))
         cases = CaseStore(database, catalog: catalog)
+        door = CaseService(database: database, catalog: catalog)
     }
 }

@@ -55,6 +55,19 @@ enum CaseInput {
                 Output.error("error: \(error.message)")
                 throw ExitCode(1)
             }
+        } catch let failure as CaseFailure {
+            switch failure.code {
+            case .conflict:
+                Output.error("conflict: \(failure.message)")
+                throw ExitCode(3)
+            case .refused, .forbidden:
+                let field = failure.problems.first?.field.map { " (field \($0))" } ?? ""
+                Output.error("refused: \(failure.refusal?.name ?? failure.code.name)\(field): \(failure.message)")
+                throw ExitCode(1)
+            default:
+                Output.error("error: \(failure.message)")
+                throw ExitCode(1)
+            }
         } catch let error as ExitCode {
             throw error
         } catch {

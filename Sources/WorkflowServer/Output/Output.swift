@@ -48,4 +48,7 @@ enum Operator {
     static var actor: CaseActor { CaseActor(.operatorUser(name: name)) }
 
     static var recorded: String { actor.recorded }
+
+    /// The operator coming through the door by the command `via` (`cli: cases act`).
+    static func caller(_ via: String) -> CaseCaller { .operatorUser(name, via: via) }
 }

@@ -14,5 +14,6 @@ public struct Migration: Sendable {
         Migration004Journal.migration,
         Migration005Supervision.migration,
         Migration006WebSessions.migration,
+        Migration007NoteVisibility.migration,
     ]
 }

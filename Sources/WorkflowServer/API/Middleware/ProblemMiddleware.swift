@@ -14,6 +14,8 @@ struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response()
+        } catch let failure as CaseFailure {
+            return Problem(failure).response()
         } catch let error as StoreError {
             return Self.problem(for: error, logger: context.logger).response()
         } catch let error as PSQLError {

@@ -17,48 +17,30 @@ struct CaseRoutes {
     /// Agents of the workflow's agencies create cases, as at a counter.
     @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
         _ = try request.query(allowed: [])
-        let agent = try context.caller()
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["workflow", "version", "data", "citizen_ref"])
-        let workflow = try body.string("workflow", required: true)!
-        let version = try body.integer("version")
-        let data = try body.object("data") ?? .object([:])
-        let citizenRef = try body.string("citizen_ref")
-        // An unknown workflow and one the caller may not know answer the same.
-        let unknown = Problem(.notFound, "no workflow '\(workflow)'\(version.map { " version \($0)" } ?? "") that you may use is published",
-                              pointer: "/workflow")
-        let definition: WorkflowDefinition
-        do {
-            definition = try await services.catalog.definition(id: workflow, version: version)
-        } catch let error as StoreError where error.code == .notFound {
-            throw unknown
-        }
-        let access = CaseAccess(agent: agent, definition: definition)
-        guard access.mayCreateCases else { throw unknown }
-        let record = try await EngineCall.run(access: access) {
-            try await services.cases.create(workflowID: workflow, version: definition.version.value, data: data,
-                                            actor: access.actor, citizenRef: citizenRef, via: "POST \(APIApplication.prefix)/cases")
-        }
-        var response = try await services.caseResponse(record, access: access, route: "POST \(APIApplication.prefix)/cases",
-                                                       status: .created)
-        response.headers[.location] = "\(APIApplication.prefix)/cases/\(record.id.uuidString.lowercased())"
+        let route = "POST \(APIApplication.prefix)/cases"
+        let reading = try await services.door.create(workflow: try body.string("workflow", required: true)!, version: try body.integer("version"),
+                                                     data: try body.object("data") ?? .object([:]), citizenRef: try body.string("citizen_ref"),
+                                                     by: .agent(try context.caller(), via: route))
+        var response = services.caseResponse(reading, status: .created)
+        response.headers[.location] = "\(APIApplication.prefix)/cases/\(reading.id.uuidString.lowercased())"
         return response
     }
 
     @Sendable func show(_ request: Request, context: APIContext) async throws -> Response {
         _ = try request.query(allowed: [])
-        let (record, access) = try await services.knownCase(try Parameter.pathID(context), for: try context.caller())
-        return try await services.caseResponse(record, access: access, route: "GET \(APIApplication.prefix)/cases/{id}")
+        let reading = try await services.door.read(try Parameter.pathID(context),
+                                                   by: .agent(try context.caller(), via: "GET \(APIApplication.prefix)/cases/{id}"))
+        return services.caseResponse(reading)
     }
 
     @Sendable func history(_ request: Request, context: APIContext) async throws -> Response {
         _ = try request.query(allowed: [])
-        let (record, access) = try await services.knownCase(try Parameter.pathID(context), for: try context.caller())
-        let diffs = Set(access.visibleRecord(record).history.flatMap { $0.entry.dataDiff?.objectValue.map { Array($0.keys) } ?? [] })
-        try await services.journal.read(record.id, by: AccessJournal.Access(actor: access.actor.recorded, agency: access.agent.agency,
-                                                                           via: "GET \(APIApplication.prefix)/cases/{id}/history"),
-                                        fields: Array(diffs))
-        return JSONResponse.make(["items": CaseView.history(access.visibleRecord(record).history)])
+        let reading = try await services.door.read(try Parameter.pathID(context),
+                                                   by: .agent(try context.caller(), via: "GET \(APIApplication.prefix)/cases/{id}/history"),
+                                                   history: true)
+        return JSONResponse.make(["items": CaseView.history(reading.record.history)])
     }
 
     /// A page of cases, by id; `next` is the cursor of the following page.

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 import Workflow
 
 /// `/tasks`: the caller's inbox (the open tasks of the queues they work), and what they do
@@ -40,56 +39,50 @@ struct TaskRoutes {
     }
 
     @Sendable func claim(_ request: Request, context: APIContext) async throws -> Response {
-        let task = try await task(request, context)
-        try await services.tasks.claim(task.id, by: task.access.actor.recorded)
-        return try await taskResponse(task.id, access: task.access)
+        let (task, caller) = try await task(request, context)
+        try await services.tasks.claim(task.id, by: task.rules.actor.recorded)
+        return try await taskResponse(task, caller)
     }
 
     @Sendable func release(_ request: Request, context: APIContext) async throws -> Response {
-        let task = try await task(request, context)
-        try await services.tasks.release(task.id, by: task.access.actor.recorded)
-        return try await taskResponse(task.id, access: task.access)
+        let (task, caller) = try await task(request, context)
+        try await services.tasks.release(task.id, by: task.rules.actor.recorded)
+        return try await taskResponse(task, caller)
     }
 
     /// Hands the task to an active agent of its queue: a supervisor any task, a queue mate a
     /// free task or one they hold.
     @Sendable func assign(_ request: Request, context: APIContext) async throws -> Response {
-        let task = try await task(request, context)
+        let (task, caller) = try await task(request, context)
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["agent"])
         let target = try body.string("agent", required: true)!
         guard let assignee = try await services.agents.agent(id: target), assignee.status(at: Date()) == .active,
-              CaseAccess(agent: assignee, definition: task.access.definition).mayWorkOn(queue: task.queue) else {
+              CaseAccess(agent: assignee, definition: task.rules.definition).mayWorkOn(queue: task.queue) else {
             throw Problem(.unprocessableContent, "'\(target)' is not an active agent of queue '\(task.queue)'", pointer: "/agent")
         }
-        let caller = try context.caller()
-        try await services.tasks.assign(task.id, to: "agent:\(assignee.id)", by: task.access.actor.recorded,
-                                        overriding: caller.supervisor)
-        return try await taskResponse(task.id, access: task.access)
+        try await services.tasks.assign(task.id, to: "agent:\(assignee.id)", by: task.rules.actor.recorded,
+                                        overriding: try context.caller().supervisor)
+        return try await taskResponse(task, caller)
     }
 
     /// Resolves the task's case with exactly one of: an action, evaluating again, an override
     /// with its justification, or handing the task to another queue.
     @Sendable func resolve(_ request: Request, context: APIContext) async throws -> Response {
-        let task = try await task(request, context)
-        let caller = try context.caller()
-        if let holder = task.assignee, holder != task.access.actor.recorded, !caller.supervisor {
-            throw Problem(.conflict, "the task is held by \(holder); ask them to release it, or a supervisor")
-        }
+        _ = try request.query(allowed: [])
+        let taskID = try Parameter.pathID(context)
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["action", "data", "track", "evaluate", "override",
-                                                                  "hand_over", "note", "expected_version"])
-        let kind = try Self.resolution(body, taskID: task.id, access: task.access)
-        let record = try await EngineCall.run(access: task.access) {
-            try await services.cases.apply(CaseEvent(kind, actor: task.access.actor, note: try body.string("note")), toCase: task.caseID,
-                                           expectedVersion: try body.integer("expected_version"),
-                                           via: "POST \(APIApplication.prefix)/tasks/{id}/resolve")
-        }
-        return try await services.caseResponse(record, access: task.access, route: "POST \(APIApplication.prefix)/tasks/{id}/resolve")
+                                                                  "hand_over", "note", "note_visible_to", "expected_version"])
+        let change = CaseRequest(try Self.resolution(body, taskID: taskID), note: try body.string("note"),
+                                 noteVisibleTo: try body.stringList("note_visible_to"), expectedVersion: try body.integer("expected_version"))
+        let reading = try await services.door.resolve(taskID, change, by: .agent(try context.caller(),
+                                                                                  via: "POST \(APIApplication.prefix)/tasks/{id}/resolve"))
+        return services.caseResponse(reading)
     }
 
     /// The event a resolve body asks for; exactly one way, and no member that way ignores.
-    static func resolution(_ body: BodyReader, taskID: UUID, access: CaseAccess) throws -> CaseEvent.Kind {
+    static func resolution(_ body: BodyReader, taskID: UUID) throws -> CaseEvent.Kind {
         let chosen = ["action", "evaluate", "override", "hand_over"].filter { body.members[$0] != nil }
         guard chosen.count == 1 else {
             throw Problem.badRequest("give exactly one of 'action', 'evaluate', 'override' or 'hand_over'", pointer: "")
@@ -99,9 +92,7 @@ struct TaskRoutes {
         }
         switch chosen[0] {
         case "action":
-            let data = try body.object("data")
-            try EditCheck.ensure(access, mayWrite: data)
-            return .action(name: try body.string("action", required: true)!, data: data, track: try body.string("track"))
+            return .action(name: try body.string("action", required: true)!, data: try body.object("data"), track: try body.string("track"))
         case "evaluate":
             guard body.members["evaluate"] == .bool(true) else { throw Problem.badRequest("'evaluate' must be true", pointer: "/evaluate") }
             return .evaluateAgain
@@ -124,34 +115,17 @@ struct TaskRoutes {
         }
     }
 
-    /// The open task of the path (see `APIServices.openTask`).
-    private func task(_ request: Request, _ context: APIContext) async throws -> OpenTask {
+    /// The open task of the path (see `CaseService.openTask`), and the caller it was checked for.
+    private func task(_ request: Request, _ context: APIContext) async throws -> (CaseService.OpenTask, CaseCaller) {
         _ = try request.query(allowed: [])
-        return try await services.openTask(try Parameter.pathID(context), for: try context.caller())
+        let caller = CaseCaller.agent(try context.caller(), via: "\(APIApplication.prefix)/tasks/{id}")
+        return (try await services.door.openTask(try Parameter.pathID(context), by: caller), caller)
     }
 
-    private func taskResponse(_ taskID: UUID, access: CaseAccess) async throws -> Response {
-        guard let (caseID, _, _) = try await services.tasks.locate(taskID) else { throw Problem.notFound("no open task") }
-        let record = try await services.cases.read(caseID)
-        guard let task = record.snapshot.tasks.first(where: { $0.id == taskID }) else { throw Problem.notFound("no open task") }
-        // Best-effort: the claim or assignment is committed (and journaled) already.
-        do {
-            try await services.journal.read(cases: [caseID], by: AccessJournal.Access(actor: access.actor.recorded, agency: access.agent.agency,
-                                                                                      via: "\(APIApplication.prefix)/tasks/{id}"))
-        } catch {
-            Logger(label: "parcours.journal").error("could not journal a task's read", metadata: ["case": "\(caseID)", "error": "\(error)"])
-        }
-        guard case .object(var json) = CaseView.task(access.visibleTask(task)) else { return JSONResponse.make(.null) }
-        json["case"] = JSONResponse.id(caseID)
+    private func taskResponse(_ task: CaseService.OpenTask, _ caller: CaseCaller) async throws -> Response {
+        let found = try await services.door.task(task.id, by: caller)
+        guard case .object(var json) = CaseView.task(found) else { return JSONResponse.make(.null) }
+        json["case"] = JSONResponse.id(task.caseID)
         return JSONResponse.make(.object(json))
     }
-}
-
-/// An open task the caller may work on, with its case's rules for them.
-struct OpenTask {
-    let id: UUID
-    let caseID: UUID
-    let queue: String
-    let assignee: String?
-    let access: CaseAccess
 }

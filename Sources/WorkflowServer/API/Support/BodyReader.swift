@@ -76,4 +76,16 @@ struct BodyReader {
         guard let id = UUID(uuidString: text) else { throw Problem.badRequest("'\(key)' is not a UUID", pointer: "/\(key)") }
         return id
     }
+
+    /// A list of strings (`note_visible_to`), each item checked.
+    func stringList(_ key: String) throws -> [String]? {
+        guard let value = members[key], !value.isNull else { return nil }
+        guard let items = value.arrayValue else { throw Problem.badRequest("'\(key)' must be a list of strings", pointer: "/\(key)") }
+        return try items.enumerated().map { index, item in
+            guard let text = item.stringValue, !text.isEmpty else {
+                throw Problem.badRequest("'\(key)' must be a list of strings", pointer: "/\(key)/\(index)")
+            }
+            return text
+        }
+    }
 }

@@ -3,10 +3,9 @@ import Workflow
 
 /// A case as the API shows it to one caller: only what their agency and role may see.
 enum CaseView {
-    static func json(_ record: CaseRecord, access: CaseAccess, calendar: BusinessCalendar = .french) -> JSONValue {
-        let visible = access.visibleRecord(record)
-        let snapshot = visible.snapshot
-        let engine = WorkflowEngine(definition: access.definition, calendar: calendar)
+    static func json(_ reading: CaseReading) -> JSONValue {
+        let record = reading.record
+        let snapshot = record.snapshot
         return .object([
             "id": JSONResponse.id(snapshot.id),
             "workflow": .string(snapshot.workflowID),
@@ -15,7 +14,7 @@ enum CaseView {
             "status": .string(snapshot.status.isClosed ? "closed" : "open"),
             "outcome": snapshot.status.outcome.map(JSONValue.string) ?? .null,
             "state": .string(snapshot.state),
-            "public_label": access.definition.state(snapshot.state)?.publicLabel.map(JSONValue.string) ?? .null,
+            "public_label": reading.definition.state(snapshot.state)?.publicLabel.map(JSONValue.string) ?? .null,
             "waiting_on": .string(snapshot.waitingOn),
             "escalated": .bool(snapshot.isEscalated),
             "tracks": .array(snapshot.tracks.map { position in
@@ -28,7 +27,7 @@ enum CaseView {
                 .object(["kind": .string(timer.kind.rawValue), "state": .string(timer.state),
                          "track": timer.track.map(JSONValue.string) ?? .null, "due_at": JSONResponse.time(timer.dueAt)])
             }),
-            "actions": .array(record.snapshot.status.isClosed ? [] : engine.actions(for: access.actor, record.snapshot).map { offer in
+            "actions": .array(reading.actions.map { offer in
                 .object(["action": .string(offer.action), "track": offer.track.map(JSONValue.string) ?? .null])
             }),
             "created_at": JSONResponse.time(snapshot.createdAt),

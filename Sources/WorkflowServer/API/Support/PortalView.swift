@@ -4,13 +4,13 @@ import Workflow
 /// A case as the citizen's portal shows it to the person: where it stands in words, whose
 /// move it is, the dates, and what they may do; no internal data, tasks or notes.
 enum PortalView {
-    static func json(_ record: CaseRecord, definition: WorkflowDefinition, citizen: CaseActor) -> JSONValue {
+    static func json(_ reading: CaseReading) -> JSONValue {
+        let (record, definition) = (reading.record, reading.definition)
         let snapshot = record.snapshot
         // Whose move: the case's own, or in a parallel state each open track's.
         let open = snapshot.tracks.filter { !$0.finished }.map(\.waitingOn)
         let parties = Array(Set(open.isEmpty ? [snapshot.waitingOn] : open)).sorted()
-        let engine = WorkflowEngine(definition: definition)
-        let actions = snapshot.status.isClosed ? [] : engine.actions(for: citizen, snapshot).map { JSONValue.string($0.action) }
+        let actions = reading.actions.map { JSONValue.string($0.action) }
         return .object([
             "id": JSONResponse.id(snapshot.id),
             "workflow": .string(snapshot.workflowID),

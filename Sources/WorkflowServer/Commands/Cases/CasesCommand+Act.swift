@@ -20,6 +20,12 @@ extension CasesCommand {
         @Option(help: "The justification or comment recorded with the action.")
         var note: String?
 
+        @Option(name: .customLong("note-visible-to"),
+
+                help: "Who may read the note: an agency, role:ID or all; repeat for several (default: every agency, for an operator).")
+
+        var noteVisibleTo: [String] = []
+
         @Option(help: "The parallel track to fire the action in, when several open tracks offer it.")
         var track: String?
 
@@ -32,8 +38,8 @@ extension CasesCommand {
         func run() async throws {
             let caseID = try CaseInput.caseID(id)
             let payload = try data.map(CaseInput.readObject)
-            try await CasesCommand.apply(.action(name: action, data: payload, track: track), note: note, to: caseID,
-                                         expectedVersion: expectedVersion, output: output, database: database)
+            try await CasesCommand.apply(.action(name: action, data: payload, track: track), note: note, noteVisibleTo: noteVisibleTo.isEmpty ? nil : noteVisibleTo, to: caseID,
+                                         expectedVersion: expectedVersion, command: "act", output: output, database: database)
         }
     }
 }

@@ -17,6 +17,12 @@ extension CasesCommand {
         @Option(help: "Why the data was corrected.")
         var note: String?
 
+        @Option(name: .customLong("note-visible-to"),
+
+                help: "Who may read the note: an agency, role:ID or all; repeat for several (default: every agency, for an operator).")
+
+        var noteVisibleTo: [String] = []
+
         @Option(help: "Refuse if the case is no longer at this version.")
         var expectedVersion: Int?
 
@@ -26,8 +32,8 @@ extension CasesCommand {
         func run() async throws {
             let caseID = try CaseInput.caseID(id)
             let correction = try CaseInput.readObject(data)
-            try await CasesCommand.apply(.correctData(correction), note: note, to: caseID, expectedVersion: expectedVersion,
-                                         output: output, database: database)
+            try await CasesCommand.apply(.correctData(correction), note: note, noteVisibleTo: noteVisibleTo.isEmpty ? nil : noteVisibleTo, to: caseID, expectedVersion: expectedVersion,
+                                         command: "correct", output: output, database: database)
         }
     }
 }

@@ -24,11 +24,11 @@ extension CasesCommand {
         func run() async throws {
             let payload = try data.map(CaseInput.readObject) ?? .object([:])
             try await database.withSession { session in
-                let record = try await CaseInput.exitingOnFailure {
-                    try await session.cases.create(workflowID: workflow, version: version, data: payload,
-                                                   actor: Operator.actor, citizenRef: citizenRef)
+                let reading = try await CaseInput.exitingOnFailure {
+                    try await session.door.withHistory(try await session.door.create(workflow: workflow, version: version, data: payload,
+                                                                                     citizenRef: citizenRef, by: Operator.caller("cli: cases create")))
                 }
-                output.print(record)
+                output.print(reading.record)
             }
         }
     }

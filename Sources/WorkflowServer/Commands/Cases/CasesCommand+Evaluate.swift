@@ -17,6 +17,12 @@ extension CasesCommand {
         @Option(help: "A comment recorded with the evaluation.")
         var note: String?
 
+        @Option(name: .customLong("note-visible-to"),
+
+                help: "Who may read the note: an agency, role:ID or all; repeat for several (default: every agency, for an operator).")
+
+        var noteVisibleTo: [String] = []
+
         @Option(help: "Refuse if the case is no longer at this version.")
         var expectedVersion: Int?
 
@@ -25,8 +31,8 @@ extension CasesCommand {
 
         func run() async throws {
             let caseID = try CaseInput.caseID(id)
-            try await CasesCommand.apply(.evaluateAgain, note: note, to: caseID, expectedVersion: expectedVersion,
-                                         output: output, database: database)
+            try await CasesCommand.apply(.evaluateAgain, note: note, noteVisibleTo: noteVisibleTo.isEmpty ? nil : noteVisibleTo, to: caseID, expectedVersion: expectedVersion,
+                                         command: "evaluate", output: output, database: database)
         }
     }
 }

@@ -24,6 +24,12 @@ extension CasesCommand {
         @Option(help: "Why the task changes hands.")
         var note: String?
 
+        @Option(name: .customLong("note-visible-to"),
+
+                help: "Who may read the note: an agency, role:ID or all; repeat for several (default: every agency, for an operator).")
+
+        var noteVisibleTo: [String] = []
+
         @Option(help: "Refuse if the case is no longer at this version.")
         var expectedVersion: Int?
 
@@ -33,8 +39,8 @@ extension CasesCommand {
         func run() async throws {
             let caseID = try CaseInput.caseID(id)
             let task = try CaseInput.taskID(taskID)
-            try await CasesCommand.apply(.handOver(taskID: task, queue: queue), note: note, to: caseID,
-                                         expectedVersion: expectedVersion, output: output, database: database)
+            try await CasesCommand.apply(.handOver(taskID: task, queue: queue), note: note, noteVisibleTo: noteVisibleTo.isEmpty ? nil : noteVisibleTo, to: caseID,
+                                         expectedVersion: expectedVersion, command: "hand-over", output: output, database: database)
         }
     }
 }

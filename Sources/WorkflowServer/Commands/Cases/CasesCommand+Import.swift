@@ -38,10 +38,14 @@ extension CasesCommand {
                         Output.error("\(file):\(number): \(error.message)")
                     case .success(let request):
                         do {
-                            let record = try await session.cases.create(
-                                workflowID: request.workflow, version: request.version, data: request.data,
-                                actor: Operator.actor, citizenRef: request.citizenRef)
-                            print(record.id.uuidString.lowercased())
+                            let reading = try await session.door.create(
+                                workflow: request.workflow, version: request.version, data: request.data,
+                                citizenRef: request.citizenRef, by: Operator.caller("cli: cases import"))
+                            print(reading.id.uuidString.lowercased())
+                        } catch let failure as CaseFailure {
+                            failures += 1
+                            let code = failure.refusal.map { "refused: \($0)\(failure.problems.first?.field.map { " (field \($0))" } ?? ""): " } ?? "error: "
+                            Output.error("\(file):\(number): \(code)\(failure.message)")
                         } catch let error as StoreError {
                             failures += 1
                             let code = error.refusal.map { "refused: \($0.code)\($0.field.map { " (field \($0))" } ?? ""): " } ?? "error: "

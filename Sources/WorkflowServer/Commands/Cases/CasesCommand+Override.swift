@@ -40,7 +40,7 @@ extension CasesCommand {
         func run() async throws {
             let caseID = try CaseInput.caseID(id)
             try await CasesCommand.apply(.override(state: state, track: track), note: note, to: caseID,
-                                         expectedVersion: expectedVersion, output: output, database: database)
+                                         expectedVersion: expectedVersion, command: "override", output: output, database: database)
         }
     }
 }

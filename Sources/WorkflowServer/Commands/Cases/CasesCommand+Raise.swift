@@ -32,7 +32,7 @@ extension CasesCommand {
         func run() async throws {
             let caseID = try CaseInput.caseID(id)
             try await CasesCommand.apply(.raise(reason: reason, track: track), note: note, to: caseID,
-                                         expectedVersion: expectedVersion, output: output, database: database)
+                                         expectedVersion: expectedVersion, command: "raise", output: output, database: database)
         }
     }
 }

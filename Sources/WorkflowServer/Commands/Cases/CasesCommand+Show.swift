@@ -15,12 +15,11 @@ extension CasesCommand {
         func run() async throws {
             let caseID = try CaseInput.caseID(id)
             try await database.withSession { session in
-                let record = try await CaseInput.exitingOnFailure { try await session.cases.read(caseID) }
                 // An operator's read is journaled like an agent's: the citizen is owed it too.
-                let fields = EditCheck.dataPaths(record.snapshot.data)
-                try await AccessJournal(session.database).read(caseID, by: AccessJournal.Access(actor: Operator.recorded, via: "cli: cases show"),
-                                                               fields: fields)
-                output.print(record)
+                let reading = try await CaseInput.exitingOnFailure {
+                    try await session.door.read(caseID, by: Operator.caller("cli: cases show"), history: true)
+                }
+                output.print(reading.record)
             }
         }
     }

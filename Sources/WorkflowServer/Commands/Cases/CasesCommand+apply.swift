@@ -5,14 +5,14 @@ import Workflow
 extension CasesCommand {
     /// Applies one event to a case as the operator and prints the case after it: a refusal
     /// exits 1 with its code and field, a stale expected version exits 3.
-    static func apply(_ kind: CaseEvent.Kind, note: String?, to caseID: UUID, expectedVersion: Int?,
-                      output: OutputOptions, database: DatabaseOptions) async throws {
+    static func apply(_ kind: CaseEvent.Kind, note: String?, noteVisibleTo: [String]? = nil, to caseID: UUID, expectedVersion: Int?,
+                      command: String, output: OutputOptions, database: DatabaseOptions) async throws {
         try await database.withSession { session in
-            let event = CaseEvent(kind, actor: Operator.actor, note: note)
-            let record = try await CaseInput.exitingOnFailure {
-                try await session.cases.apply(event, toCase: caseID, expectedVersion: expectedVersion)
+            let request = CaseRequest(kind, note: note, noteVisibleTo: noteVisibleTo, expectedVersion: expectedVersion)
+            let reading = try await CaseInput.exitingOnFailure {
+                try await session.door.withHistory(try await session.door.change(caseID, request, by: Operator.caller("cli: cases \(command)")))
             }
-            output.print(record)
+            output.print(reading.record)
         }
     }
 }

@@ -115,6 +115,10 @@ struct WebSessionMiddleware: RouterMiddleware {
         case let problem as Problem:
             status = problem.status
             message = problem.detail
+        case let failure as CaseFailure:
+            let problem = Problem(failure)
+            status = problem.status
+            message = problem.detail
         case let error as StoreError:
             let problem = ProblemMiddleware.problem(for: error, logger: context.logger)
             status = problem.status

@@ -19,28 +19,29 @@ struct InboxPage {
 
     @Sendable func claim(_ request: Request, context: WebContext) async throws -> Response {
         try await change(request, context: context) { task in
-            try await site.services.tasks.claim(task.id, by: task.access.actor.recorded)
+            try await site.services.tasks.claim(task.id, by: task.rules.actor.recorded)
         }
     }
 
     @Sendable func release(_ request: Request, context: WebContext) async throws -> Response {
         try await change(request, context: context) { task in
-            try await site.services.tasks.release(task.id, by: task.access.actor.recorded)
+            try await site.services.tasks.release(task.id, by: task.rules.actor.recorded)
         }
     }
 
     /// Claims or releases, then goes back to the page the form was on; a refusal (the task
     /// was taken meanwhile) is shown at the top of the inbox.
-    private func change(_ request: Request, context: WebContext, _ body: (OpenTask) async throws -> Void) async throws -> Response {
+    private func change(_ request: Request, context: WebContext,
+                        _ body: (CaseService.OpenTask) async throws -> Void) async throws -> Response {
         let agent = try context.agent()
-        let task = try await site.services.openTask(try WebPaths.id(context), for: agent)
+        let task = try await site.services.door.openTask(try WebPaths.id(context), by: .agent(agent, via: "POST /tasks/{id} (page)"))
         do {
             try await body(task)
         } catch let error as StoreError where [.conflict, .refused, .invalidInput].contains(error.code) {
             // Refused from the case page (its escalation box): shown there, next to the task.
             if context.form["back"]?.hasPrefix("/cases/") == true {
-                let record = try await site.services.cases.read(task.caseID)
-                return try await CasePage(site: site).render(record, access: task.access, context: context,
+                let reading = try await site.services.door.read(task.caseID, by: .agent(agent, via: "GET /cases/{id} (page)"), history: true)
+                return try await CasePage(site: site).render(reading, context: context,
                                                               refusal: ("resolve-\(WebPaths.text(task.id))", error.message), status: .conflict)
             }
             return try await render(request, context: context, refusal: error.message, status: .conflict)

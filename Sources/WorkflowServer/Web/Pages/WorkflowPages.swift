@@ -67,14 +67,13 @@ struct WorkflowPages {
         var values: [String: Any] = [:]
         if let asked = request.uri.queryParameters["case"].map(String.init) {
             guard let caseID = UUID(uuidString: asked) else { throw WebFailure(status: .notFound, key: "error_not_found") }
-            let (record, caseAccess) = try await site.services.knownCase(caseID, for: agent)
-            let snapshot = record.snapshot
+            let caller = CaseCaller.agent(agent, via: "GET /workflows/{id}/{version}?case")
+            let snapshot = try await site.services.door.look(caseID, by: caller).record.snapshot
             guard snapshot.workflowID == id, snapshot.workflowVersion == version else {
                 // The case follows another version: show that one.
                 throw WebRedirect(location: Self.path(snapshot.workflowID, snapshot.workflowVersion) + "?case=\(WebPaths.text(caseID))")
             }
-            try await site.services.journal.read(cases: [caseID], by: AccessJournal.Access(
-                actor: caseAccess.actor.recorded, agency: agent.agency, via: "GET /workflows/{id}/{version}?case"))
+            try await site.services.door.journalListing([caseID], by: caller)
             highlighted = WorkflowDiagram.positionIDs(state: snapshot.state, tracks: snapshot.tracks.map { ($0.track, $0.state) })
             var shown: [String: Any] = [
                 "id": WebPaths.text(caseID), "short": String(WebPaths.text(caseID).prefix(8)),

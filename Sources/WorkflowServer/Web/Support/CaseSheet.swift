@@ -6,12 +6,23 @@ import Workflow
 struct CaseSheet {
     let record: CaseRecord
     let access: CaseAccess
+    /// The actions the agent may fire now, as the door computed them.
+    let offers: [AvailableAction]
     let texts: Texts
     /// Where a refusal is shown: the key of the form it concerns, and the message.
     var refusal: (form: String, message: String)?
     var journal: [AccessJournal.Entry]?
 
     private var definition: WorkflowDefinition { access.definition }
+
+    /// The page of an agent's reading of the case (the door filtered it already).
+    init(reading: CaseReading, texts: Texts, refusal: (form: String, message: String)? = nil) {
+        record = reading.record
+        access = reading.rules.access!
+        offers = reading.actions
+        self.texts = texts
+        self.refusal = refusal
+    }
 
     func values() -> [String: Any] {
         let visible = access.visibleRecord(record)
@@ -26,7 +37,7 @@ struct CaseSheet {
             "actions": actions(), "escalations": escalations(snapshot),
             "work": work, "deadlines": deadlines, "has_work": !work.isEmpty, "has_deadlines": !deadlines.isEmpty,
             "timeline": timeline(visible.history),
-            "correction": correction(snapshot), "nav_cases": true,
+            "correction": correction(snapshot), "nav_cases": true, "note_audiences": noteAudiences(),
         ]
         if let journal {
             values["journal"] = journal.reversed().prefix(200).map { entry in
@@ -39,6 +50,21 @@ struct CaseSheet {
         if let refusal, refusal.form == "page" { values["page_refusal"] = refusal.message }
         if let refusal, refusal.form == "note" { values["note_refusal"] = refusal.message }
         return values
+    }
+
+    /// Who may read a note written here: the agent's agency first and preselected (notes
+    /// are confidential by default), every agency of the case, or one other agency.
+    private func noteAudiences() -> [[String: Any]] {
+        let mine = access.agent.agency
+        var options: [[String: Any]] = [
+            ["value": mine, "label": texts.format("note_audience_mine", ["agency": WebLabels.party(mine, in: definition, texts)]),
+             "selected": true],
+            ["value": NoteAudience.everyone, "label": texts["note_audience_all"]],
+        ]
+        for agency in definition.agencies.map(\.id.value) where agency != mine {
+            options.append(["value": agency, "label": texts.format("note_audience_agency", ["agency": WebLabels.party(agency, in: definition, texts)])])
+        }
+        return options
     }
 
     private func summary(_ snapshot: CaseSnapshot, id: String) -> [String: Any] {
@@ -108,8 +134,7 @@ struct CaseSheet {
     /// A form per action offered to this agent now, with the inputs its `requires` asks for.
     private func actions() -> [[String: Any]] {
         guard !record.snapshot.status.isClosed else { return [] }
-        let engine = WorkflowEngine(definition: definition, calendar: .french)
-        return engine.actions(for: access.actor, record.snapshot).map { offer in
+        return offers.map { offer in
             let key = "action-\(offer.action)-\(offer.track ?? "")"
             var inputs: [[String: Any]] = []
             var shown: [[String: Any]] = []

@@ -1,0 +1,132 @@
+import Foundation
+
+extension CaseService {
+    /// An open task the caller may work on, with its case's rules for them.
+    public struct OpenTask: Sendable {
+        public let id: UUID
+        public let caseID: UUID
+        public let queue: String
+        public let assignee: String?
+        public let rules: CaseRules
+    }
+
+    /// An open task the caller may work on: on a case they may know, in a queue they work (or
+    /// they supervise). Anything else is "no open task", whatever the reason.
+    public func openTask(_ taskID: UUID, by caller: CaseCaller) async throws -> OpenTask {
+        let notFound = CaseFailure.notFound("no open task \(taskID.uuidString.lowercased())")
+        guard case .agent(let agent) = caller.kind, let (caseID, queue, assignee) = try await TaskStore(database).locate(taskID) else {
+            throw notFound
+        }
+        let reading: CaseReading
+        do {
+            reading = try await look(caseID, by: caller)
+        } catch let failure as CaseFailure where failure.code == .notFound {
+            throw notFound
+        }
+        guard reading.rules.access?.mayWorkOn(queue: queue) == true || agent.supervisor else {
+            throw CaseFailure(.forbidden, "you do not work in queue '\(queue)'")
+        }
+        return OpenTask(id: taskID, caseID: caseID, queue: queue, assignee: assignee, rules: reading.rules)
+    }
+
+    /// Resolves an open task's case by `request` (an action, evaluating again, an override, a
+    /// hand-over): the task must still be open and not held by another agent (unless the
+    /// caller supervises), and the change must close it, or nothing is written and the
+    /// refusal says why.
+    public func resolve(_ taskID: UUID, _ request: CaseRequest, by caller: CaseCaller) async throws -> CaseReading {
+        let task = try await openTask(taskID, by: caller)
+        return try await change(task.caseID, request, by: caller, check: { record, rules in
+            guard let current = record.snapshot.tasks.first(where: { $0.id == taskID }) else {
+                throw CaseFailure.notFound("no open task \(taskID.uuidString.lowercased())")
+            }
+            if let holder = current.assignee, holder != rules.actor.recorded, !rules.isSupervisor {
+                throw CaseFailure(.conflict, "the task is held by \(holder); ask them to release it, or a supervisor")
+            }
+        }, after: { change, _ in
+            guard change.closedTasks.contains(where: { $0.id == taskID }) else {
+                throw CaseFailure(.refused, Self.unresolved(request.kind), refusal: Refusal.Code("task-still-open"))
+            }
+        })
+    }
+
+    /// Why a resolution that leaves its task open is refused, and what to do instead.
+    static func unresolved(_ kind: CaseEvent.Kind) -> String {
+        switch kind {
+        case .evaluateAgain:
+            "evaluating again leaves this task open: what it is about is not a rule the engine can check again (an escalation raised by a person, a decision to take); fire an action, override with a justification, or hand it over"
+        default:
+            "this does not close the task: it stays open in its queue; fire the action it waits for, override with a justification, or hand it over"
+        }
+    }
+
+    /// Who read or changed which fields of the case: for supervisors who know the case, the
+    /// names of fields they may not see left out. Reading the journal is itself journaled.
+    public func accessLog(_ id: UUID, by caller: CaseCaller) async throws -> [AccessJournal.Entry] {
+        let reading = try await look(id, by: caller)
+        let rules = reading.rules
+        switch caller.kind {
+        case .agent(let agent) where !agent.supervisor:
+            throw CaseFailure(.forbidden, "the access journal is for supervisors")
+        default:
+            break
+        }
+        let entries = try await journal.entries(id).map { entry in
+            var entry = entry
+            entry.fields = entry.fields.filter { rules.isCitizen ? rules.mayEdit(field: $0) : rules.mayView(field: $0) }
+            return entry
+        }
+        try await journal.read(id, by: rules.journalAccess, fields: [])
+        return entries
+    }
+
+    /// The cases of the person the portal acts for, each journaled as read.
+    public func citizenCases(by caller: CaseCaller) async throws -> [CaseReading] {
+        guard case .citizen(let reference, _) = caller.kind else { return [] }
+        var readings: [CaseReading] = []
+        for id in try await store.ids(citizenRef: reference) {
+            readings.append(try await read(id, by: caller))
+        }
+        return readings
+    }
+
+    /// Journals that the caller saw these cases listed (an inbox, a search), with no field.
+    public func journalListing(_ ids: [UUID], by caller: CaseCaller) async throws {
+        guard !ids.isEmpty else { return }
+        let actor: CaseActor = switch caller.kind {
+        case .agent(let agent): agent.actor
+        case .citizen(let reference, _): CaseActor(.citizen(reference: reference))
+        case .operatorUser(let name): CaseActor(.operatorUser(name: name))
+        }
+        try await journal.read(cases: Array(Set(ids)), by: AccessJournal.Access(actor: actor.recorded, agency: actor.agency, via: caller.via))
+    }
+
+    /// A case the caller may know, without its history and not journaled: what a form needs
+    /// before it hands the door a change (which journals the read of its answer).
+    public func look(_ id: UUID, by caller: CaseCaller) async throws -> CaseReading {
+        let record: CaseRecord
+        do {
+            record = try await database.client.withConnection { connection in
+                try await CaseReader(connection: connection, logger: database.logger).record(id, history: false)
+            }
+        } catch let error as StoreError where error.code == .notFound {
+            throw CaseFailure.notFound(Self.noCase(id, caller))
+        }
+        let rules = CaseRules(caller, definition: try await catalog.definition(id: record.snapshot.workflowID,
+                                                                              version: record.snapshot.workflowVersion))
+        guard rules.knows(record) else { throw CaseFailure.notFound(Self.noCase(id, caller)) }
+        return reading(record, rules: rules)
+    }
+}
+
+extension CaseService {
+    /// An open task as the caller may see it (its escalation's context filtered), journaled
+    /// as a read of its case: what a claim, a release or an assignment answers.
+    public func task(_ taskID: UUID, by caller: CaseCaller) async throws -> CaseTask {
+        let notFound = CaseFailure.notFound("no open task \(taskID.uuidString.lowercased())")
+        guard let (caseID, _, _) = try await TaskStore(database).locate(taskID) else { throw notFound }
+        let reading = try await look(caseID, by: caller)
+        guard let task = reading.record.snapshot.tasks.first(where: { $0.id == taskID }) else { throw notFound }
+        try await journalListing([caseID], by: caller)
+        return task
+    }
+}
