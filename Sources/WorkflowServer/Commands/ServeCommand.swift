@@ -65,9 +65,15 @@ struct ServeCommand: AsyncParsableCommand {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         for file in files {
             let path = (folder as NSString).appendingPathComponent(file)
-            let source = try String(contentsOfFile: path, encoding: .utf8)
+            let bytes: [UInt8]
+            switch WorkflowFiles.read(path) {
+            case .success(let read): bytes = read
+            case .failure(let problem):
+                Output.error("error: \(path): \(problem.message)")
+                throw ExitCode(1)
+            }
             do {
-                switch try await repository.publish(source: source, publishedBy: Operator.recorded) {
+                switch try await repository.publish(bytes, named: path, publishedBy: Operator.recorded) {
                 case .published(let id, let version):
                     logger.info("published", metadata: ["workflow": "\(id)", "version": "\(version)", "file": "\(path)"])
                 case .alreadyPublished:
