@@ -75,13 +75,14 @@ struct APIClient: Sendable {
 
     @discardableResult
     func send(_ method: HTTPRequest.Method, _ uri: String, as agent: String?, json: JSONValue? = nil, raw: String? = nil,
-              contentType: String = "application/json", headers extra: HTTPFields = [:], template: String? = nil,
+              bytes: [UInt8]? = nil, contentType: String = "application/json", headers extra: HTTPFields = [:], template: String? = nil,
               sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> APIResponse {
         var headers = extra
         if let agent { headers[.authorization] = "Bearer \(tokens[agent] ?? agent)" }
         var body: ByteBuffer?
         if let json { body = ByteBuffer(string: json.serialized()); headers[.contentType] = contentType }
         if let raw { body = ByteBuffer(string: raw); headers[.contentType] = contentType }
+        if let bytes { body = ByteBuffer(bytes: bytes); headers[.contentType] = contentType }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
         let text = String(buffer: response.body)
         let parsed = (try? JSONValue(parsing: text)) ?? .string(text)

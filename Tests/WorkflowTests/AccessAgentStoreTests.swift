@@ -64,7 +64,7 @@ struct AccessAgentStoreTests {
         }
     }
 
-    @Test("the Swift SHA-256 agrees with PostgreSQL's on every padding length and on UTF-8")
+    @Test("the SHA-256 of tokens agrees with PostgreSQL's on every padding length and on UTF-8")
     func digestMatchesPostgres() async throws {
         let (database, _) = try await Self.store("agentdigest")
         defer { database.close() }

@@ -28,7 +28,7 @@ enum Actors {
 enum EngineFixtures {
     /// An example workflow of `workflows/`, loaded and checked valid.
     static func example(_ name: String) throws -> WorkflowDefinition {
-        let document = WorkflowDocument.parse(try Repository.bytes(Repository.file("workflows/\(name).yaml")))
+        let document = WorkflowLoader.loadFile(try Repository.bytes(Repository.file("workflows/\(name).yaml")), named: "workflows/\(name).yaml")
         let errors = document.lines.filter { $0.contains(": error: ") }
         #expect(errors == [])
         return try #require(document.definition)

@@ -13,7 +13,7 @@ struct ExampleWorkflowTests {
 
     @Test("each example validates without errors or warnings", arguments: Repository.examples.map(\.lastPathComponent))
     func validates(name: String) throws {
-        let document = WorkflowDocument.parse(try Repository.bytes(Repository.file("workflows/\(name)")))
+        let document = WorkflowLoader.loadFile(try Repository.bytes(Repository.file("workflows/\(name)")), named: "workflows/\(name)")
         #expect(document.lines == [])
         let definition = try #require(document.definition)
         #expect(definition.id.value + ".yaml" == name)
@@ -21,7 +21,7 @@ struct ExampleWorkflowTests {
 
     @Test("the retirement workflow's parallel state opens IRCANTEC only for contractual careers")
     func retirementTracks() throws {
-        let document = WorkflowDocument.parse(try Repository.bytes(Repository.file("workflows/retraite-multi-statuts.yaml")))
+        let document = WorkflowLoader.loadFile(try Repository.bytes(Repository.file("workflows/retraite-multi-statuts.yaml")), named: "workflows/retraite-multi-statuts.yaml")
         let definition = try #require(document.definition)
         let parallel = try #require(definition.states.compactMap { state -> ParallelStateDefinition? in
             if case .parallel(let p) = state.kind { return p }

@@ -20,7 +20,7 @@ struct ValidatorFixtureTests {
         let header = String(decoding: bytes.prefix { $0 != 0x0A }, as: UTF8.self)
         let expected = try #require(header.hasPrefix("# expect: ") ? String(header.dropFirst("# expect: ".count)) : nil,
                                     "\(name) has no '# expect:' line")
-        let document = WorkflowDocument.parse(bytes)
+        let document = WorkflowLoader.loadFile(bytes, named: name)
         #expect(document.lines.contains { $0.hasPrefix(expected) }, "\(name): expected '\(expected)', got \(document.lines)")
         if expected.contains(": error: ") {
             #expect(!document.isValid)
@@ -29,7 +29,7 @@ struct ValidatorFixtureTests {
 
     @Test("the minimal valid fixture has no diagnostic at all")
     func minimalIsClean() throws {
-        let document = WorkflowDocument.parse(try Repository.bytes(Repository.minimalFixture))
+        let document = WorkflowLoader.loadFile(try Repository.bytes(Repository.minimalFixture), named: "minimal.yaml")
         #expect(document.lines == [])
         #expect(document.isValid)
     }

@@ -44,32 +44,37 @@ final class WebBrowser: @unchecked Sendable {
         var pairs = fields
         if sendToken, let token = csrf ?? self.csrf { pairs.append(("_csrf", token)) }
         let body = pairs.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
-        return try await send(.post, uri, body: body, contentType: "application/x-www-form-urlencoded", origin: origin)
+        return try await send(.post, uri, body: Array(body.utf8), contentType: "application/x-www-form-urlencoded", origin: origin)
     }
 
     /// A `multipart/form-data` form, as the designer's form sends it; a part named `file` is an uploaded file.
     func postMultipart(_ uri: String, _ fields: [String: String]) async throws -> WebPage {
+        try await postMultipart(uri, parts: fields.mapValues { Array($0.utf8) })
+    }
+
+    /// The same with each part's bytes as they are, as a browser uploads a file in any encoding.
+    func postMultipart(_ uri: String, parts fields: [String: [UInt8]]) async throws -> WebPage {
         let boundary = "----parcours\(UUID().uuidString.prefix(8))"
-        var body = ""
-        for (name, value) in fields.sorted(by: { $0.key < $1.key }) + [("_csrf", csrf ?? "")] {
-            body += "--\(boundary)\r\n"
+        var body: [UInt8] = []
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) + [("_csrf", Array((csrf ?? "").utf8))] {
+            var head = "--\(boundary)\r\n"
             if name == "file" {
-                body += "Content-Disposition: form-data; name=\"file\"; filename=\"workflow.yaml\"\r\nContent-Type: application/yaml\r\n\r\n"
+                head += "Content-Disposition: form-data; name=\"file\"; filename=\"workflow.yaml\"\r\nContent-Type: application/yaml\r\n\r\n"
             } else {
-                body += "Content-Disposition: form-data; name=\"\(name)\"\r\n\r\n"
+                head += "Content-Disposition: form-data; name=\"\(name)\"\r\n\r\n"
             }
-            body += value + "\r\n"
+            body += Array(head.utf8) + value + Array("\r\n".utf8)
         }
-        body += "--\(boundary)--\r\n"
+        body += Array("--\(boundary)--\r\n".utf8)
         return try await send(.post, uri, body: body, contentType: "multipart/form-data; boundary=\(boundary)", origin: Self.origin)
     }
 
-    private func send(_ method: HTTPRequest.Method, _ uri: String, body: String?, contentType: String?, origin: String?) async throws -> WebPage {
+    private func send(_ method: HTTPRequest.Method, _ uri: String, body: [UInt8]?, contentType: String?, origin: String?) async throws -> WebPage {
         var headers: HTTPFields = [:]
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if let contentType { headers[.contentType] = contentType }
         if let origin { headers[.origin] = origin }
-        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
         for field in response.headers[values: .setCookie] {
             let pair = field.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
             if pair.count == 2 { cookies[pair[0]] = pair[1].isEmpty ? nil : pair[1] }

@@ -2,47 +2,66 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A running PostgresNIO client: the pool runs in a background task for as long as the
-/// `Database` is open. Every store type works through it.
+/// The PostgresNIO client every store type works through.
+///
+/// `PostgresClient` is a swift-service-lifecycle `Service` that must run while it is used. The
+/// long-running commands (`serve`, `worker`) run it as the first service of their
+/// `ServiceGroup`, as PostgresNIO's own examples do, so that on SIGTERM it stops last, after
+/// the server and the worker that use it; one-shot commands run it in a task group around
+/// their work (`DatabaseOptions.withSession`). `connect` runs it in a task of its own until
+/// `close`, for tests and tools that cannot scope it.
 public final class Database: Sendable {
     public let client: PostgresClient
     public let url: DatabaseURL
     public let logger: Logger
-    private let runner: Task<Void, Never>
+    /// The task running `client`, when `connect` started it.
+    private let runner: Task<Void, Never>?
 
-    /// Connects and checks that the server answers, so that a database that is down gives
-    /// one clear error at start instead of failures later.
+    /// A database whose client is not running yet: run `client` (a `Service`) before querying,
+    /// then call `waitForServer` to fail early and clearly when PostgreSQL is not there.
+    public convenience init(_ url: DatabaseURL, logger: Logger = Logger(label: "parcours.database")) {
+        self.init(url: url, logger: logger, running: false)
+    }
+
+    /// Starts the client in a task of its own and checks that the server answers, so that a
+    /// database that is down gives one clear error at start instead of failures later.
     public static func connect(_ url: DatabaseURL, logger: Logger = Logger(label: "parcours.database"),
                                connectTimeout: Duration = .seconds(10)) async throws(StoreError) -> Database {
-        let database = Database(url: url, logger: logger)
+        let database = Database(url: url, logger: logger, running: true)
         do {
-            try await firstAnswer(from: database, within: connectTimeout)
+            try await database.waitForServer(within: connectTimeout)
         } catch {
             database.close()
-            throw StoreError(.unavailable, "cannot reach PostgreSQL at \(url): \(Database.describe(error)); check that the server runs and DATABASE_URL is right")
+            throw error
         }
         return database
     }
 
-    private init(url: DatabaseURL, logger: Logger) {
+    private init(url: DatabaseURL, logger: Logger, running: Bool) {
         self.url = url
         self.logger = logger
         let client = PostgresClient(configuration: url.configuration, backgroundLogger: logger)
         self.client = client
-        runner = Task { await client.run() }
+        runner = running ? Task { await client.run() } : nil
     }
 
     /// Waits for the server to answer `SELECT 1`, or fails after `timeout`: the pool retries a
-    /// refused connection for ever, so the probe has a deadline (see `withDeadline`).
-    private static func firstAnswer(from database: Database, within timeout: Duration) async throws {
-        try await withDeadline(timeout, "the first query") {
-            try await database.client.query("SELECT 1", logger: database.logger)
+    /// refused connection for ever, so the probe has a deadline (see `withDeadline`). The
+    /// client must be running.
+    public func waitForServer(within timeout: Duration = .seconds(10)) async throws(StoreError) {
+        do {
+            try await withDeadline(timeout, "the first query") {
+                try await self.client.query("SELECT 1", logger: self.logger)
+            }
+        } catch {
+            throw StoreError(.unavailable, "cannot reach PostgreSQL at \(url): \(Database.describe(error)); check that the server runs and DATABASE_URL is right")
         }
     }
 
-    /// Stops the pool; in-flight queries finish or fail.
+    /// Stops the pool that `connect` started; in-flight queries finish or fail. Nothing to do
+    /// for a client run by its owner (a `ServiceGroup`, a task group).
     public func close() {
-        runner.cancel()
+        runner?.cancel()
     }
 
     /// Runs `body` in one transaction, unwrapping PostgresNIO's transaction error so that

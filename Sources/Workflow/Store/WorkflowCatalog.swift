@@ -15,7 +15,7 @@ public actor WorkflowCatalog {
         if let version, let cached = definitions["\(id)@\(version)"] { return cached }
         let (found, source) = try await repository.source(id: id, version: version, on: connection)
         if let cached = definitions["\(id)@\(found)"] { return cached }
-        let document = WorkflowDocument.parse(source)
+        let document = WorkflowDocument.parse(source, named: "\(id) version \(found)")
         guard let definition = document.definition, document.isValid else {
             // Published files were valid; a newer validator may be stricter. Say so plainly.
             throw StoreError(.invalidWorkflow, "published workflow '\(id)' version \(found) no longer validates with this version of Parcours",

@@ -24,11 +24,22 @@ public struct WorkflowRepository: Sendable {
         self.database = database
     }
 
-    /// Validates the file and stores it as its `id` and `version`; a different file under an
-    /// id and version already published is refused, the same file again is a no-op.
+    /// Validates the file from its bytes as they arrived (through `WorkflowLoader.loadFile`, the
+    /// checks of every way in) and stores it as its `id` and `version`; a different file under
+    /// an id and version already published is refused, the same file again is a no-op.
+    public func publish(_ bytes: [UInt8], named name: String, publishedBy: String) async throws -> PublishResult {
+        try await publish(WorkflowLoader.loadFile(bytes, named: name), publishedBy: publishedBy)
+    }
+
+    /// The same for text already held as a `String`.
     public func publish(source: String, publishedBy: String) async throws -> PublishResult {
-        let document = WorkflowDocument.parse(source)
-        guard let definition = document.definition, document.isValid else {
+        try await publish(WorkflowDocument.parse(source), publishedBy: publishedBy)
+    }
+
+    private func publish(_ document: WorkflowDocument, publishedBy: String) async throws -> PublishResult {
+        // Only a file whose bytes are UTF-8 has a text (`isValid` requires it): nothing decoded
+        // with replacement characters is ever stored.
+        guard let definition = document.definition, let source = document.text, document.isValid else {
             throw StoreError(.invalidWorkflow, "the workflow has errors; fix them before publishing (see 'workflow validate')",
                              diagnostics: document.diagnostics)
         }

@@ -28,7 +28,7 @@ struct GraphCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\(file): error: \(problem.message)\n".utf8))
             throw ExitCode(2)
         }
-        let document = WorkflowDocument.parse(bytes)
+        let document = WorkflowLoader.loadFile(bytes, named: file)
         guard let definition = document.definition, !document.diagnostics.hasErrors else {
             for diagnostic in document.diagnostics where diagnostic.severity == .error {
                 FileHandle.standardError.write(Data((diagnostic.formatted(file: file) + "\n").utf8))

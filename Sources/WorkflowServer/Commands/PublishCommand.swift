@@ -28,13 +28,8 @@ struct PublishCommand: AsyncParsableCommand {
                     Output.error("\(path): error: \(problem.message)")
                     continue
                 }
-                guard let source = String(validating: bytes, as: UTF8.self) else {
-                    failed = true
-                    Output.error("\(path): error: the file is not valid UTF-8; run 'workflow validate \(path)' to see where")
-                    continue
-                }
                 do {
-                    switch try await repository.publish(source: source, publishedBy: Operator.recorded) {
+                    switch try await repository.publish(bytes, named: path, publishedBy: Operator.recorded) {
                     case .published(let id, let version): print("\(path): published \(id) version \(version)")
                     case .alreadyPublished(let id, let version): print("\(path): \(id) version \(version) is already published (same file)")
                     }

@@ -40,11 +40,15 @@ struct ServeCommand: AsyncParsableCommand {
         try LogSetup.bootstrap(logLevel)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        try await database.withSession { session in
-            let logger = Logger(label: "parcours.serve")
+        let logger = Logger(label: "parcours.serve")
+        let (host, port, workflows, noWorker, secureCookies) = (host, port, workflows, noWorker, secureCookies)
+        // The database client is a service of the group, beside the server and the worker:
+        // SIGTERM stops the server (in-flight requests finish), then the worker, then the client.
+        try await database.runServices(logger: logger, setUp: { session in
             if let workflows {
-                try await publish(folder: workflows, session: session, logger: logger)
+                try await Self.publish(folder: workflows, session: session, logger: logger)
             }
+        }) { session in
             let services = APIServices(database: session.database)
             var others: [any Service] = []
             if !noWorker {
@@ -54,20 +58,26 @@ struct ServeCommand: AsyncParsableCommand {
             let app = APIApplication.make(services: services, host: host, port: port, running: others,
                                          registry: registry, secureCookies: secureCookies, logger: logger)
             logger.info("serving the pages and the API", metadata: ["address": "http://\(host):\(port)/", "worker": "\(!noWorker)"])
-            try await app.runService()
+            return [app]
         }
     }
 
     /// Publishes each workflow file of the folder that is not published yet; a file with
     /// errors stops the start, with its diagnostics.
-    private func publish(folder: String, session: DatabaseSession, logger: Logger) async throws {
+    private static func publish(folder: String, session: DatabaseSession, logger: Logger) async throws {
         let repository = WorkflowRepository(session.database)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         for file in files {
             let path = (folder as NSString).appendingPathComponent(file)
-            let source = try String(contentsOfFile: path, encoding: .utf8)
+            let bytes: [UInt8]
+            switch WorkflowFiles.read(path) {
+            case .success(let read): bytes = read
+            case .failure(let problem):
+                Output.error("error: \(path): \(problem.message)")
+                throw ExitCode(1)
+            }
             do {
-                switch try await repository.publish(source: source, publishedBy: Operator.recorded) {
+                switch try await repository.publish(bytes, named: path, publishedBy: Operator.recorded) {
                 case .published(let id, let version):
                     logger.info("published", metadata: ["workflow": "\(id)", "version": "\(version)", "file": "\(path)"])
                 case .alreadyPublished:

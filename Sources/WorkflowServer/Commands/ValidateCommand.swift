@@ -30,7 +30,7 @@ struct ValidateCommand: ParsableCommand {
         for path in paths {
             switch WorkflowFiles.read(path) {
             case .success(let bytes):
-                reports.append(FileReport(file: path, document: WorkflowDocument.parse(bytes)))
+                reports.append(FileReport(file: path, document: WorkflowLoader.loadFile(bytes, named: path)))
             case .failure(let problem):
                 unreadable = true
                 reports.append(FileReport(file: path, readError: problem.message))

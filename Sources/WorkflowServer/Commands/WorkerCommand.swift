@@ -26,12 +26,11 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try worker.settings()
         try LogSetup.bootstrap(logLevel)
-        try await database.withSession { session in
-            let logger = Logger(label: "parcours.worker")
-            let worker = Worker(database: session.database, catalog: session.catalog, settings: settings, logger: logger)
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+        let logger = Logger(label: "parcours.worker")
+        // The database client runs as a service before the worker, so it stops after it:
+        // the worker gives back what it holds on SIGTERM through the client.
+        try await database.runServices(logger: logger) { session in
+            [Worker(database: session.database, catalog: session.catalog, settings: settings, logger: logger)]
         }
     }
 }

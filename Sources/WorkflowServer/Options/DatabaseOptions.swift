@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import Workflow
 
 /// Where the database is: `--database-url`, else `DATABASE_URL`, else the project's private
@@ -12,8 +13,44 @@ struct DatabaseOptions: ParsableArguments {
     var databaseURL: String?
 
     /// Connects (starting the private cluster if needed), applies missing migrations unless
-    /// told not to, runs `body`, and always closes what it opened.
+    /// told not to, runs `body`, and always closes what it opened. The client runs in a task
+    /// group around `body`, as PostgresNIO's examples run it, and stops when `body` ends.
     func withSession<T>(migrate: Bool = true, _ body: (DatabaseSession) async throws -> T) async throws -> T {
+        try await withDatabase { database, isPrivateCluster in
+            try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+                group.addTask { await database.client.run() }
+                defer { group.cancelAll() }
+                try await prepare(database, migrate: migrate, isPrivateCluster: isPrivateCluster)
+                return try await body(DatabaseSession(database: database))
+            }
+        }
+    }
+
+    /// For the long-running commands: runs the database's client as the first service of a
+    /// `ServiceGroup` that stops on SIGTERM or SIGINT, then the services `make` gives, once
+    /// the server answers, the schema is checked and `setUp` is done. The group stops the
+    /// services in the reverse order, so the client stops last, after the server and the
+    /// worker have finished what they were doing with it.
+    func runServices(migrate: Bool = true, logger: Logger,
+                     setUp: @escaping @Sendable (DatabaseSession) async throws -> Void = { _ in },
+                     _ make: @escaping @Sendable (DatabaseSession) -> [any Service]) async throws {
+        try await withDatabase { database, isPrivateCluster in
+            let session = DatabaseSession(database: database)
+            let afterSetUp = AfterSetUp(logger: logger) {
+                try await prepare(database, migrate: migrate, isPrivateCluster: isPrivateCluster)
+                try await setUp(session)
+                return make(session)
+            }
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: database.client), .init(service: afterSetUp)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+
+    /// The database named by the options or the private cluster (started, and stopped after
+    /// `body` when it was started here), with a client that is not running yet.
+    private func withDatabase<T>(_ body: (Database, _ isPrivateCluster: Bool) async throws -> T) async throws -> T {
         var local: LocalPostgres?
         var startedHere = false
         let text: String
@@ -36,21 +73,59 @@ struct DatabaseOptions: ParsableArguments {
                 do { try local.stopIfOwned() } catch { Output.error("warning: could not stop the private PostgreSQL: \(error)") }
             }
         }
-
-        let database: Database
+        let url: DatabaseURL
         do {
-            var logger = Logger(label: "parcours.cli")
-            logger.logLevel = .warning
-            database = try await Database.connect(try DatabaseURL(text), logger: logger)
+            url = try DatabaseURL(text)
         } catch {
             Output.error("error: \(error)")
             throw ExitCode(1)
         }
-        defer { database.close() }
-        if migrate {
-            try await ensureSchema(database, isPrivateCluster: local != nil)
+        var logger = Logger(label: "parcours.cli")
+        logger.logLevel = .warning
+        return try await body(Database(url, logger: logger), local != nil)
+    }
+
+    /// With the client running: waits for the server's first answer, then brings the schema
+    /// up to date or checks it (see `ensureSchema`).
+    private func prepare(_ database: Database, migrate: Bool, isPrivateCluster: Bool) async throws {
+        do {
+            try await database.waitForServer()
+        } catch {
+            Output.error("error: \(error)")
+            throw ExitCode(1)
         }
-        return try await body(DatabaseSession(database: database))
+        if migrate {
+            try await ensureSchema(database, isPrivateCluster: isPrivateCluster)
+        }
+    }
+}
+
+/// Runs the services of a long-running command once its set-up (which needs the database
+/// client, running as an earlier service of the same group) is done, and forwards the
+/// group's graceful shutdown to them.
+private struct AfterSetUp: Service {
+    let logger: Logger
+    let setUp: @Sendable () async throws -> [any Service]
+
+    init(logger: Logger, setUp: @escaping @Sendable () async throws -> [any Service]) {
+        self.logger = logger
+        self.setUp = setUp
+    }
+
+    func run() async throws {
+        let services: [any Service]
+        do {
+            services = try await cancelWhenGracefulShutdown { try await setUp() }
+        } catch {
+            // SIGTERM during the set-up stops it, and that is no failure.
+            if Task.isShuttingDownGracefully { return }
+            throw error
+        }
+        guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
+        // A group inside the group: it follows the outer one's graceful shutdown, stopping
+        // its services in reverse order.
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
+        try await group.run()
     }
 }
 
@@ -77,7 +152,7 @@ extension DatabaseOptions {
 }
 
 /// The stores of one command's connection.
-struct DatabaseSession {
+struct DatabaseSession: Sendable {
     let database: Database
     let catalog: WorkflowCatalog
     let cases: CaseStore

@@ -60,7 +60,7 @@ struct WorkflowRoutes {
         guard agent.designer else { throw Problem.forbidden("only designers publish workflows") }
         var request = request
         let source = try await Self.source(&request)
-        let result = try await services.repository.publish(source: source, publishedBy: agent.actor.recorded)
+        let result = try await services.repository.publish(source, named: Self.bodyName, publishedBy: agent.actor.recorded)
         switch result {
         case .published(let id, let version):
             return JSONResponse.make(["id": .string(id), "version": .number(JSONNumber(version)), "published": true], status: .created)
@@ -74,19 +74,23 @@ struct WorkflowRoutes {
         _ = try request.query(allowed: [])
         _ = try context.caller()
         var request = request
-        let document = WorkflowDocument.parse(try await Self.source(&request))
+        let document = WorkflowLoader.loadFile(try await Self.source(&request), named: Self.bodyName)
         return JSONResponse.make(["valid": .bool(document.isValid), "diagnostics": Diagnostics.json(document.diagnostics)])
     }
 
-    /// A workflow file from the body: YAML as is, or the `source` member of a JSON object.
-    static func source(_ request: inout Request) async throws -> String {
+    /// What the loader names a file sent in a request body.
+    static let bodyName = "body"
+
+    /// A workflow file from the body: YAML as its bytes came (the loader checks their
+    /// encoding, as for a file on disk), or the `source` member of a JSON object.
+    static func source(_ request: inout Request) async throws -> [UInt8] {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         if type.hasPrefix("application/json") {
             let body = try await BodyReader.object(&request, allowed: ["source"])
-            return try body.string("source", required: true)!
+            return Array(try body.string("source", required: true)!.utf8)
         }
-        let text = try await BodyReader.text(&request)
-        guard !text.isEmpty else { throw Problem.badRequest("the body must be a workflow file (YAML)", pointer: "") }
-        return text
+        let bytes = try await BodyReader.bytes(&request)
+        guard !bytes.isEmpty else { throw Problem.badRequest("the body must be a workflow file (YAML)", pointer: "") }
+        return bytes
     }
 }

@@ -30,15 +30,23 @@ struct BodyReader {
         return BodyReader(members: members)
     }
 
-    /// The body as UTF-8 text, refused past `limit`.
-    static func text(_ request: inout Request) async throws -> String {
+    /// The body's bytes as they came, refused past `limit`: for a workflow file, whose
+    /// encoding the loader checks and reports at a line and column.
+    static func bytes(_ request: inout Request) async throws -> [UInt8] {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw Problem(.contentTooLarge, "the body is larger than \(limit) bytes")
         }
-        guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes), !text.contains("\0") else {
+        return Array(buffer.readableBytesView)
+    }
+
+    /// The body as UTF-8 text, refused past `limit`. Bytes that are not UTF-8 are refused,
+    /// never replaced by U+FFFD (which would store text nobody sent).
+    static func text(_ request: inout Request) async throws -> String {
+        let bytes = try await Self.bytes(&request)
+        guard let text = String(validating: bytes, as: UTF8.self), !text.contains("\0") else {
             throw Problem.badRequest("the body is not UTF-8 text", pointer: "")
         }
         return text

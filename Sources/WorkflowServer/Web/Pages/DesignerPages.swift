@@ -37,14 +37,14 @@ struct DesignerPages {
             return render(source: nil, refusal: texts["designer_nothing_sent"], context: context, status: .badRequest)
         }
         do {
-            switch try await site.services.repository.publish(source: source, publishedBy: agent.actor.recorded) {
+            switch try await site.services.repository.publish(source.bytes, named: source.name, publishedBy: agent.actor.recorded) {
             case .published(let id, let version), .alreadyPublished(let id, let version):
                 return PageRenderer.redirect(WorkflowPages.path(id, version), cookies: context.cookies)
             }
         } catch let error as StoreError where error.code == .invalidWorkflow {
             return render(source: source, refusal: texts["designer_refused_errors"], context: context, status: .unprocessableContent)
         } catch let error as StoreError where error.code == .versionTaken {
-            let refusal = WorkflowDocument.parse(source).definition.map { definition in
+            let refusal = WorkflowLoader.loadFile(source.bytes, named: source.name).definition.map { definition in
                 texts.format("designer_refused_taken", ["id": definition.id.value, "version": String(definition.version.value),
                                                         "next": String(definition.version.value + 1)])
             } ?? error.message
@@ -52,22 +52,50 @@ struct DesignerPages {
         }
     }
 
-    /// The file sent: the uploaded file when there is one, else the pasted text. Line ends
-    /// are made `\n` (a browser sends a text area's lines ended by CR LF).
-    static func source(_ form: WebForm) -> String? {
-        let file = form["file"].flatMap { $0.isEmpty ? nil : $0 }
-        let pasted = form["source"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
-        guard let text = file ?? pasted else { return nil }
-        return text.replacingOccurrences(of: "\r\n", with: "\n")
+    /// A workflow file sent through the page: its bytes as they came, and its name for the loader.
+    struct Source {
+        var name: String
+        var bytes: [UInt8]
     }
 
-    private func render(source: String?, refusal: String? = nil, context: WebContext,
+    /// The file sent: the uploaded file's bytes when there is one (undecoded, so that a file
+    /// that is not UTF-8 gets the loader's diagnostic at its line and column, as from the
+    /// command line), else the pasted text. Line ends are made `\n` (a browser sends a text
+    /// area's lines ended by CR LF).
+    static func source(_ form: WebForm) -> Source? {
+        let source: Source
+        if let file = form.files["file"], !file.bytes.isEmpty {
+            source = Source(name: file.filename, bytes: file.bytes)
+        } else if let file = form["file"], !file.isEmpty {
+            source = Source(name: "file", bytes: Array(file.utf8))
+        } else if let pasted = form["source"], !pasted.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            source = Source(name: "source", bytes: Array(pasted.utf8))
+        } else {
+            return nil
+        }
+        return Source(name: source.name, bytes: withoutCarriageReturns(source.bytes))
+    }
+
+    /// The bytes with each CR LF made LF (both are ASCII, so UTF-8 sequences are untouched).
+    static func withoutCarriageReturns(_ bytes: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        for (index, byte) in bytes.enumerated() where !(byte == 13 && index + 1 < bytes.count && bytes[index + 1] == 10) {
+            result.append(byte)
+        }
+        return result
+    }
+
+    private func render(source file: Source?, refusal: String? = nil, context: WebContext,
                         status: HTTPResponse.Status = .ok) -> Response {
         let texts = context.texts
         var values: [String: Any] = ["title": texts["designer_title"], "nav_designer": true]
         if let refusal { values["refusal"] = refusal }
-        if let source {
-            let document = WorkflowDocument.parse(source)
+        if let file {
+            let document = WorkflowLoader.loadFile(file.bytes, named: file.name)
+            // Only to show the lines: bytes that are not UTF-8 show as U+FFFD, and the
+            // diagnostics (from the bytes) say where they are.
+            let source = document.text ?? String(decoding: file.bytes, as: UTF8.self)
             let lines = Self.lines(source)
             let diagnostics = document.diagnostics.sortedByLocation()
             let marked = Dictionary(grouping: diagnostics, by: \.location.line)
