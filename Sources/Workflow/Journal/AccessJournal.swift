@@ -4,6 +4,7 @@ import PostgresNIO
 
 /// Who read or changed which fields of a case, and through which route: appended, never
 /// edited; a change is journaled in the transaction of the change itself (`CaseStore`).
+/// Only the door to the cases (`CaseService`) writes it: the front-ends never do.
 public struct AccessJournal: Sendable {
     /// Who accesses, and how.
     public struct Access: Sendable, Hashable {
@@ -59,20 +60,21 @@ public struct AccessJournal: Sendable {
     }
 
     /// Records that `access` read these fields of the case.
-    public func read(_ caseID: UUID, by access: Access, fields: [String]) async throws {
-        try await database.client.query("""
-            INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
-            VALUES (\(caseID), \(access.actor), \(access.agency), 'read', \(access.via), \(fields.sorted())::text[])
-            """, logger: database.logger)
+    func read(_ caseID: UUID, by access: Access, fields: [String]) async throws {
+        try await write([.read(caseID, by: access, fields: fields)])
     }
 
     /// Records that `access` read these cases (an inbox, a list), with no field of their data.
-    public func read(cases ids: [UUID], by access: Access) async throws {
-        guard !ids.isEmpty else { return }
-        try await database.client.query("""
-            INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
-            SELECT id, \(access.actor), \(access.agency), 'read', \(access.via), '{}' FROM unnest(\(ids)::uuid[]) AS id
-            """, logger: database.logger)
+    func read(cases ids: [UUID], by access: Access) async throws {
+        try await write(ids.map { .read($0, by: access, fields: []) })
+    }
+
+    /// Reads outside a change, written by the one writer of the journal (`CaseWriter`).
+    private func write(_ rows: [Row]) async throws {
+        guard !rows.isEmpty else { return }
+        try await database.client.withConnection { connection in
+            try await CaseWriter(connection: connection, logger: database.logger).write([], journal: rows, now: Date())
+        }
     }
 
     /// The journal of a case, oldest first.
