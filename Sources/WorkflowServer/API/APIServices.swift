@@ -7,7 +7,6 @@ struct APIServices: Sendable {
     let database: Database
     let repository: WorkflowRepository
     let catalog: WorkflowCatalog
-    let cases: CaseStore
     let tasks: TaskStore
     let agents: AgentStore
     let search: CaseSearch
@@ -18,7 +17,6 @@ struct APIServices: Sendable {
         self.database = database
         repository = WorkflowRepository(database)
         catalog = WorkflowCatalog(repository)
-        cases = CaseStore(database, catalog: catalog)
         tasks = TaskStore(database)
         agents = AgentStore(database)
         search = CaseSearch(database)
