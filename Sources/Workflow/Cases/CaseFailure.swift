@@ -41,12 +41,16 @@ public struct CaseFailure: Error, Sendable, CustomStringConvertible {
     public var refusal: Refusal.Code?
     /// Every problem found, all at once.
     public var problems: [Problem]
+    /// What a front-end needs to say it in its own words (`holder` of a held task).
+    public var details: [String: String]
 
-    public init(_ code: Code, _ message: String, refusal: Refusal.Code? = nil, problems: [Problem] = []) {
+    public init(_ code: Code, _ message: String, refusal: Refusal.Code? = nil, problems: [Problem] = [],
+                details: [String: String] = [:]) {
         self.code = code
         self.message = message
         self.refusal = refusal
         self.problems = problems
+        self.details = details
     }
 
     public var description: String { "\(code): \(message)" }

@@ -46,7 +46,9 @@ public struct CaseRules: Sendable {
 
     /// Whether the workflow declares `path` (or a field holding it): the workflow's fields are
     /// not secret, so an undeclared one may be called so to anyone.
-    public func isDeclared(_ path: String) -> Bool { declaredField(covering: path) != nil }
+    public func isDeclared(_ path: String) -> Bool {
+        declaredField(covering: path) != nil || definition.fields.contains { $0.path.value.hasPrefix(path + ".") }
+    }
 
     /// Whether the caller may see the field at `path` (and so be told about it by name).
     public func mayView(field path: String) -> Bool {
@@ -98,6 +100,18 @@ public struct CaseRules: Sendable {
             }
         }
         return problems
+    }
+
+    /// The refusal of data the caller may not send, or nil: 403 when a field is not theirs to
+    /// write, 422 `invalid-data` when the only problems are fields the workflow does not declare.
+    public func writeFailure(_ data: JSONValue?) -> CaseFailure? {
+        let problems = writeProblems(data)
+        guard let first = problems.first else { return nil }
+        let message = problems.count == 1 ? first.detail : "\(problems.count) problems: " + problems.map(\.detail).joined(separator: "; ")
+        if problems.allSatisfy({ $0.field.map { !isDeclared($0) } ?? false }) {
+            return CaseFailure(.refused, message, refusal: .invalidData, problems: problems)
+        }
+        return CaseFailure(.forbidden, message, refusal: .notAllowed, problems: problems)
     }
 
     /// The case as the caller may see it: an agent's visible data, contexts, history and notes;

@@ -40,7 +40,8 @@ extension CaseService {
                 throw CaseFailure.notFound("no open task \(taskID.uuidString.lowercased())")
             }
             if let holder = current.assignee, holder != rules.actor.recorded, !rules.isSupervisor {
-                throw CaseFailure(.conflict, "the task is held by \(holder); ask them to release it, or a supervisor")
+                throw CaseFailure(.conflict, "the task is held by \(holder); ask them to release it, or a supervisor",
+                                  refusal: Refusal.Code("task-held"), details: ["holder": holder])
             }
         }, after: { change, _ in
             guard change.closedTasks.contains(where: { $0.id == taskID }) else {
@@ -121,12 +122,67 @@ extension CaseService {
 extension CaseService {
     /// An open task as the caller may see it (its escalation's context filtered), journaled
     /// as a read of its case: what a claim, a release or an assignment answers.
-    public func task(_ taskID: UUID, by caller: CaseCaller) async throws -> CaseTask {
+    public func task(_ taskID: UUID, by caller: CaseCaller) async throws -> (task: CaseTask, caseID: UUID) {
         let notFound = CaseFailure.notFound("no open task \(taskID.uuidString.lowercased())")
         guard let (caseID, _, _) = try await TaskStore(database).locate(taskID) else { throw notFound }
-        let reading = try await look(caseID, by: caller)
+        let reading: CaseReading
+        do {
+            reading = try await look(caseID, by: caller)
+        } catch let failure as CaseFailure where failure.code == .notFound {
+            throw notFound
+        }
         guard let task = reading.record.snapshot.tasks.first(where: { $0.id == taskID }) else { throw notFound }
-        try await journalListing([caseID], by: caller)
-        return task
+        do {
+            try await journalListing([caseID], by: caller)
+        } catch {
+            // The claim or assignment before this read is committed (and journaled): answering
+            // an error now would have the client retry what happened. Log it loudly instead.
+            database.logger.error("could not journal a task's read", metadata: ["case": "\(caseID)", "error": "\(error)"])
+        }
+        return (task, caseID)
+    }
+}
+
+extension CaseService {
+    /// Takes an open task the caller may work on (free, or theirs already); its answer is the
+    /// task as they may see it.
+    public func claim(_ taskID: UUID, by caller: CaseCaller) async throws -> (task: CaseTask, caseID: UUID) {
+        let task = try await openTask(taskID, by: caller)
+        try await storeFailures { try await TaskStore(database).claim(task.id, by: task.rules.actor.recorded, journal: task.rules.journalAccess) }
+        return try await self.task(taskID, by: caller)
+    }
+
+    /// Gives a task the caller holds back to its queue.
+    public func release(_ taskID: UUID, by caller: CaseCaller) async throws -> (task: CaseTask, caseID: UUID) {
+        let task = try await openTask(taskID, by: caller)
+        try await storeFailures { try await TaskStore(database).release(task.id, by: task.rules.actor.recorded, journal: task.rules.journalAccess) }
+        return try await self.task(taskID, by: caller)
+    }
+
+    /// Hands a task to an active agent of its queue: a supervisor any task, a queue mate a
+    /// free task or one they hold. `agents` finds the agent named.
+    public func assign(_ taskID: UUID, to agentID: String, by caller: CaseCaller) async throws -> (task: CaseTask, caseID: UUID) {
+        let task = try await openTask(taskID, by: caller)
+        guard let assignee = try await AgentStore(database).agent(id: agentID), assignee.status(at: Date()) == .active,
+              CaseAccess(agent: assignee, definition: task.rules.definition).mayWorkOn(queue: task.queue) else {
+            throw CaseFailure(.refused, "'\(agentID)' is not an active agent of queue '\(task.queue)'",
+                              problems: [.init("not an active agent of the queue", pointer: "/agent")])
+        }
+        try await storeFailures {
+            try await TaskStore(database).assign(task.id, to: "agent:\(assignee.id)", by: task.rules.actor.recorded,
+                                                 overriding: task.rules.isSupervisor, journal: task.rules.journalAccess)
+        }
+        return try await self.task(taskID, by: caller)
+    }
+
+    /// A task store's refusal (held by another, not held by the caller) as the door says it.
+    private func storeFailures(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as StoreError where error.code == .conflict {
+            throw CaseFailure(.conflict, error.message)
+        } catch let error as StoreError where error.code == .notFound {
+            throw CaseFailure(.notFound, error.message)
+        }
     }
 }

@@ -65,8 +65,7 @@ public struct CaseService: Sendable {
             throw unknown
         }
         guard rules.mayKnowCases else { throw unknown }
-        let problems = rules.writeProblems(data)
-        guard problems.isEmpty else { throw CaseFailure(.forbidden, problems[0].detail, refusal: .notAllowed, problems: problems) }
+        if let failure = rules.writeFailure(data) { throw failure }
         var reference = citizenRef
         if case .citizen(let person, _) = caller.kind { reference = person }
         do {
@@ -98,16 +97,18 @@ public struct CaseService: Sendable {
                 judged = rules
                 guard rules.knows(record) else { throw CaseFailure.notFound(Self.noCase(id, caller)) }
                 try check(record, rules)
-                let problems = rules.writeProblems(request.data)
-                if !problems.isEmpty { throw CaseFailure(.forbidden, problems[0].detail, refusal: .notAllowed, problems: problems) }
+                if let failure = rules.writeFailure(request.data) { throw failure }
                 let audience = try NoteAudience.resolve(request.noteVisibleTo, kind: request.kind, rules: rules)
                 let event = CaseEvent(request.kind, actor: rules.actor, note: request.note)
                 return CaseStore.Prepared(
                     event: event,
                     adjust: { change in
                         guard let note = request.note else { return }
+                        // A note an escalation carries as its reason explains the path: every
+                        // agency that knows the case reads it (the pages say so next to the form).
+                        let isReason = change.openedTasks.contains { $0.escalation?.context.value(at: "note")?.stringValue == note }
                         for index in change.history.indices where change.history[index].note == note {
-                            change.history[index].noteVisibleTo = audience
+                            change.history[index].noteVisibleTo = isReason ? [NoteAudience.everyone] : audience
                         }
                     },
                     check: { change in try after(change, rules) },

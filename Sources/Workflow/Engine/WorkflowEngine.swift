@@ -102,6 +102,11 @@ public struct WorkflowEngine: Sendable {
                 try addNote(event.note, actor: event.actor, change: &change)
             }
             finish(&change)
+            // However it gets there (a final state, an automatic state or a join that leads to
+            // one), closing a case by override is a supervisor's move.
+            if case .override = event.kind, change.snapshot.status.isClosed, !event.actor.isSupervisorOrOperator {
+                throw Refusal(.notAllowed, "this override would close the case (it leads to '\(change.snapshot.state)'): closing a case by override is for supervisors; move it to a state where the decision is taken, or ask a supervisor")
+            }
             return .applied(change.build())
         } catch {
             return .refused(error)

@@ -102,8 +102,9 @@ public struct CaseStore: Sendable {
                 try await CaseWriter(connection: connection, logger: database.logger)
                     .write([CaseWriter.Entry(change: change, previousVersion: snapshot.version, citizenRef: record.citizenRef)],
                            journal: lines, now: now)
-                let closedAt = change.after.status.isClosed ? (snapshot.status.isClosed ? record.closedAt : now) : nil
-                return (CaseRecord(snapshot: change.after, citizenRef: record.citizenRef, closedAt: closedAt, history: []), change)
+                // As written: a case closed by this change (or reopened and closed again) at `now`.
+                return (CaseRecord(snapshot: change.after, citizenRef: record.citizenRef,
+                                   closedAt: change.after.status.isClosed ? now : nil, history: []), change)
             }
         }
     }

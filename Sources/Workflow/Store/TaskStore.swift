@@ -53,27 +53,30 @@ public struct TaskStore: Sendable {
     }
 
     /// Takes a free task (or one already held by `agent`); a task held by someone else is a conflict.
-    public func claim(_ taskID: UUID, by agent: String) async throws {
-        try await changeAssignee(taskID, to: agent, actor: agent, event: "task-claimed", rule: .freeOrHeldBy(agent))
+    public func claim(_ taskID: UUID, by agent: String, journal: AccessJournal.Access? = nil) async throws {
+        try await changeAssignee(taskID, to: agent, actor: agent, event: "task-claimed", rule: .freeOrHeldBy(agent), journal: journal)
     }
 
     /// Gives a held task back to its queue.
-    public func release(_ taskID: UUID, by agent: String) async throws {
-        try await changeAssignee(taskID, to: nil, actor: agent, event: "task-released", rule: .heldBy(agent))
+    public func release(_ taskID: UUID, by agent: String, journal: AccessJournal.Access? = nil) async throws {
+        try await changeAssignee(taskID, to: nil, actor: agent, event: "task-released", rule: .heldBy(agent), journal: journal)
     }
 
     /// Hands a task to a named agent: a supervisor's move on any task (`overriding`), else a
     /// queue mate's on a free task or one they hold.
-    public func assign(_ taskID: UUID, to agent: String, by actor: String, overriding: Bool = false) async throws {
+    public func assign(_ taskID: UUID, to agent: String, by actor: String, overriding: Bool = false,
+                       journal: AccessJournal.Access? = nil) async throws {
         try await changeAssignee(taskID, to: agent, actor: actor, event: "task-assigned",
-                                 rule: overriding ? .anyone : .freeOrHeldBy(actor))
+                                 rule: overriding ? .anyone : .freeOrHeldBy(actor), journal: journal)
     }
 
     /// One transaction: update the assignee when the rule allows, and record it in the history.
     /// The case row is locked before the task, in the same order as a case change, so that
     /// an assignment and a change of the case never interleave or deadlock. An assignment
     /// does not change the case's version: it changes who works, not the case.
-    private func changeAssignee(_ taskID: UUID, to assignee: String?, actor: String, event: String, rule: Rule) async throws {
+    /// `journal` says who and by which way, for the access journal (else the actor, by the event).
+    private func changeAssignee(_ taskID: UUID, to assignee: String?, actor: String, event: String, rule: Rule,
+                                journal: AccessJournal.Access?) async throws {
         try await database.transaction { connection in
             let cases = try await connection.query("""
                 SELECT c.id, c.version, c.waiting_on FROM cases c
@@ -109,7 +112,7 @@ public struct TaskStore: Sendable {
                                      waitingOn: waitingOn, at: now)
             try await CaseWriter(connection: connection, logger: database.logger)
                 .write([], history: [CaseWriter.HistoryLine(caseID: caseID, caseVersion: version, entry: entry)],
-                       journal: [.change(caseID, by: AccessJournal.Access(actor: actor, via: event), fields: [])], now: now)
+                       journal: [.change(caseID, by: journal ?? AccessJournal.Access(actor: actor, via: event), fields: [])], now: now)
         }
     }
 }

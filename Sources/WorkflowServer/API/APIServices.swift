@@ -29,25 +29,4 @@ struct APIServices: Sendable {
         JSONResponse.make(CaseView.json(reading), status: status)
     }
 
-    /// The rules of every published workflow version for the caller.
-    func accessToAll(for agent: Agent) async throws -> [CaseAccess] {
-        var result: [CaseAccess] = []
-        for summary in try await repository.list() {
-            result.append(CaseAccess(agent: agent, definition: try await catalog.definition(id: summary.id, version: summary.version)))
-        }
-        return result
-    }
-
-    /// What a case search may look at for the agent: the workflow versions whose cases they
-    /// may know, and in each the fields they may see (the text search reads those only).
-    func searchVisibility(for agent: Agent) async throws -> [CaseSearch.Visibility] {
-        Self.searchVisibility(try await accessToAll(for: agent))
-    }
-
-    static func searchVisibility(_ accesses: [CaseAccess]) -> [CaseSearch.Visibility] {
-        accesses.filter(\.mayKnowCases).map { access in
-            CaseSearch.Visibility(workflowID: access.definition.id.value, version: access.definition.version.value,
-                                  fieldPaths: access.visibleFieldPaths)
-        }
-    }
 }

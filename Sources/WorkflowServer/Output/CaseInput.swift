@@ -56,6 +56,12 @@ enum CaseInput {
                 throw ExitCode(1)
             }
         } catch let failure as CaseFailure {
+            defer {
+                // Every problem on a line of its own, with where it is when it may be told.
+                if failure.problems.count > 1 || failure.code == .invalid {
+                    for problem in failure.problems { Output.error("  - \(problem.detail)\(problem.pointer.map { " (\($0))" } ?? "")") }
+                }
+            }
             switch failure.code {
             case .conflict:
                 Output.error("conflict: \(failure.message)")

@@ -67,7 +67,7 @@ struct CaseRoutes {
         }
         filter.after = try Cursor.decode(query["after"])
         filter.limit = try Parameter.int(query["limit"], "limit", range: 1...500) ?? 50
-        let visibility = try await services.searchVisibility(for: agent)
+        let visibility = try await services.door.searchVisibility(for: agent)
         // One more than asked: a next page exists only when it is there.
         let limit = filter.limit
         filter.limit = limit + 1

@@ -73,7 +73,7 @@ struct SupervisionRoutes {
     /// else. Shared with the supervision page (`SupervisionPage`), which applies the same rule.
     static func supervised(by agent: Agent, services: APIServices) async throws -> [CaseAccess] {
         guard agent.supervisor else { throw Problem.forbidden("supervision reports are for supervisors; \(agent.id) is not one") }
-        return try await services.accessToAll(for: agent).filter(\.mayKnowCases)
+        return try await services.door.accessToAll(for: agent).filter(\.mayKnowCases)
     }
 
     /// The reports' scope: exactly these versions.

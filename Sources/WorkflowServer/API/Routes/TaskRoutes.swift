@@ -24,7 +24,7 @@ struct TaskRoutes {
             throw Problem.badRequest("'kind' is work or escalation", parameter: "kind")
         }
         let wanted = query["assignee"].map { $0 == "me" ? "agent:\(agent.id)" : ($0 == "none" ? "" : "agent:\($0)") }
-        let entries = try await services.inbox(for: agent, queue: query["queue"], kind: query["kind"], assignee: wanted, limit: limit,
+        let entries = try await services.door.inbox(for: agent, queue: query["queue"], kind: query["kind"], assignee: wanted, limit: limit,
                                                route: "GET \(APIApplication.prefix)/tasks")
         let items: [JSONValue] = entries.map { found in
             let (entry, access) = (found.entry, found.access)
@@ -39,31 +39,26 @@ struct TaskRoutes {
     }
 
     @Sendable func claim(_ request: Request, context: APIContext) async throws -> Response {
-        let (task, caller) = try await task(request, context)
-        try await services.tasks.claim(task.id, by: task.rules.actor.recorded)
-        return try await taskResponse(task, caller)
+        _ = try request.query(allowed: [])
+        let task = try await services.door.claim(try Parameter.pathID(context), by: try caller(context, "claim"))
+        return Self.response(task)
     }
 
     @Sendable func release(_ request: Request, context: APIContext) async throws -> Response {
-        let (task, caller) = try await task(request, context)
-        try await services.tasks.release(task.id, by: task.rules.actor.recorded)
-        return try await taskResponse(task, caller)
+        _ = try request.query(allowed: [])
+        let task = try await services.door.release(try Parameter.pathID(context), by: try caller(context, "release"))
+        return Self.response(task)
     }
 
     /// Hands the task to an active agent of its queue: a supervisor any task, a queue mate a
     /// free task or one they hold.
     @Sendable func assign(_ request: Request, context: APIContext) async throws -> Response {
-        let (task, caller) = try await task(request, context)
+        _ = try request.query(allowed: [])
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["agent"])
-        let target = try body.string("agent", required: true)!
-        guard let assignee = try await services.agents.agent(id: target), assignee.status(at: Date()) == .active,
-              CaseAccess(agent: assignee, definition: task.rules.definition).mayWorkOn(queue: task.queue) else {
-            throw Problem(.unprocessableContent, "'\(target)' is not an active agent of queue '\(task.queue)'", pointer: "/agent")
-        }
-        try await services.tasks.assign(task.id, to: "agent:\(assignee.id)", by: task.rules.actor.recorded,
-                                        overriding: try context.caller().supervisor)
-        return try await taskResponse(task, caller)
+        let task = try await services.door.assign(try Parameter.pathID(context), to: try body.string("agent", required: true)!,
+                                                  by: try caller(context, "assign"))
+        return Self.response(task)
     }
 
     /// Resolves the task's case with exactly one of: an action, evaluating again, an override
@@ -115,17 +110,14 @@ struct TaskRoutes {
         }
     }
 
-    /// The open task of the path (see `CaseService.openTask`), and the caller it was checked for.
-    private func task(_ request: Request, _ context: APIContext) async throws -> (CaseService.OpenTask, CaseCaller) {
-        _ = try request.query(allowed: [])
-        let caller = CaseCaller.agent(try context.caller(), via: "\(APIApplication.prefix)/tasks/{id}")
-        return (try await services.door.openTask(try Parameter.pathID(context), by: caller), caller)
+    private func caller(_ context: APIContext, _ verb: String) throws -> CaseCaller {
+        .agent(try context.caller(), via: "POST \(APIApplication.prefix)/tasks/{id}/\(verb)")
     }
 
-    private func taskResponse(_ task: CaseService.OpenTask, _ caller: CaseCaller) async throws -> Response {
-        let found = try await services.door.task(task.id, by: caller)
-        guard case .object(var json) = CaseView.task(found) else { return JSONResponse.make(.null) }
-        json["case"] = JSONResponse.id(task.caseID)
+    /// A task's answer: as the caller may see it, with its case.
+    private static func response(_ found: (task: CaseTask, caseID: UUID)) -> Response {
+        guard case .object(var json) = CaseView.task(found.task) else { return JSONResponse.make(.null) }
+        json["case"] = JSONResponse.id(found.caseID)
         return JSONResponse.make(.object(json))
     }
 }

@@ -29,8 +29,8 @@ struct CaseListPage {
         }
         filter.after = parameter("after").flatMap(UUID.init(uuidString:))
         filter.limit = 51
-        let accesses = try await site.services.accessToAll(for: agent)
-        let visibility = APIServices.searchVisibility(accesses)
+        let accesses = try await site.services.door.accessToAll(for: agent)
+        let visibility = CaseService.searchVisibility(accesses)
         let found = try await site.services.search.find(filter, visibility: visibility)
         let page = Array(found.prefix(50))
         let titles = Dictionary(accesses.map {

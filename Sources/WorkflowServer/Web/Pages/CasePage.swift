@@ -120,7 +120,9 @@ struct CasePage {
             return try await rerender(reading.id, caller: caller, context: context, form: key, message, status: .unprocessableContent)
         } catch let failure as CaseFailure where failure.code != .notFound {
             let problem = Problem(failure)
-            return try await rerender(reading.id, caller: caller, context: context, form: key, Self.message(problem, texts), status: problem.status)
+            let message = failure.details["holder"].map { texts.format("refusal_task_held", ["holder": WebLabels.actor($0, texts)]) }
+                ?? Self.message(problem, texts)
+            return try await rerender(reading.id, caller: caller, context: context, form: key, message, status: problem.status)
         }
         return PageRenderer.redirect("/cases/\(WebPaths.text(reading.id))", cookies: context.cookies)
     }

@@ -18,33 +18,29 @@ struct InboxPage {
     }
 
     @Sendable func claim(_ request: Request, context: WebContext) async throws -> Response {
-        try await change(request, context: context) { task in
-            try await site.services.tasks.claim(task.id, by: task.rules.actor.recorded)
-        }
+        try await change(request, context: context, "claim") { id, caller in _ = try await site.services.door.claim(id, by: caller) }
     }
 
     @Sendable func release(_ request: Request, context: WebContext) async throws -> Response {
-        try await change(request, context: context) { task in
-            try await site.services.tasks.release(task.id, by: task.rules.actor.recorded)
-        }
+        try await change(request, context: context, "release") { id, caller in _ = try await site.services.door.release(id, by: caller) }
     }
 
     /// Claims or releases, then goes back to the page the form was on; a refusal (the task
-    /// was taken meanwhile) is shown at the top of the inbox.
-    private func change(_ request: Request, context: WebContext,
-                        _ body: (CaseService.OpenTask) async throws -> Void) async throws -> Response {
+    /// was taken meanwhile) is shown at the top of the inbox, or next to the task on its case page.
+    private func change(_ request: Request, context: WebContext, _ verb: String,
+                        _ body: (UUID, CaseCaller) async throws -> Void) async throws -> Response {
         let agent = try context.agent()
-        let task = try await site.services.door.openTask(try WebPaths.id(context), by: .agent(agent, via: "POST /tasks/{id} (page)"))
+        let caller = CaseCaller.agent(agent, via: "POST /tasks/{id}/\(verb) (page)")
+        let task = try await site.services.door.openTask(try WebPaths.id(context), by: caller)
         do {
-            try await body(task)
-        } catch let error as StoreError where [.conflict, .refused, .invalidInput].contains(error.code) {
-            // Refused from the case page (its escalation box): shown there, next to the task.
+            try await body(task.id, caller)
+        } catch let failure as CaseFailure where failure.code == .conflict {
             if context.form["back"]?.hasPrefix("/cases/") == true {
                 let reading = try await site.services.door.read(task.caseID, by: .agent(agent, via: "GET /cases/{id} (page)"), history: true)
                 return try await CasePage(site: site).render(reading, context: context,
-                                                              refusal: ("resolve-\(WebPaths.text(task.id))", error.message), status: .conflict)
+                                                              refusal: ("resolve-\(WebPaths.text(task.id))", failure.message), status: .conflict)
             }
-            return try await render(request, context: context, refusal: error.message, status: .conflict)
+            return try await render(request, context: context, refusal: failure.message, status: .conflict)
         }
         return PageRenderer.redirect(WebPaths.back(context.form["back"], otherwise: "/inbox"), cookies: context.cookies)
     }
@@ -55,15 +51,15 @@ struct InboxPage {
         let texts = context.texts
         let queue = request.uri.queryParameters["queue"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         // The counts of every queue read no case data; only the rows shown are journaled.
-        let accesses = try await site.services.accessToAll(for: agent)
-        let all = try await site.services.inbox(for: agent, accesses: accesses, limit: 5000, route: nil)
+        let accesses = try await site.services.door.accessToAll(for: agent)
+        let all = try await site.services.door.inbox(for: agent, accesses: accesses, limit: 5000, route: nil)
         var queues = Dictionary(grouping: all, by: \.entry.task.queue)
         // Every queue the agent works is listed, an empty one too (0 is an answer).
         for access in accesses where access.mayKnowCases {
             for name in access.queues where queues[name] == nil { queues[name] = [] }
         }
         let shown = Array(all.filter { queue == nil || $0.entry.task.queue == queue }.sorted(by: Self.moreUrgent).prefix(500))
-        try await site.services.journalInbox(shown, of: agent, via: "GET /inbox")
+        try await site.services.door.journalInbox(shown, of: agent, via: "GET /inbox")
         let me = "agent:\(agent.id)"
         let rows: [[String: Any]] = shown.map { found in
             let task = found.access.visibleTask(found.entry.task)
@@ -107,7 +103,7 @@ struct InboxPage {
     }
 
     /// Escalations first, then the earliest SLA due time (none last), then the oldest.
-    static func moreUrgent(_ a: APIServices.InboxEntry, _ b: APIServices.InboxEntry) -> Bool {
+    static func moreUrgent(_ a: CaseService.InboxEntry, _ b: CaseService.InboxEntry) -> Bool {
         let (x, y) = (a.entry.task, b.entry.task)
         if (x.escalation != nil) != (y.escalation != nil) { return x.escalation != nil }
         switch (x.slaDueAt, y.slaDueAt) {

@@ -150,6 +150,8 @@ struct CaseSheet {
             var form: [String: Any] = [
                 "action": offer.action, "key": key, "inputs": inputs, "shown": shown,
                 "multipart": inputs.contains { $0["is_file"] != nil }, "note_required": offer.noteRequired,
+                // An action that escalates: its note is the escalation's reason, read by every agency.
+                "escalates": offer.target == nil,
                 "version": record.snapshot.version,
                 "label": offer.track.map { texts.format("action_in_track", ["action": offer.action, "track": $0]) } ?? offer.action,
             ]
@@ -189,11 +191,14 @@ struct CaseSheet {
         }
     }
 
+    /// The states an override may lead to: a track's, or the workflow's; closing the case (a
+    /// final state) only for supervisors, as the engine decides.
     private func overrideStates(track: String?) -> [[String: Any]] {
         if let track, let states = WebLabels.trackDefinition(track, in: definition)?.states {
             return states.map { ["state": $0.id.value, "label": $0.title ?? $0.id.value] }
         }
-        return definition.states.map { ["state": $0.id.value, "label": $0.title ?? $0.id.value] }
+        return definition.states.filter { access.agent.supervisor || !$0.isFinal }
+            .map { ["state": $0.id.value, "label": $0.title ?? $0.id.value] }
     }
 
     private func contextItems(_ context: JSONValue) -> [[String: String]] {
