@@ -72,6 +72,49 @@ struct CaseDoorTests {
         #expect(diagnostic.message.contains("did you mean 'medecin-conseil'"), "\(diagnostic.message)")
     }
 
+    @Test("an override that would close the case through an automatic state is a supervisor's too")
+    func overrideClosingThroughAutoState() throws {
+        let document = WorkflowDocument.parse("""
+            id: court
+            version: 1
+            agencies: { mairie: { name: Mairie } }
+            roles: { agent: { agency: mairie } }
+            queues: { accueil: { role: agent } }
+            escalation: { queue: accueil }
+            start: accueil
+            states:
+              accueil:
+                queue: accueil
+                on:
+                  decider: { to: verdict }
+              verdict:
+                choose:
+                  - when: "true"
+                    to: fin
+                otherwise: { to: fin }
+              fin: { final: true, outcome: accepted }
+            """)
+        let definition = try #require(document.definition, "\(document.diagnostics)")
+        let engine = WorkflowEngine(definition: definition)
+        let snapshot = CaseSnapshot(id: UUID(), workflowID: "court", workflowVersion: 1, data: .object([:]), status: .open,
+                                    state: "accueil", tracks: [], waitingOn: "mairie", version: 1, tasks: [], timers: [],
+                                    createdAt: Date(), enteredStateAt: Date(), lastEventAt: Date())
+        let agent = CaseActor(.agent(id: "a", agency: "mairie", roles: ["agent"], supervisor: false))
+        let chief = CaseActor(.agent(id: "c", agency: "mairie", roles: [], supervisor: true))
+        guard case .refused(let refusal) = engine.apply(CaseEvent(.override(state: "verdict", track: nil), actor: agent, note: "x"),
+                                                        to: snapshot, now: Date()) else {
+            Issue.record("an agent of the escalation queue closed the case through an automatic state")
+            return
+        }
+        #expect(refusal.code == .notAllowed && refusal.message.contains("would close the case"), "\(refusal)")
+        guard case .applied(let change) = engine.apply(CaseEvent(.override(state: "verdict", track: nil), actor: chief, note: "x"),
+                                                       to: snapshot, now: Date()) else {
+            Issue.record("a supervisor could not close the case by override")
+            return
+        }
+        #expect(change.after.status == .closed(outcome: "accepted"))
+    }
+
     @Test("a note is read by its author's agency by default, by whom note_visible_to names, never by the portal")
     func noteVisibility() async throws {
         let harness = try await APIHarness.make("door-notes")
@@ -102,7 +145,16 @@ struct CaseDoorTests {
                 let history = try await api.send(.get, "/api/v1/cases/\(id)/history", as: agent)
                 return history["items"]?.arrayValue?.compactMap { $0.value(at: "note")?.stringValue } ?? []
             }
+            // A note that becomes an escalation's reason explains the path: every agency reads it,
+            // whatever the author asked (the page says so next to such an action's note).
+            let lacune = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh", json: [
+                "action": "signaler-lacune", "track": "carriere", "note": "trimestres 1998 manquants", "note_visible_to": ["armees"],
+            ])
+            #expect(lacune.status == 200, "\(lacune.json)")
             let sre = try await notes("sre")
+            #expect(sre.contains("trimestres 1998 manquants"), "\(sre)")
+            let sreTasks = try await api.send(.get, "/api/v1/cases/\(id)", as: "sre")["tasks"]?.arrayValue ?? []
+            #expect(sreTasks.contains { $0.value(at: "context.note") == "trimestres 1998 manquants" })
             #expect(!sre.contains { $0.contains("Sclérose") }, "the SRE read the doctor's note: \(sre)")
             #expect(sre.contains("pièces transmises aux caisses"))
             #expect(try await notes("rh").contains { $0.contains("Sclérose") }, "the doctor's own agency reads it")

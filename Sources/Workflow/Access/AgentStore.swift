@@ -101,10 +101,33 @@ public struct AgentStore: Sendable {
     public func authenticate(token: String) async throws -> Agent? {
         guard AgentToken.looksValid(token) else { return nil }
         let hash = AgentToken(text: token).sha256
-        return try await query("""
-            SELECT \(unescaped: Self.columns) FROM agents
-            WHERE token_sha256 = \(hash) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-            """).first
+        do {
+            for try await row in try await database.client.execute(TokenLookup(hash: hash), logger: database.logger) {
+                return Self.agent(row)
+            }
+            return nil
+        } catch {
+            throw Database.storeError(error)
+        }
+    }
+
+    /// Every call begins with it: prepared once per connection.
+    struct TokenLookup: PostgresPreparedStatement {
+        static let name = "parcours_token_lookup_v1"
+        static let sql = """
+            SELECT \(AgentStore.columns) FROM agents
+            WHERE token_sha256 = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            """
+        typealias Row = AgentStore.Row
+        var hash: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(hash)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     /// What is wrong with an agent's id, agency or roles, said so that it can be corrected; nil

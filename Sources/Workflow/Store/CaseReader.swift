@@ -43,10 +43,7 @@ struct CaseReader {
     /// tasks, pending timers and the database's clock in one more statement.
     func locked(_ id: UUID) async throws -> (record: CaseRecord, now: Date) {
         var found: PostgresRow?
-        for try await row in try await connection.query(
-            "SELECT \(unescaped: Self.columns) FROM cases WHERE id = \(id) FOR NO KEY UPDATE", logger: logger) where found == nil {
-            found = row
-        }
+        for try await row in try await connection.execute(LockedRow(id: id), logger: logger) where found == nil { found = row }
         guard let row = found else { throw StoreError(.notFound, "no case \(id)") }
         var (snapshot, citizenRef, closedAt) = try Self.decode(row)
         let (tasks, timers, now) = try await details(of: [id])
@@ -55,7 +52,7 @@ struct CaseReader {
         return (CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: []), now)
     }
 
-    private static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at"
+    static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at"
 
     private func row(_ id: UUID, lock: Bool) async throws -> (snapshot: CaseSnapshot, citizenRef: String?, closedAt: Date?) {
         let query: PostgresQuery = lock
@@ -91,25 +88,12 @@ struct CaseReader {
     /// database's clock, in one statement: one row per task or timer, told apart by `kind`,
     /// and a last row for the clock.
     private func details(of ids: [UUID]) async throws -> (tasks: [UUID: [CaseTask]], timers: [UUID: [CaseTimer]], now: Date) {
-        let rows = try await connection.query("""
-            SELECT * FROM (
-                SELECT 1 AS part, case_id, id, queue AS name, state, track, reason, context::text, assignee,
-                       sla_due_at AS due, opened_at AS since, NULL::integer AS after_index, NULL::uuid AS task_id,
-                       NULL::integer AS attempt
-                FROM tasks WHERE case_id = ANY(\(ids)) AND closed_at IS NULL
-                UNION ALL
-                SELECT 2, case_id, id, kind, state, track, NULL, NULL, NULL, due_at, NULL, after_index, task_id, attempt
-                FROM timers WHERE case_id = ANY(\(ids))
-                UNION ALL
-                SELECT 3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, clock_timestamp(), NULL, NULL, NULL, NULL
-            ) AS parts
-            ORDER BY part, case_id, coalesce(since, due), id
-            """, logger: logger)
+        let rows = try await connection.execute(Details(ids: ids), logger: logger)
         var tasks: [UUID: [CaseTask]] = [:]
         var timers: [UUID: [CaseTimer]] = [:]
         var now: Date?
         for try await (part, caseID, id, name, state, track, reason, context, assignee, due, since, afterIndex, taskID, attempt)
-            in rows.decode((Int, UUID?, UUID?, String?, String?, String?, String?, String?, String?, Date?, Date?, Int?, UUID?, Int?).self) {
+            in rows {
             switch part {
             case 1:
                 guard let caseID, let id, let name, let state, let since else { continue }
@@ -149,5 +133,51 @@ struct CaseReader {
             records.append(HistoryRecord(sequence: sequence, caseVersion: version, entry: entry))
         }
         return records
+    }
+
+    /// The case row under its lock, prepared once per connection (every change starts with it).
+    struct LockedRow: PostgresPreparedStatement {
+        static let name = "parcours_case_locked_v1"
+        static let sql = "SELECT \(CaseReader.columns) FROM cases WHERE id = $1 FOR NO KEY UPDATE"
+        typealias Row = PostgresRow
+        var id: UUID
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(id)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
+    /// Open tasks, pending timers and the clock (`details(of:)`), prepared once per connection.
+    struct Details: PostgresPreparedStatement {
+        static let name = "parcours_case_details_v1"
+        static let sql = """
+
+            SELECT * FROM (
+                SELECT 1 AS part, case_id, id, queue AS name, state, track, reason, context::text, assignee,
+                       sla_due_at AS due, opened_at AS since, NULL::integer AS after_index, NULL::uuid AS task_id,
+                       NULL::integer AS attempt
+                FROM tasks WHERE case_id = ANY($1) AND closed_at IS NULL
+                UNION ALL
+                SELECT 2, case_id, id, kind, state, track, NULL, NULL, NULL, due_at, NULL, after_index, task_id, attempt
+                FROM timers WHERE case_id = ANY($1)
+                UNION ALL
+                SELECT 3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, clock_timestamp(), NULL, NULL, NULL, NULL
+            ) AS parts
+            ORDER BY part, case_id, coalesce(since, due), id
+            """
+        typealias Row = (Int, UUID?, UUID?, String?, String?, String?, String?, String?, String?, Date?, Date?, Int?, UUID?, Int?)
+        var ids: [UUID]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(ids)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 }

@@ -63,70 +63,14 @@ struct CaseWriter {
             return .object(object)
         }).serialized()
         let journalRows = JSONValue.array(journal.map(\.json)).serialized()
-        let rows = try await connection.query("""
-            WITH case_rows AS (
-                SELECT * FROM jsonb_to_recordset(\(cases)::jsonb)
-                    AS r(id uuid, previous integer, workflow_id text, workflow_version integer, data jsonb, status text,
-                         outcome text, state text, tracks jsonb, waiting_on text, escalated boolean, citizen_ref text,
-                         created_at timestamptz, entered_state_at timestamptz, last_event_at timestamptz, closed_at timestamptz)
-            ), inserted AS (
-                INSERT INTO cases (id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
-                                   escalated, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at)
-                SELECT id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
-                       escalated, 1, citizen_ref, created_at, entered_state_at, last_event_at, closed_at
-                FROM case_rows WHERE previous IS NULL
-                RETURNING id
-            ), updated AS (
-                -- A case whose version moved since it was read is not updated: a conflict.
-                UPDATE cases SET data = r.data, status = r.status, outcome = r.outcome, state = r.state, tracks = r.tracks,
-                                 waiting_on = r.waiting_on, escalated = r.escalated, version = cases.version + 1,
-                                 entered_state_at = r.entered_state_at, last_event_at = r.last_event_at, closed_at = r.closed_at
-                FROM case_rows r
-                WHERE r.previous IS NOT NULL AND cases.id = r.id AND cases.version = r.previous
-                RETURNING cases.id
-            ), closed_tasks AS (
-                UPDATE tasks SET closed_at = \(nowText)::timestamptz, resolution = r.resolution
-                FROM jsonb_to_recordset(\(closed)::jsonb) AS r(id uuid, case_id uuid, resolution text)
-                WHERE tasks.id = r.id AND tasks.case_id = r.case_id AND tasks.closed_at IS NULL
-            ), opened_tasks AS (
-                INSERT INTO tasks (id, case_id, queue, state, track, kind, reason, context, assignee, sla_due_at, opened_at)
-                SELECT t.id, t.case_id, t.queue, t.state, t.track, t.kind, t.reason, t.context, t.assignee, t.sla_due_at, t.opened_at
-                FROM jsonb_to_recordset(\(opened)::jsonb)
-                     AS t(id uuid, case_id uuid, queue text, state text, track text, kind text, reason text, context jsonb,
-                          assignee text, sla_due_at timestamptz, opened_at timestamptz)
-            ), removed_timers AS (
-                DELETE FROM timers USING unnest(\(removed.map(\.0))::uuid[], \(removed.map(\.1))::uuid[]) AS r(case_id, id)
-                WHERE timers.case_id = r.case_id AND timers.id = r.id
-            ), created_timers AS (
-                INSERT INTO timers (id, case_id, kind, state, track, after_index, task_id, attempt, due_at)
-                SELECT t.id, t.case_id, t.kind, t.state, t.track, t.after_index, t.task_id, t.attempt, t.due_at
-                FROM jsonb_to_recordset(\(created)::jsonb)
-                     AS t(id uuid, case_id uuid, kind text, state text, track text, after_index integer, task_id uuid,
-                          attempt integer, due_at timestamptz)
-            ), history AS (
-                -- WITH ORDINALITY keeps each case's entries in the engine's order in the identity column.
-                INSERT INTO case_history (case_id, case_version, at, event, actor, from_state, to_state, track, name,
-                                          data_diff, reason, context, note, note_visible_to, waiting_on)
-                SELECT (e.value->>'case_id')::uuid, (e.value->>'case_version')::integer, (e.value->>'at')::timestamptz,
-                       e.value->>'event', e.value->>'actor', e.value->>'from_state', e.value->>'to_state', e.value->>'track',
-                       e.value->>'name', nullif(e.value->'data_diff', 'null'::jsonb), e.value->>'reason',
-                       nullif(e.value->'context', 'null'::jsonb), e.value->>'note',
-                       CASE WHEN jsonb_typeof(e.value->'note_visible_to') = 'array'
-                            THEN ARRAY(SELECT jsonb_array_elements_text(e.value->'note_visible_to')) END,
-                       e.value->>'waiting_on'
-                FROM jsonb_array_elements(\(history)::jsonb) WITH ORDINALITY AS e(value, n)
-                ORDER BY e.n
-            ), journal AS (
-                INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
-                SELECT (e.value->>'case_id')::uuid, e.value->>'actor', e.value->>'agency', e.value->>'kind', e.value->>'via',
-                       ARRAY(SELECT jsonb_array_elements_text(e.value->'fields'))
-                FROM jsonb_array_elements(\(journalRows)::jsonb) WITH ORDINALITY AS e(value, n)
-                ORDER BY e.n
-            )
-            SELECT (SELECT count(*) FROM inserted) + (SELECT count(*) FROM updated)
-            """, logger: logger)
+        let statement = Statement(cases: cases, now: nowText, closedTasks: closed, openedTasks: opened,
+                                  removedTimerCases: removed.map(\.0), removedTimers: removed.map(\.1), createdTimers: created,
+                                  history: history, journal: journalRows,
+                                  updatedCases: entries.filter { $0.previousVersion != nil }.map(\.change.after.id),
+                                  closedTaskIDs: entries.flatMap { $0.change.closedTasks.map(\.id) })
+        let rows = try await connection.execute(statement, logger: logger)
         var written = 0
-        for try await count in rows.decode(Int.self) { written = count }
+        for try await count in rows { written = count }
         guard written == entries.count else {
             throw StoreError(.conflict, entries.count == 1
                 ? "case \(entries[0].change.after.id.uuidString.lowercased()) changed while this change was being written; read it again and retry"
@@ -148,5 +92,107 @@ struct CaseWriter {
             "last_event_at": DatabaseTime.json(after.lastEventAt),
             "closed_at": after.status.isClosed ? .string(closedAt) : .null,
         ])
+    }
+
+    /// The write, prepared once per connection: its plan is made once, not for every change
+    /// (parsing and planning nine CTEs cost more than running them).
+    struct Statement: PostgresPreparedStatement {
+        static let name = "parcours_case_write_v2"
+        static let sql = """
+
+            WITH case_rows AS (
+                SELECT * FROM jsonb_to_recordset($1::jsonb)
+                    AS r(id uuid, previous integer, workflow_id text, workflow_version integer, data jsonb, status text,
+                         outcome text, state text, tracks jsonb, waiting_on text, escalated boolean, citizen_ref text,
+                         created_at timestamptz, entered_state_at timestamptz, last_event_at timestamptz, closed_at timestamptz)
+            ), inserted AS (
+                INSERT INTO cases (id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
+                                   escalated, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at)
+                SELECT id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
+                       escalated, 1, citizen_ref, created_at, entered_state_at, last_event_at, closed_at
+                FROM case_rows WHERE previous IS NULL
+                RETURNING id
+            ), updated AS (
+                -- A case whose version moved since it was read is not updated: a conflict.
+                UPDATE cases SET data = r.data, status = r.status, outcome = r.outcome, state = r.state, tracks = r.tracks,
+                                 waiting_on = r.waiting_on, escalated = r.escalated, version = cases.version + 1,
+                                 entered_state_at = r.entered_state_at, last_event_at = r.last_event_at, closed_at = r.closed_at
+                FROM case_rows r
+                -- The id list lets the planner reach each row by its key: it cannot tell how
+                -- few rows jsonb_to_recordset yields, and would otherwise scan the table.
+                WHERE cases.id = ANY($10::uuid[]) AND r.previous IS NOT NULL AND cases.id = r.id AND cases.version = r.previous
+                RETURNING cases.id
+            ), closed_tasks AS (
+                UPDATE tasks SET closed_at = $2::timestamptz, resolution = r.resolution
+                FROM jsonb_to_recordset($3::jsonb) AS r(id uuid, case_id uuid, resolution text)
+                WHERE tasks.id = ANY($11::uuid[]) AND tasks.id = r.id AND tasks.case_id = r.case_id AND tasks.closed_at IS NULL
+            ), opened_tasks AS (
+                INSERT INTO tasks (id, case_id, queue, state, track, kind, reason, context, assignee, sla_due_at, opened_at)
+                SELECT t.id, t.case_id, t.queue, t.state, t.track, t.kind, t.reason, t.context, t.assignee, t.sla_due_at, t.opened_at
+                FROM jsonb_to_recordset($4::jsonb)
+                     AS t(id uuid, case_id uuid, queue text, state text, track text, kind text, reason text, context jsonb,
+                          assignee text, sla_due_at timestamptz, opened_at timestamptz)
+            ), removed_timers AS (
+                DELETE FROM timers USING unnest($5::uuid[], $6::uuid[]) AS r(case_id, id)
+                WHERE timers.case_id = r.case_id AND timers.id = r.id
+            ), created_timers AS (
+                INSERT INTO timers (id, case_id, kind, state, track, after_index, task_id, attempt, due_at)
+                SELECT t.id, t.case_id, t.kind, t.state, t.track, t.after_index, t.task_id, t.attempt, t.due_at
+                FROM jsonb_to_recordset($7::jsonb)
+                     AS t(id uuid, case_id uuid, kind text, state text, track text, after_index integer, task_id uuid,
+                          attempt integer, due_at timestamptz)
+            ), history AS (
+                -- WITH ORDINALITY keeps each case's entries in the engine's order in the identity column.
+                INSERT INTO case_history (case_id, case_version, at, event, actor, from_state, to_state, track, name,
+                                          data_diff, reason, context, note, note_visible_to, waiting_on)
+                SELECT (e.value->>'case_id')::uuid, (e.value->>'case_version')::integer, (e.value->>'at')::timestamptz,
+                       e.value->>'event', e.value->>'actor', e.value->>'from_state', e.value->>'to_state', e.value->>'track',
+                       e.value->>'name', nullif(e.value->'data_diff', 'null'::jsonb), e.value->>'reason',
+                       nullif(e.value->'context', 'null'::jsonb), e.value->>'note',
+                       CASE WHEN jsonb_typeof(e.value->'note_visible_to') = 'array'
+                            THEN ARRAY(SELECT jsonb_array_elements_text(e.value->'note_visible_to')) END,
+                       e.value->>'waiting_on'
+                FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY AS e(value, n)
+                ORDER BY e.n
+            ), journal AS (
+                INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
+                SELECT (e.value->>'case_id')::uuid, e.value->>'actor', e.value->>'agency', e.value->>'kind', e.value->>'via',
+                       ARRAY(SELECT jsonb_array_elements_text(e.value->'fields'))
+                FROM jsonb_array_elements($9::jsonb) WITH ORDINALITY AS e(value, n)
+                ORDER BY e.n
+            )
+            SELECT (SELECT count(*) FROM inserted) + (SELECT count(*) FROM updated)
+            """
+        typealias Row = Int
+
+        var cases: String
+        var now: String
+        var closedTasks: String
+        var openedTasks: String
+        var removedTimerCases: [UUID]
+        var removedTimers: [UUID]
+        var createdTimers: String
+        var history: String
+        var journal: String
+        var updatedCases: [UUID]
+        var closedTaskIDs: [UUID]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 11)
+            bindings.append(cases)
+            bindings.append(now)
+            bindings.append(closedTasks)
+            bindings.append(openedTasks)
+            bindings.append(removedTimerCases)
+            bindings.append(removedTimers)
+            bindings.append(createdTimers)
+            bindings.append(history)
+            bindings.append(journal)
+            bindings.append(updatedCases)
+            bindings.append(closedTaskIDs)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Int { try row.decode(Int.self) }
     }
 }
