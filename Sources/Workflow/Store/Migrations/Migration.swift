@@ -15,5 +15,6 @@ public struct Migration: Sendable {
         Migration005Supervision.migration,
         Migration006WebSessions.migration,
         Migration007NoteVisibility.migration,
+        Migration008OwnerCheckPlans.migration,
     ]
 }
