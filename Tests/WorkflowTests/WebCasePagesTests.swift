@@ -166,4 +166,23 @@ struct WebCasePagesTests {
             #expect(try await coord.get("/cases/\(id)").contains("usager prévenu par téléphone"))
         }
     }
+
+    @Test("a note written in the page is read by the author's agency unless its box names others; the box offers the choice")
+    func noteAudience() async throws {
+        let harness = try await APIHarness.make("web-case-notes")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await Self.caseWithTracks(api)
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
+            let page = try await rh.get("/cases/\(id)")
+            #expect(page.contains("id=\"note-audience\" name=\"note_visible_to\"") && page.contains("<option value=\"armees\" selected>"),
+                    "the note box offers who may read the note, the author's agency preselected")
+            #expect(try await rh.post("/cases/\(id)/notes", ["note": "carrière : relevé demandé au CMG", "note_visible_to": "armees"]).status == 303)
+            #expect(try await rh.post("/cases/\(id)/notes", ["note": "dossier complet pour toutes les caisses", "note_visible_to": "all"]).status == 303)
+            let sre = try await WebBrowser.signedIn(api, as: "sre").get("/cases/\(id)")
+            #expect(sre.contains("dossier complet pour toutes les caisses") && !sre.contains("relevé demandé au CMG"),
+                    "the SRE reads the note meant for all and not the ministry's own")
+            #expect(try await rh.get("/cases/\(id)").contains("relevé demandé au CMG"))
+        }
+    }
 }
