@@ -244,8 +244,10 @@ struct CaseDoorTests {
         defer { harness.database.close() }
         try await harness.run { api in
             let retraite = try Self.example("retraite")
-            // A first case warms the pool and the catalog, as a running server has them.
-            _ = try await api.send(.post, "/api/v1/cases", as: "rh", json: ["workflow": "retraite-multi-statuts", "data": retraite])
+            // A first case and action warm the pool and the catalog, as a running server has them.
+            let first = try await api.send(.post, "/api/v1/cases", as: "rh", json: ["workflow": "retraite-multi-statuts", "data": retraite])
+            _ = try await api.send(.post, "/api/v1/cases/\(first["id"]?.stringValue ?? "")/events", as: "rh",
+                                   json: ["action": "deposer", "data": try Self.example("retraite-depot")])
             var id = ""
             let creation = try await counter.statements {
                 let created = try await api.send(.post, "/api/v1/cases", as: "rh", json: ["workflow": "retraite-multi-statuts", "data": retraite])

@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Counts the statements a `Database` sends, by the `ReadyForQuery` message PostgreSQL ends
-/// each one with (PostgresNIO logs every backend message at trace level on the client's
-/// background logger); nothing else is logged.
+/// Counts the statements a `Database` runs, by the `BindComplete` message PostgreSQL answers
+/// each execution with (PostgresNIO logs every backend message at trace level on the client's
+/// background logger). Preparing a statement on a connection binds nothing, so the one-time
+/// preparation of a prepared statement is not counted; nothing else is logged.
 final class StatementCounter: Sendable {
     private let count = Mutex(0)
 
@@ -37,7 +38,7 @@ final class StatementCounter: Sendable {
         func log(event: LogEvent) {
             guard event.message.description == "Backend message received",
                   let value = event.metadata?.first(where: { $0.key.hasSuffix("message") })?.value,
-                  "\(value)".lowercased().contains("readyforquery") else { return }
+                  "\(value)".lowercased().contains("bindcomplete") else { return }
             counter.count.withLock { $0 += 1 }
         }
     }
