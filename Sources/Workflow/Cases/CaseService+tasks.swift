@@ -104,17 +104,7 @@ extension CaseService {
     /// A case the caller may know, without its history and not journaled: what a form needs
     /// before it hands the door a change (which journals the read of its answer).
     public func look(_ id: UUID, by caller: CaseCaller) async throws -> CaseReading {
-        let record: CaseRecord
-        do {
-            record = try await database.client.withConnection { connection in
-                try await CaseReader(connection: connection, logger: database.logger).record(id, history: false)
-            }
-        } catch let error as StoreError where error.code == .notFound {
-            throw CaseFailure.notFound(Self.noCase(id, caller))
-        }
-        let rules = CaseRules(caller, definition: try await catalog.definition(id: record.snapshot.workflowID,
-                                                                              version: record.snapshot.workflowVersion))
-        guard rules.knows(record) else { throw CaseFailure.notFound(Self.noCase(id, caller)) }
+        let (record, rules) = try await known(id, by: caller, history: false)
         return reading(record, rules: rules)
     }
 }

@@ -32,17 +32,7 @@ public struct CaseService: Sendable {
     /// A case as the caller may see it, journaled as a read of the fields it shows;
     /// with `history`, its timeline too.
     public func read(_ id: UUID, by caller: CaseCaller, history: Bool = false) async throws -> CaseReading {
-        let record: CaseRecord
-        do {
-            record = try await database.client.withConnection { connection in
-                try await CaseReader(connection: connection, logger: database.logger).record(id, history: history)
-            }
-        } catch let error as StoreError where error.code == .notFound {
-            throw CaseFailure.notFound(Self.noCase(id, caller))
-        }
-        let rules = CaseRules(caller, definition: try await catalog.definition(id: record.snapshot.workflowID,
-                                                                              version: record.snapshot.workflowVersion))
-        guard rules.knows(record) else { throw CaseFailure.notFound(Self.noCase(id, caller)) }
+        let (record, rules) = try await known(id, by: caller, history: history)
         let reading = self.reading(record, rules: rules)
         var fields = rules.readFields(record.snapshot)
         if history {
@@ -121,6 +111,23 @@ public struct CaseService: Sendable {
             guard let rules = judged else { throw error }
             throw Self.failure(error, rules: rules, sent: request.data)
         }
+    }
+
+    /// A case and the caller's rules for it, when the caller may know it; else not found, the
+    /// same answer as for no case.
+    func known(_ id: UUID, by caller: CaseCaller, history: Bool) async throws -> (CaseRecord, CaseRules) {
+        let record: CaseRecord
+        do {
+            record = try await database.client.withConnection { connection in
+                try await CaseReader(connection: connection, logger: database.logger).record(id, history: history)
+            }
+        } catch let error as StoreError where error.code == .notFound {
+            throw CaseFailure.notFound(Self.noCase(id, caller))
+        }
+        let rules = CaseRules(caller, definition: try await catalog.definition(id: record.snapshot.workflowID,
+                                                                              version: record.snapshot.workflowVersion))
+        guard rules.knows(record) else { throw CaseFailure.notFound(Self.noCase(id, caller)) }
+        return (record, rules)
     }
 
     /// A case limited to what the caller may see, with the actions they may fire now.
