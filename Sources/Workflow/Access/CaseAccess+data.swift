@@ -42,17 +42,11 @@ extension CaseAccess {
             let path = prefix.isEmpty ? key : prefix + "." + key
             if let declared = declaredField(covering: path) {
                 if fieldVisibility[declared] == true { kept[key] = value }
-            } else if isGroup(path), let inner = value.objectValue {
+            } else if definition.isGroup(path), let inner = value.objectValue {
                 let visible = visibleMembers(inner, prefix: path)
                 if !visible.isEmpty { kept[key] = .object(visible) }
             }
         }
         return kept
-    }
-
-    /// Whether `path` holds declared fields below it (`usager` for `usager.nom`).
-    private func isGroup(_ path: String) -> Bool {
-        let start = path + "."
-        return fieldVisibility.keys.contains { $0.hasPrefix(start) }
     }
 }

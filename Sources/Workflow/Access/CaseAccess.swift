@@ -86,15 +86,7 @@ public struct CaseAccess: Sendable {
     }
 
     /// The declared field that is `path` or contains it (`pieces.photo` for `pieces.photo.name`).
-    func declaredField(covering path: String) -> String? {
-        var candidate = Substring(path)
-        while !candidate.isEmpty {
-            if fieldVisibility[String(candidate)] != nil { return String(candidate) }
-            guard let dot = candidate.lastIndex(of: ".") else { return nil }
-            candidate = candidate[..<dot]
-        }
-        return nil
-    }
+    func declaredField(covering path: String) -> String? { definition.field(covering: path)?.path.value }
 
     /// `visible_to`: its agencies and `role:ID`s; absent, every agency of the workflow.
     static func sees(_ field: FieldSpec, agency: String, roles: Set<String>, workflowAgencies: Set<String>) -> Bool {

@@ -18,6 +18,16 @@ public struct CaseCaller: Sendable {
         self.via = via
     }
 
+    /// The caller as the history and the journal name them (an agent with all their roles;
+    /// `CaseRules.actor` keeps only those that count in a workflow).
+    public var actor: CaseActor {
+        switch kind {
+        case .agent(let agent): agent.actor
+        case .citizen(let reference, _): CaseActor(.citizen(reference: reference))
+        case .operatorUser(let name): CaseActor(.operatorUser(name: name))
+        }
+    }
+
     public static func agent(_ agent: Agent, via: String) -> CaseCaller { CaseCaller(.agent(agent), via: via) }
 
     /// The portal `portal` acting for the person it names `reference`; the way names the portal.

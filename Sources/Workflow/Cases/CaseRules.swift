@@ -21,13 +21,7 @@ public struct CaseRules: Sendable {
     }
 
     /// The caller as the engine sees it (an agent with only the roles that count here).
-    public var actor: CaseActor {
-        switch caller.kind {
-        case .agent: access!.actor
-        case .citizen(let reference, _): CaseActor(.citizen(reference: reference))
-        case .operatorUser(let name): CaseActor(.operatorUser(name: name))
-        }
-    }
+    public var actor: CaseActor { access?.actor ?? caller.actor }
 
     /// Whether the caller may know that this workflow's cases exist at all.
     public var mayKnowCases: Bool {
@@ -47,7 +41,7 @@ public struct CaseRules: Sendable {
     /// Whether the workflow declares `path` (or a field holding it): the workflow's fields are
     /// not secret, so an undeclared one may be called so to anyone.
     public func isDeclared(_ path: String) -> Bool {
-        declaredField(covering: path) != nil || definition.fields.contains { $0.path.value.hasPrefix(path + ".") }
+        definition.field(covering: path) != nil || definition.isGroup(path)
     }
 
     /// Whether the caller may see the field at `path` (and so be told about it by name).
@@ -70,13 +64,13 @@ public struct CaseRules: Sendable {
 
     /// A field the person provides: `editable_by` names `usager`, or is absent.
     private func mayProvide(_ path: String) -> Bool {
-        guard let field = declaredField(covering: path) else { return false }
+        guard let field = definition.field(covering: path) else { return false }
         return field.editableBy.isEmpty || field.editableBy.contains { $0.value == .agency(AccessSubject.citizen) }
     }
 
     /// The label people read for a field: its `label` where the workflow gives one, else its id.
     public func label(ofField path: String) -> String {
-        declaredField(covering: path)?.path.value ?? path
+        definition.field(covering: path)?.path.value ?? path
     }
 
     /// What is wrong with `data` sent by the caller, every problem at once: an undeclared field
@@ -156,16 +150,5 @@ public struct CaseRules: Sendable {
         case .operatorUser: true
         case .citizen: false
         }
-    }
-
-    /// The declared field that is `path` or holds it.
-    func declaredField(covering path: String) -> FieldSpec? {
-        var candidate = Substring(path)
-        while !candidate.isEmpty {
-            if let field = definition.field(String(candidate)) { return field }
-            guard let dot = candidate.lastIndex(of: ".") else { return nil }
-            candidate = candidate[..<dot]
-        }
-        return nil
     }
 }

@@ -4,18 +4,18 @@ extension CaseService {
     /// A store error as the caller may be told it: a refusal keeps its code and names each
     /// field the caller may see (an undeclared one as undeclared: the workflow's fields are not
     /// secret), never one they may not; a guard that reads hidden data says only that.
-    static func failure(_ error: StoreError, rules: CaseRules, sent: JSONValue?) -> Error {
+    static func failure(_ error: StoreError, rules: CaseRules) -> Error {
         switch error.code {
         case .conflict: return CaseFailure(.conflict, error.message)
         case .notFound: return CaseFailure(.notFound, error.message)
         case .refused:
             guard let refusal = error.refusal else { return CaseFailure(.refused, error.message) }
-            return failure(refusal, rules: rules, sent: sent)
+            return failure(refusal, rules: rules)
         default: return error
         }
     }
 
-    static func failure(_ refusal: Refusal, rules: CaseRules, sent: JSONValue?) -> CaseFailure {
+    static func failure(_ refusal: Refusal, rules: CaseRules) -> CaseFailure {
         var forbidden: Set<Refusal.Code> = [.roleNotAllowed, .notAllowed]
         if rules.isCitizen { forbidden.insert(.actionNotAvailable) }
         let code: CaseFailure.Code = forbidden.contains(refusal.code) ? .forbidden : .refused

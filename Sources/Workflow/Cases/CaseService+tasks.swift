@@ -93,11 +93,7 @@ extension CaseService {
     /// Journals that the caller saw these cases listed (an inbox, a search), with no field.
     public func journalListing(_ ids: [UUID], by caller: CaseCaller) async throws {
         guard !ids.isEmpty else { return }
-        let actor: CaseActor = switch caller.kind {
-        case .agent(let agent): agent.actor
-        case .citizen(let reference, _): CaseActor(.citizen(reference: reference))
-        case .operatorUser(let name): CaseActor(.operatorUser(name: name))
-        }
+        let actor = caller.actor
         try await journal.read(cases: Array(Set(ids)), by: AccessJournal.Access(actor: actor.recorded, agency: actor.agency, via: caller.via))
     }
 

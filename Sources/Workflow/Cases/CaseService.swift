@@ -65,7 +65,7 @@ public struct CaseService: Sendable {
             }
             return reading(record, rules: rules)
         } catch let error as StoreError {
-            throw Self.failure(error, rules: rules, sent: data)
+            throw Self.failure(error, rules: rules)
         }
     }
 
@@ -109,7 +109,7 @@ public struct CaseService: Sendable {
             throw CaseFailure.notFound(Self.noCase(id, caller))
         } catch let error as StoreError {
             guard let rules = judged else { throw error }
-            throw Self.failure(error, rules: rules, sent: request.data)
+            throw Self.failure(error, rules: rules)
         }
     }
 
@@ -146,12 +146,8 @@ extension CaseService {
     /// `reading` with the case's timeline, as its caller may see it: for a command line that
     /// prints the whole case after a change (the change journaled the read of its answer).
     public func withHistory(_ reading: CaseReading) async throws -> CaseReading {
-        var record = reading.record
-        record.history = try await database.client.withConnection { connection in
-            try await CaseReader(connection: connection, logger: database.logger).history(reading.id)
-        }
         var result = reading
-        result.record = reading.rules.visible(record)
+        result.record = reading.rules.visible(try await store.withHistory(reading.record))
         return result
     }
 }

@@ -70,6 +70,22 @@ public struct WorkflowDefinition: Sendable {
     public func role(_ id: String) -> RoleDefinition? { index.roles[id].map { roles[$0] } }
     public func queue(_ id: String) -> QueueDefinition? { index.queues[id].map { queues[$0] } }
     public func field(_ path: String) -> FieldSpec? { index.fields[path].map { fields[$0] } }
+
+    /// The declared field that is `path` or holds it (`pieces.photo` for `pieces.photo.name`).
+    public func field(covering path: String) -> FieldSpec? {
+        var candidate = Substring(path)
+        while !candidate.isEmpty {
+            if let field = field(String(candidate)) { return field }
+            guard let dot = candidate.lastIndex(of: ".") else { return nil }
+            candidate = candidate[..<dot]
+        }
+        return nil
+    }
+
+    /// Whether `path` is a group of declared fields (`usager` for `usager.nom`).
+    public func isGroup(_ path: String) -> Bool {
+        fields.contains { $0.path.value.hasPrefix(path + ".") }
+    }
     public func exception(_ code: String) -> ExceptionDefinition? { index.exceptions[code].map { exceptions[$0] } }
     public func state(_ id: String) -> StateDefinition? { index.states[id].map { states[$0] } }
 

@@ -7,14 +7,13 @@ struct CaseReader {
     let connection: PostgresConnection
     let logger: Logger
 
-    /// The engine's view of the case; with `lock`, the row stays locked until the
-    /// transaction ends, so that two changes of one case never interleave.
-    func snapshot(_ id: UUID, lock: Bool) async throws -> CaseSnapshot {
-        try await row(id, lock: lock).snapshot
+    /// The engine's view of the case, as it stands (a change locks it with `locked`).
+    func snapshot(_ id: UUID) async throws -> CaseSnapshot {
+        try await row(id).snapshot
     }
 
     func record(_ id: UUID, history withHistory: Bool = true) async throws -> CaseRecord {
-        let (snapshot, citizenRef, closedAt) = try await row(id, lock: false)
+        let (snapshot, citizenRef, closedAt) = try await row(id)
         return CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt,
                           history: withHistory ? try await history(id) : [])
     }
@@ -54,10 +53,8 @@ struct CaseReader {
 
     static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at"
 
-    private func row(_ id: UUID, lock: Bool) async throws -> (snapshot: CaseSnapshot, citizenRef: String?, closedAt: Date?) {
-        let query: PostgresQuery = lock
-            ? "SELECT \(unescaped: Self.columns) FROM cases WHERE id = \(id) FOR NO KEY UPDATE"
-            : "SELECT \(unescaped: Self.columns) FROM cases WHERE id = \(id)"
+    private func row(_ id: UUID) async throws -> (snapshot: CaseSnapshot, citizenRef: String?, closedAt: Date?) {
+        let query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM cases WHERE id = \(id)"
         // Take the row whole before the next query: one connection runs one query at a time.
         var found: PostgresRow?
         for try await row in try await connection.query(query, logger: logger) where found == nil { found = row }

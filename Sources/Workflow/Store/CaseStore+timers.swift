@@ -74,7 +74,7 @@ extension CaseStore {
     /// Fires one held timer of a locked case and writes the change.
     private func fire(_ timer: ClaimedTimer, holder: String?, worker: String, definition: WorkflowDefinition, now: Date,
                       reader: CaseReader, writer: CaseWriter) async throws -> TimerApplication.Result {
-        let snapshot = try await reader.snapshot(timer.caseID, lock: false)
+        let snapshot = try await reader.snapshot(timer.caseID)
         switch try await decide(timer, holder: holder, worker: worker, definition: definition, snapshot: snapshot, now: now,
                                 writer: writer) {
         case .skipped(let result):

@@ -45,7 +45,7 @@ public struct CaseStore: Sendable {
                        citizenRef: String? = nil, via: String = "store") async throws -> CaseRecord {
         let definition = try await catalog.definition(id: workflowID, version: version)
         let created = try await create(definition: definition, data: data, actor: actor, citizenRef: citizenRef, via: via).record
-        return try await read(created.id, history: true, base: created)
+        return try await withHistory(created)
     }
 
     /// Creates a case of `definition` in one statement; `journal` adds lines beside the change's.
@@ -82,7 +82,7 @@ public struct CaseStore: Sendable {
     /// lost update; without it, the event is judged against the state it finds.
     public func apply(_ event: CaseEvent, toCase id: UUID, expectedVersion: Int? = nil, via: String = "store") async throws -> CaseRecord {
         let (record, _) = try await change(id, expectedVersion: expectedVersion, via: via) { _, _ in Prepared(event: event) }
-        return try await read(id, history: true, base: record)
+        return try await withHistory(record)
     }
 
     /// One change of one case in one transaction: the case locked and read once, `prepare`
@@ -134,13 +134,11 @@ public struct CaseStore: Sendable {
         }
     }
 
-    /// `base` with its history read, or the whole case read again when there is no base.
-    func read(_ id: UUID, history: Bool, base: CaseRecord? = nil) async throws -> CaseRecord {
-        guard var record = base else { return try await read(id) }
-        if history {
-            record.history = try await database.client.withConnection { connection in
-                try await CaseReader(connection: connection, logger: database.logger).history(id)
-            }
+    /// `record` (the case after a change, without its history) with its whole history read.
+    func withHistory(_ record: CaseRecord) async throws -> CaseRecord {
+        var record = record
+        record.history = try await database.client.withConnection { connection in
+            try await CaseReader(connection: connection, logger: database.logger).history(record.id)
         }
         return record
     }

@@ -38,12 +38,12 @@ struct CaseWriter {
         guard !entries.isEmpty || !lines.isEmpty || !journal.isEmpty else { return }
         let nowText = DatabaseTime.text(now)
         let cases = JSONValue.array(entries.map { Self.caseRow($0, closedAt: nowText) }).serialized()
+        // Each task and timer row carries its case.
         func details<T>(_ pick: (CaseChange) -> [T], _ columns: (T) -> [String: JSONValue]) -> String {
             JSONValue.array(entries.flatMap { entry in
                 pick(entry.change).map { item -> JSONValue in
                     var object = columns(item)
                     object["case_id"] = .string(entry.change.after.id.uuidString)
-                    object["case_version"] = .number(JSONNumber(entry.newVersion))
                     return .object(object)
                 }
             }).serialized()

@@ -25,8 +25,8 @@ struct CaseSheet {
     }
 
     func values() -> [String: Any] {
-        let visible = access.visibleRecord(record)
-        let snapshot = visible.snapshot
+        // The door filtered the record for this agent already.
+        let snapshot = record.snapshot
         let id = WebPaths.text(snapshot.id)
         let work = work(snapshot), deadlines = deadlines(snapshot)
         var values: [String: Any] = [
@@ -36,7 +36,7 @@ struct CaseSheet {
             "tracks": tracks(snapshot), "has_tracks": !snapshot.tracks.isEmpty,
             "actions": actions(), "escalations": escalations(snapshot),
             "work": work, "deadlines": deadlines, "has_work": !work.isEmpty, "has_deadlines": !deadlines.isEmpty,
-            "timeline": timeline(visible.history),
+            "timeline": timeline(record.history),
             "correction": correction(snapshot), "nav_cases": true, "note_audiences": noteAudiences(),
         ]
         if let journal {
