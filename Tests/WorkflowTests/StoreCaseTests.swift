@@ -167,6 +167,40 @@ struct StoreCaseTests {
         try await Self.expectInvariant(database)
     }
 
+    @Test("every way of leaving an open case without an owner is refused at commit: a task closed, a case inserted or reopened bare")
+    func everyOwnerLossRefused() async throws {
+        let (database, store) = try await Self.store("owner-loss")
+        defer { database.close() }
+        func refused(_ sql: PostgresQuery, _ comment: Comment) async {
+            await #expect(comment) {
+                try await database.transaction { connection in try await connection.query(sql, logger: TestDatabase.logger) }
+            } throws: { error in
+                (error as? StoreError)?.code == .integrity && (error as? StoreError)?.message.contains("without an owner") == true
+            }
+        }
+        // A case whose only owner is its open task (its timers removed, which the task allows).
+        let held = try await StoreWriteConflictTests.caseWithTask(store)
+        try await database.transaction { connection in
+            try await connection.query("DELETE FROM timers WHERE case_id = \(held.id)", logger: TestDatabase.logger)
+        }
+        await refused("UPDATE tasks SET closed_at = now(), resolution = 'sql' WHERE case_id = \(held.id)", "a task closed")
+        // Claiming changes no owner: allowed.
+        try await database.transaction { connection in
+            try await connection.query("UPDATE tasks SET assignee = 'agent:alice' WHERE case_id = \(held.id)", logger: TestDatabase.logger)
+        }
+        await refused("""
+            INSERT INTO cases (id, workflow_id, workflow_version, data, status, state, tracks, waiting_on, escalated, version,
+                               created_at, entered_state_at, last_event_at)
+            SELECT gen_random_uuid(), workflow_id, workflow_version, data, 'open', state, tracks, waiting_on, false, 1, now(), now(), now()
+            FROM cases WHERE id = \(held.id)
+            """, "a case inserted open without an owner")
+        let withdrawn = try await Self.act(store, try await store.create(workflowID: "passeport-identite", data: Self.passportData,
+                                                                         actor: Self.operatorActor).id, "annuler-demande", note: "doublon")
+        #expect(withdrawn.snapshot.status.isClosed)
+        await refused("UPDATE cases SET status = 'open', outcome = NULL, closed_at = NULL WHERE id = \(withdrawn.id)", "a case reopened bare")
+        try await Self.expectInvariant(database)
+    }
+
     @Test("history is append-only, even with SQL")
     func historyAppendOnly() async throws {
         let (database, store) = try await Self.store("append-only")

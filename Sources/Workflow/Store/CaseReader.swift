@@ -7,7 +7,7 @@ struct CaseReader {
     let connection: PostgresConnection
     let logger: Logger
 
-    /// The engine's view of the case, as it stands (a change locks it with `locked`).
+    /// The engine's view of the case, as it stands.
     func snapshot(_ id: UUID) async throws -> CaseSnapshot {
         try await row(id).snapshot
     }
@@ -37,36 +37,26 @@ struct CaseReader {
         return result
     }
 
-    /// A case under its row lock, for a change: the row first, then (once the lock is held,
-    /// so that a change that waited behind another sees it and is stamped after it) its open
-    /// tasks, pending timers and the database's clock in one more statement.
-    func locked(_ id: UUID) async throws -> (record: CaseRecord, now: Date) {
-        var found: PostgresRow?
-        for try await row in try await connection.execute(LockedRow(id: id), logger: logger) where found == nil { found = row }
-        guard let row = found else { throw StoreError(.notFound, "no case \(id)") }
+    /// A case as it stands with the database's clock, for a change (which its write's version
+    /// check guards): the row, its open tasks and pending timers in one statement.
+    func current(_ id: UUID) async throws -> (record: CaseRecord, now: Date) {
+        var found: Whole.Row?
+        for try await row in try await connection.execute(Whole(id: id), logger: logger) where found == nil { found = row }
+        guard let (row, tasks, timers, now) = found else { throw StoreError(.notFound, "no case \(id)") }
         var (snapshot, citizenRef, closedAt) = try Self.decode(row)
-        let (tasks, timers, now) = try await details(of: [id])
-        snapshot.tasks = tasks[id] ?? []
-        snapshot.timers = timers[id] ?? []
+        snapshot.tasks = try CaseRows.parseTasks(tasks)
+        snapshot.timers = try CaseRows.parseTimers(timers)
         return (CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: []), now)
     }
 
     static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at"
 
     private func row(_ id: UUID) async throws -> (snapshot: CaseSnapshot, citizenRef: String?, closedAt: Date?) {
-        let query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM cases WHERE id = \(id)"
-        // Take the row whole before the next query: one connection runs one query at a time.
-        var found: PostgresRow?
-        for try await row in try await connection.query(query, logger: logger) where found == nil { found = row }
-        guard let row = found else { throw StoreError(.notFound, "no case \(id)") }
-        var (snapshot, citizenRef, closedAt) = try Self.decode(row)
-        let (tasks, timers, _) = try await details(of: [id])
-        snapshot.tasks = tasks[id] ?? []
-        snapshot.timers = timers[id] ?? []
-        return (snapshot, citizenRef, closedAt)
+        let (record, _) = try await current(id)
+        return (record.snapshot, record.citizenRef, record.closedAt)
     }
 
-    /// A row of `columns`, without its tasks and timers.
+    /// A row of `columns` (the first columns of the row), without its tasks and timers.
     private static func decode(_ row: PostgresRow) throws -> (CaseSnapshot, String?, Date?) {
         let (caseID, workflowID, workflowVersion, data, status, outcome, state, tracks, waitingOn, version,
              citizenRef, createdAt, enteredAt, lastEventAt, closedAt) =
@@ -132,11 +122,28 @@ struct CaseReader {
         return records
     }
 
-    /// The case row under its lock, prepared once per connection (every change starts with it).
-    struct LockedRow: PostgresPreparedStatement {
-        static let name = "parcours_case_locked_v1"
-        static let sql = "SELECT \(CaseReader.columns) FROM cases WHERE id = $1 FOR NO KEY UPDATE"
-        typealias Row = PostgresRow
+    /// A case's row, its open tasks (oldest first) and pending timers (soonest first) as JSON
+    /// arrays with the keys of `CaseRows.task` and `CaseRows.timer`, and the database's clock:
+    /// one round trip, prepared once per connection (every change and read starts with it).
+    struct Whole: PostgresPreparedStatement {
+        static let name = "parcours_case_whole_v1"
+        static let sql = """
+
+            SELECT \(CaseReader.columns),
+                   (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                               'id', t.id, 'queue', t.queue, 'state', t.state, 'track', t.track, 'reason', t.reason,
+                               'context', t.context, 'assignee', t.assignee, 'sla_due_at', t.sla_due_at, 'opened_at', t.opened_at)
+                           ORDER BY t.opened_at, t.id), '[]')::text
+                    FROM tasks t WHERE t.case_id = c.id AND t.closed_at IS NULL),
+                   (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                               'id', m.id, 'kind', m.kind, 'state', m.state, 'track', m.track, 'after_index', m.after_index,
+                               'task_id', m.task_id, 'attempt', m.attempt, 'due_at', m.due_at)
+                           ORDER BY m.due_at, m.id), '[]')::text
+                    FROM timers m WHERE m.case_id = c.id),
+                   clock_timestamp()
+            FROM cases c WHERE c.id = $1
+            """
+        typealias Row = (case: PostgresRow, tasks: String, timers: String, now: Date)
         var id: UUID
 
         func makeBindings() throws -> PostgresBindings {
@@ -145,7 +152,12 @@ struct CaseReader {
             return bindings
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+        func decodeRow(_ row: PostgresRow) throws -> Row {
+            let columns = row.makeRandomAccess()
+            let count = columns.count
+            return (row, try columns[count - 3].decode(String.self), try columns[count - 2].decode(String.self),
+                    try columns[count - 1].decode(Date.self))
+        }
     }
 
     /// Open tasks, pending timers and the clock (`details(of:)`), prepared once per connection.

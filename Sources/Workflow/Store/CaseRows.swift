@@ -78,4 +78,39 @@ enum CaseRows {
                                  waitingOn: waitingOn, enteredStateAt: entered)
         }
     }
+
+    /// Open tasks as `CaseReader.Whole` aggregates them (the keys of `task(_:)`).
+    static func parseTasks(_ text: String) throws -> [CaseTask] {
+        try (JSONValue(parsing: text).arrayValue ?? []).map { item in
+            guard let id = item.value(at: "id")?.stringValue.flatMap(UUID.init(uuidString:)),
+                  let queue = item.value(at: "queue")?.stringValue, let state = item.value(at: "state")?.stringValue,
+                  let opened = item.value(at: "opened_at")?.stringValue.flatMap(DatabaseTime.parse) else {
+                throw StoreError(.unavailable, "a task row is not in the expected form: \(item)")
+            }
+            let escalation = item.value(at: "reason")?.stringValue.map {
+                Escalation(reason: $0, context: item.value(at: "context").flatMap { $0 == .null ? nil : $0 } ?? .object([:]))
+            }
+            return CaseTask(id: id, queue: queue, state: state, track: item.value(at: "track")?.stringValue, escalation: escalation,
+                            assignee: item.value(at: "assignee")?.stringValue,
+                            slaDueAt: item.value(at: "sla_due_at")?.stringValue.flatMap(DatabaseTime.parse), openedAt: opened)
+        }
+    }
+
+    /// Pending timers as `CaseReader.Whole` aggregates them (the keys of `timer(_:)`).
+    static func parseTimers(_ text: String) throws -> [CaseTimer] {
+        try (JSONValue(parsing: text).arrayValue ?? []).map { item in
+            guard let id = item.value(at: "id")?.stringValue.flatMap(UUID.init(uuidString:)),
+                  let kindName = item.value(at: "kind")?.stringValue, let state = item.value(at: "state")?.stringValue,
+                  let attempt = item.value(at: "attempt")?.numberValue?.int,
+                  let due = item.value(at: "due_at")?.stringValue.flatMap(DatabaseTime.parse) else {
+                throw StoreError(.unavailable, "a timer row is not in the expected form: \(item)")
+            }
+            guard let kind = TimerKind(rawValue: kindName) else {
+                throw StoreError(.unavailable, "timer \(id) has an unknown kind '\(kindName)'")
+            }
+            return CaseTimer(id: id, kind: kind, state: state, track: item.value(at: "track")?.stringValue,
+                             afterIndex: item.value(at: "after_index")?.numberValue?.int,
+                             taskID: item.value(at: "task_id")?.stringValue.flatMap(UUID.init(uuidString:)), dueAt: due, attempt: attempt)
+        }
+    }
 }

@@ -34,7 +34,7 @@ extension CaseStore {
             let writer = CaseWriter(connection: connection, logger: logger)
             let snapshots = try await reader.snapshots(caseIDs)
             var results: [TimerApplication] = []
-            var changes: [(change: CaseChange, previousVersion: Int)] = []
+            var changes: [CaseWriter.Entry] = []
             for caseID in caseIDs.sorted(by: { $0.uuidString < $1.uuidString }) {
                 let due = byCase[caseID, default: []].sorted(by: { ($0.dueAt, $0.id.uuidString) < ($1.dueAt, $1.id.uuidString) })
                 if due.count > 1 {
@@ -53,12 +53,12 @@ extension CaseStore {
                 case .skipped(let result):
                     results.append(TimerApplication(timer: timer, result: result, appliedAt: now))
                 case .change(let change):
-                    changes.append((change, snapshot.version))
+                    changes.append(CaseWriter.Entry(change: change, previousVersion: snapshot.version, tasksAsRead: snapshot.tasks))
                     results.append(TimerApplication(timer: timer, result: Self.applied(change), appliedAt: now))
                 }
             }
             let engineAccess = AccessJournal.Access(actor: CaseActor.engine.recorded, agency: CaseActor.engine.agency, via: "worker")
-            try await writer.write(changes.map { CaseWriter.Entry(change: $0.change, previousVersion: $0.previousVersion) },
+            try await writer.write(changes,
                                    journal: changes.map { .change($0.change.after.id, by: engineAccess, fields: Self.changedFields($0.change)) },
                                    now: now)
             return results
@@ -80,7 +80,7 @@ extension CaseStore {
         case .skipped(let result):
             return result
         case .change(let change):
-            try await writer.write([CaseWriter.Entry(change: change, previousVersion: snapshot.version)],
+            try await writer.write([CaseWriter.Entry(change: change, previousVersion: snapshot.version, tasksAsRead: snapshot.tasks)],
                                    journal: [Self.journalLine(change, actor: .engine, via: "worker")], now: now)
             return Self.applied(change)
         }

@@ -2,9 +2,9 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Cases in PostgreSQL: every change is one transaction that loads the case under a row
-/// lock, lets the engine decide, and writes the case, its history, tasks, timers and journal
-/// with the one writer (`CaseWriter`). The rules of who may do what live above it, in
+/// Cases in PostgreSQL: every change reads the case, lets the engine decide, and writes the
+/// case, its history, tasks, timers and journal with the one writer (`CaseWriter`), in one
+/// statement that fails as a whole if the case moved meanwhile. The rules of who may do what live above it, in
 /// `CaseService`; this store applies what it is handed.
 public struct CaseStore: Sendable {
     let database: Database
@@ -55,25 +55,19 @@ public struct CaseStore: Sendable {
         let id = UUID()
         // The write is one statement, atomic on its own, and waits on no lock: no explicit
         // transaction (two round trips fewer).
-        do {
-            return try await database.client.withConnection { connection in
-                let now = try await Self.databaseNow(connection, logger: database.logger)
-                switch engine.start(caseID: id, data: data, actor: actor, now: now) {
-                case .refused(let refusal):
-                    throw StoreError(.refused, refusal.message, refusal: refusal)
-                case .applied(var change):
-                    change.after.version = 1
-                    let lines = [Self.journalLine(change, actor: actor, via: via)] + journal(change)
-                    try await CaseWriter(connection: connection, logger: database.logger)
-                        .write([CaseWriter.Entry(change: change, previousVersion: nil, citizenRef: citizenRef)], journal: lines, now: now)
-                    return (CaseRecord(snapshot: change.after, citizenRef: citizenRef, closedAt: change.after.status.isClosed ? now : nil,
-                                       history: []), change)
-                }
+        return try await database.withConnection { connection in
+            let now = try await Self.databaseNow(connection, logger: database.logger)
+            switch engine.start(caseID: id, data: data, actor: actor, now: now) {
+            case .refused(let refusal):
+                throw StoreError(.refused, refusal.message, refusal: refusal)
+            case .applied(var change):
+                change.after.version = 1
+                let lines = [Self.journalLine(change, actor: actor, via: via)] + journal(change)
+                try await CaseWriter(connection: connection, logger: database.logger)
+                    .write([CaseWriter.Entry(change: change, previousVersion: nil, citizenRef: citizenRef)], journal: lines, now: now)
+                return (CaseRecord(snapshot: change.after, citizenRef: citizenRef, closedAt: change.after.status.isClosed ? now : nil,
+                                   history: []), change)
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw Database.storeError(error)
         }
     }
 
@@ -85,14 +79,36 @@ public struct CaseStore: Sendable {
         return try await withHistory(record)
     }
 
-    /// One change of one case in one transaction: the case locked and read once, `prepare`
-    /// deciding what to ask of the engine (or throwing, which writes nothing), the engine's
-    /// change written by the one writer. The record returned is the case after the change,
-    /// without its history.
+    /// One change of one case: the case read once, `prepare` deciding what to ask of the
+    /// engine (or throwing, which writes nothing), the engine's change written by the one
+    /// writer in one statement that checks the case's version (optimistic concurrency). No
+    /// explicit transaction and no lock held while the engine decides: the write is atomic
+    /// on its own and fails as a whole if another change came first.
+    ///
+    /// With `expectedVersion`, a case that moved is a conflict for the caller to settle.
+    /// Without it, the event is judged again against the case as it now stands, a few times
+    /// (each attempt is judged afresh, so nothing is ever applied twice). The record returned
+    /// is the case after the change, without its history.
     func change(_ id: UUID, expectedVersion: Int?, via: String,
                 prepare: (CaseRecord, WorkflowDefinition) throws -> Prepared) async throws -> (record: CaseRecord, change: CaseChange) {
-        try await database.transaction { connection in
-            let (record, now) = try await CaseReader(connection: connection, logger: database.logger).locked(id)
+        var attempt = 1
+        while true {
+            do {
+                return try await changeOnce(id, expectedVersion: expectedVersion, via: via, prepare: prepare)
+            } catch let error as StoreError where error.code == .conflict && expectedVersion == nil && attempt < Self.attempts {
+                attempt += 1
+            }
+        }
+    }
+
+    /// How many times a change without an expected version is judged before its conflict is
+    /// returned: enough for a case busy with a worker and an agent at once.
+    static let attempts = 5
+
+    private func changeOnce(_ id: UUID, expectedVersion: Int?, via: String,
+                            prepare: (CaseRecord, WorkflowDefinition) throws -> Prepared) async throws -> (record: CaseRecord, change: CaseChange) {
+        try await database.withConnection { connection in
+            let (record, now) = try await CaseReader(connection: connection, logger: database.logger).current(id)
             let snapshot = record.snapshot
             let definition = try await catalog.definition(id: snapshot.workflowID, version: snapshot.workflowVersion, on: connection)
             let prepared = try prepare(record, definition)
@@ -107,8 +123,11 @@ public struct CaseStore: Sendable {
                 try prepared.check(change)
                 change.after.version = snapshot.version + 1
                 let lines = [Self.journalLine(change, actor: prepared.event.actor, via: via)] + prepared.journal(change)
+                // A caller that gave up (a deadline passed) gets no late write behind its back.
+                try Task.checkCancellation()
                 try await CaseWriter(connection: connection, logger: database.logger)
-                    .write([CaseWriter.Entry(change: change, previousVersion: snapshot.version, citizenRef: record.citizenRef)],
+                    .write([CaseWriter.Entry(change: change, previousVersion: snapshot.version, citizenRef: record.citizenRef,
+                                             tasksAsRead: snapshot.tasks)],
                            journal: lines, now: now)
                 // As written: a case closed by this change (or reopened and closed again) at `now`.
                 return (CaseRecord(snapshot: change.after, citizenRef: record.citizenRef,

@@ -10,6 +10,11 @@ import PostgresNIO
 /// `jsonb` parameter expanded by `jsonb_to_recordset`: no value is ever spliced into SQL.
 /// Timers may name tasks and tasks name their case: foreign keys are checked at the end of
 /// the statement, when every row is there; the owner invariant is checked at commit.
+///
+/// The statement stands alone: a case whose version moved since it was read, or a task it
+/// closes that was closed, claimed or released meanwhile, makes it fail as a whole (migration
+/// 9's serialization failure), so it can run outside an explicit transaction and write all
+/// or nothing.
 struct CaseWriter {
     let connection: PostgresConnection
     let logger: Logger
@@ -19,6 +24,9 @@ struct CaseWriter {
         var change: CaseChange
         var previousVersion: Int?
         var citizenRef: String?
+        /// The case's open tasks as the change read them: a task it closes must still be open
+        /// and held by the same agent (nobody claimed or released it meanwhile).
+        var tasksAsRead: [CaseTask] = []
 
         /// The version the case has once written.
         var newVersion: Int { (previousVersion ?? 0) + 1 }
@@ -48,9 +56,14 @@ struct CaseWriter {
                 }
             }).serialized()
         }
-        let closed = details(\.closedTasks) { ["id": .string($0.id.uuidString), "resolution": .string($0.resolution)] }
+        let closed = JSONValue.array(entries.flatMap { entry in
+            entry.change.closedTasks.map { task -> JSONValue in
+                let holder = entry.tasksAsRead.first { $0.id == task.id }?.assignee
+                return .object(["id": .string(task.id.uuidString), "case_id": .string(entry.change.after.id.uuidString),
+                                "resolution": .string(task.resolution), "assignee": holder.map(JSONValue.string) ?? .null])
+            }
+        }).serialized()
         let opened = details(\.openedTasks, CaseRows.task)
-        let removed = entries.flatMap { entry in entry.change.removedTimers.map { (entry.change.after.id, $0) } }
         let created = details(\.createdTimers, CaseRows.timer)
         var historyRows = entries.flatMap { entry in
             entry.change.history.map { (entry.change.after.id, entry.newVersion, $0) }
@@ -63,18 +76,21 @@ struct CaseWriter {
             return .object(object)
         }).serialized()
         let journalRows = JSONValue.array(journal.map(\.json)).serialized()
+        let removedTimers = JSONValue.array(entries.flatMap { entry in
+            entry.change.removedTimers.map { JSONValue.object(["case_id": .string(entry.change.after.id.uuidString), "id": .string($0.uuidString)]) }
+        }).serialized()
+        let updatedCases = JSONValue.array(entries.filter { $0.previousVersion != nil }.map { .string($0.change.after.id.uuidString) }).serialized()
+        let closedTaskIDs = JSONValue.array(entries.flatMap { $0.change.closedTasks.map { .string($0.id.uuidString) } }).serialized()
         let statement = Statement(cases: cases, now: nowText, closedTasks: closed, openedTasks: opened,
-                                  removedTimerCases: removed.map(\.0), removedTimers: removed.map(\.1), createdTimers: created,
+                                  removedTimers: removedTimers, createdTimers: created,
                                   history: history, journal: journalRows,
-                                  updatedCases: entries.filter { $0.previousVersion != nil }.map(\.change.after.id),
-                                  closedTaskIDs: entries.flatMap { $0.change.closedTasks.map(\.id) })
-        let rows = try await connection.execute(statement, logger: logger)
-        var written = 0
-        for try await count in rows { written = count }
-        guard written == entries.count else {
+                                  updatedCases: updatedCases, closedTaskIDs: closedTaskIDs)
+        do {
+            for try await _ in try await connection.execute(statement, logger: logger) {}
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40001" {
             throw StoreError(.conflict, entries.count == 1
                 ? "case \(entries[0].change.after.id.uuidString.lowercased()) changed while this change was being written; read it again and retry"
-                : "\(entries.count - written) of \(entries.count) cases changed while their changes were being written; read them again and retry")
+                : "some of \(entries.count) cases changed while their changes were being written; read them again and retry")
         }
     }
 
@@ -95,9 +111,13 @@ struct CaseWriter {
     }
 
     /// The write, prepared once per connection: its plan is made once, not for every change
-    /// (parsing and planning nine CTEs cost more than running them).
+    /// (parsing and planning nine CTEs cost more than running them). Every parameter is a
+    /// `jsonb` document, whose values the planner cannot look into: a plan made for the
+    /// values at hand costs the same as the generic one, so PostgreSQL keeps the generic plan
+    /// after its first five executions instead of planning each change again (an array
+    /// parameter's length, which it can see, made every change's plan look cheaper).
     struct Statement: PostgresPreparedStatement {
-        static let name = "parcours_case_write_v2"
+        static let name = "parcours_case_write_v4"
         static let sql = """
 
             WITH case_rows AS (
@@ -120,12 +140,15 @@ struct CaseWriter {
                 FROM case_rows r
                 -- The id list lets the planner reach each row by its key: it cannot tell how
                 -- few rows jsonb_to_recordset yields, and would otherwise scan the table.
-                WHERE cases.id = ANY($10::uuid[]) AND r.previous IS NOT NULL AND cases.id = r.id AND cases.version = r.previous
+                WHERE cases.id = ANY(ARRAY(SELECT jsonb_array_elements_text($9::jsonb)::uuid))
+                      AND r.previous IS NOT NULL AND cases.id = r.id AND cases.version = r.previous
                 RETURNING cases.id
             ), closed_tasks AS (
                 UPDATE tasks SET closed_at = $2::timestamptz, resolution = r.resolution
-                FROM jsonb_to_recordset($3::jsonb) AS r(id uuid, case_id uuid, resolution text)
-                WHERE tasks.id = ANY($11::uuid[]) AND tasks.id = r.id AND tasks.case_id = r.case_id AND tasks.closed_at IS NULL
+                FROM jsonb_to_recordset($3::jsonb) AS r(id uuid, case_id uuid, resolution text, assignee text)
+                WHERE tasks.id = ANY(ARRAY(SELECT jsonb_array_elements_text($10::jsonb)::uuid)) AND tasks.id = r.id AND tasks.case_id = r.case_id AND tasks.closed_at IS NULL
+                      AND tasks.assignee IS NOT DISTINCT FROM r.assignee
+                RETURNING tasks.id
             ), opened_tasks AS (
                 INSERT INTO tasks (id, case_id, queue, state, track, kind, reason, context, assignee, sla_due_at, opened_at)
                 SELECT t.id, t.case_id, t.queue, t.state, t.track, t.kind, t.reason, t.context, t.assignee, t.sla_due_at, t.opened_at
@@ -133,12 +156,14 @@ struct CaseWriter {
                      AS t(id uuid, case_id uuid, queue text, state text, track text, kind text, reason text, context jsonb,
                           assignee text, sla_due_at timestamptz, opened_at timestamptz)
             ), removed_timers AS (
-                DELETE FROM timers USING unnest($5::uuid[], $6::uuid[]) AS r(case_id, id)
-                WHERE timers.case_id = r.case_id AND timers.id = r.id
+                -- By the timers' keys (ids are unique; the case is a guard), never a scan.
+                DELETE FROM timers
+                WHERE timers.id = ANY(ARRAY(SELECT (e->>'id')::uuid FROM jsonb_array_elements($5::jsonb) AS e))
+                  AND timers.case_id = ANY(ARRAY(SELECT (e->>'case_id')::uuid FROM jsonb_array_elements($5::jsonb) AS e))
             ), created_timers AS (
                 INSERT INTO timers (id, case_id, kind, state, track, after_index, task_id, attempt, due_at)
                 SELECT t.id, t.case_id, t.kind, t.state, t.track, t.after_index, t.task_id, t.attempt, t.due_at
-                FROM jsonb_to_recordset($7::jsonb)
+                FROM jsonb_to_recordset($6::jsonb)
                      AS t(id uuid, case_id uuid, kind text, state text, track text, after_index integer, task_id uuid,
                           attempt integer, due_at timestamptz)
             ), history AS (
@@ -152,16 +177,20 @@ struct CaseWriter {
                        CASE WHEN jsonb_typeof(e.value->'note_visible_to') = 'array'
                             THEN ARRAY(SELECT jsonb_array_elements_text(e.value->'note_visible_to')) END,
                        e.value->>'waiting_on'
-                FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY AS e(value, n)
+                FROM jsonb_array_elements($7::jsonb) WITH ORDINALITY AS e(value, n)
                 ORDER BY e.n
             ), journal AS (
                 INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
                 SELECT (e.value->>'case_id')::uuid, e.value->>'actor', e.value->>'agency', e.value->>'kind', e.value->>'via',
                        ARRAY(SELECT jsonb_array_elements_text(e.value->'fields'))
-                FROM jsonb_array_elements($9::jsonb) WITH ORDINALITY AS e(value, n)
+                FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY AS e(value, n)
                 ORDER BY e.n
             )
-            SELECT (SELECT count(*) FROM inserted) + (SELECT count(*) FROM updated)
+            -- Every case written and every task closed as read, or the whole statement fails.
+            SELECT CASE WHEN (SELECT count(*) FROM inserted) + (SELECT count(*) FROM updated) = (SELECT count(*) FROM case_rows)
+                             AND (SELECT count(*) FROM closed_tasks) = jsonb_array_length($10::jsonb)
+                        THEN (SELECT count(*) FROM case_rows)
+                        ELSE parcours_write_conflict('a case changed while its change was being written') END
             """
         typealias Row = Int
 
@@ -169,21 +198,19 @@ struct CaseWriter {
         var now: String
         var closedTasks: String
         var openedTasks: String
-        var removedTimerCases: [UUID]
-        var removedTimers: [UUID]
+        var removedTimers: String
         var createdTimers: String
         var history: String
         var journal: String
-        var updatedCases: [UUID]
-        var closedTaskIDs: [UUID]
+        var updatedCases: String
+        var closedTaskIDs: String
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 11)
+            var bindings = PostgresBindings(capacity: 10)
             bindings.append(cases)
             bindings.append(now)
             bindings.append(closedTasks)
             bindings.append(openedTasks)
-            bindings.append(removedTimerCases)
             bindings.append(removedTimers)
             bindings.append(createdTimers)
             bindings.append(history)

@@ -81,6 +81,16 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs `body` on one connection of the pool, outside any explicit transaction (each
+    /// statement commits on its own), with database errors turned into `StoreError`s.
+    public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
     /// A database error as a `StoreError` whose message is the server's own sentence
     /// (never the query or its values); store errors pass through unchanged.
     public static func storeError(_ error: any Error) -> any Error {

@@ -16,5 +16,8 @@ public struct Migration: Sendable {
         Migration006WebSessions.migration,
         Migration007NoteVisibility.migration,
         Migration008OwnerCheckPlans.migration,
+        Migration009WriteConflict.migration,
+        Migration010HotUpdates.migration,
+        Migration011OwnerCheckWhenLost.migration,
     ]
 }
