@@ -46,7 +46,7 @@ struct StoreTaskTests {
                                             actor: StoreCaseTests.operatorActor, note: "doublon"), toCase: ids[0])
         let open = try await store.list(.init(workflowID: "passeport-identite", openOnly: true))
         #expect(Set(open.map(\.id)) == Set(ids.dropFirst()))
-        #expect(open.allSatisfy { $0.state == "pre-demande" && $0.waitingOn == "usager" })
+        #expect(open.allSatisfy { $0.state == "pre-demande" && $0.whoseMove == ["usager"] })
         let firstPage = try await store.list(.init(limit: 2))
         let secondPage = try await store.list(.init(after: firstPage.last?.id, limit: 10))
         #expect(firstPage.count == 2 && secondPage.count == 3)

@@ -41,6 +41,8 @@ struct SupervisionReportTests {
         var track: String? = nil
         var waitingOn: String
         var note: String? = nil
+        /// Whose move after the entry; nil writes none, as entries written before it was kept.
+        var whoseMove: [String]? = nil
     }
 
     /// Writes one case with its tasks, timers and history in one transaction; an open case
@@ -54,9 +56,10 @@ struct SupervisionReportTests {
             let status = closed == nil ? "open" : "closed"
             let outcome: String? = closed == nil ? nil : "delivered"
             try await connection.query("""
-                INSERT INTO cases (id, workflow_id, workflow_version, data, status, outcome, state, waiting_on, escalated, version,
-                                   created_at, entered_state_at, last_event_at, closed_at)
+                INSERT INTO cases (id, workflow_id, workflow_version, data, status, outcome, state, waiting_on, whose_move, escalated,
+                                   version, created_at, entered_state_at, last_event_at, closed_at)
                 VALUES (\(id), \(workflow), 1, '{"usager": {"nom": "Secret"}}'::jsonb, \(status), \(outcome), \(state), \(waitingOn),
+                        \(closed == nil ? [waitingOn] : [String]()),
                         \(escalated), 1, \(DatabaseTime.text(created))::timestamptz, \(DatabaseTime.text(entered))::timestamptz,
                         \(DatabaseTime.text(lastEvent))::timestamptz, \(closed.map(DatabaseTime.text))::timestamptz)
                 """, logger: database.logger)
@@ -81,9 +84,10 @@ struct SupervisionReportTests {
             }
             for entry in history {
                 try await connection.query("""
-                    INSERT INTO case_history (case_id, case_version, at, event, actor, to_state, track, note, waiting_on, context)
+                    INSERT INTO case_history (case_id, case_version, at, event, actor, to_state, track, note, waiting_on, context, whose_move)
                     VALUES (\(id), 1, \(DatabaseTime.text(entry.at))::timestamptz, \(entry.event), 'cli:test', \(entry.to),
-                            \(entry.track), \(entry.note), \(entry.waitingOn), '{"values": {"usager.nom": "Secret"}}'::jsonb)
+                            \(entry.track), \(entry.note), \(entry.waitingOn), '{"values": {"usager.nom": "Secret"}}'::jsonb,
+                            \(entry.whoseMove))
                     """, logger: database.logger)
             }
         }
@@ -128,7 +132,7 @@ struct SupervisionReportTests {
         #expect(try await report.run(filter, scope: .only([])).rows.isEmpty)
 
         let a = try #require(scoped.rows.first)
-        #expect(a.state == "attente-pieces" && a.waitingOn == "usager" && !a.escalated && !a.breached)
+        #expect(a.state == "attente-pieces" && a.whoseMove == ["usager"] && !a.escalated && !a.breached)
         #expect(a.secondsInState == 39 * Self.day && a.secondsSinceLastEvent == 35 * Self.day)
         #expect(a.deadline == Self.at(50) && a.queues == ["instruction-titres"] && a.escalationReasons.isEmpty)
         let b = scoped.rows[1], c = scoped.rows[2], d = scoped.rows[3]
@@ -280,5 +284,32 @@ struct SupervisionReportTests {
         filter.asOf = Self.at(30)
         let earlier = try await DelayReport(database).run(filter, scope: Self.passport)
         #expect(earlier.byParty.first { $0.key == "ants" }?.seconds == 10 * d)
+    }
+
+    @Test("in parallel work each party is charged the time it held the case, concurrently, beside the elapsed time")
+    func concurrentDelays() async throws {
+        let database = try await Self.database("delays-parallel")
+        defer { database.close() }
+        // K: the person until day 12; three bodies in parallel from 12; IRCANTEC done at 15;
+        // an escalation to the coordination cell from 18; closed at 20.
+        try await Self.insertCase(database, workflow: "retraite-multi-statuts", state: "liquidee", waitingOn: "engine",
+                                  created: Self.at(10), entered: Self.at(20), lastEvent: Self.at(20), closed: Self.at(20), history: [
+                                    Entry(at: Self.at(10), event: "created", to: "depot", waitingOn: "usager", whoseMove: ["usager"]),
+                                    Entry(at: Self.at(12), event: "action", to: "instruction-parts", waitingOn: "engine",
+                                          whoseMove: ["sre", "cnracl", "ircantec"]),
+                                    Entry(at: Self.at(15), event: "action", to: "part-validee", track: "ircantec", waitingOn: "engine",
+                                          whoseMove: ["sre", "cnracl"]),
+                                    Entry(at: Self.at(18), event: "escalated", track: "sre", waitingOn: "sre",
+                                          whoseMove: ["sre", "cnracl", "coordination"]),
+                                    Entry(at: Self.at(20), event: "closed", to: "liquidee", waitingOn: "engine", whoseMove: []),
+                                  ])
+        var filter = DelayReport.Filter(from: Self.at(10), to: Self.at(40))
+        filter.asOf = Self.at(40)
+        let report = try await DelayReport(database).run(filter, scope: .everything)
+        let d = Self.day
+        #expect(report.totalSeconds == 10 * d && report.cases == 1, "the elapsed time counts each interval once")
+        #expect(report.byParty.map { "\($0.key) \($0.seconds / d)" }
+                == ["cnracl 8.0", "sre 8.0", "ircantec 3.0", "coordination 2.0", "usager 2.0"])
+        #expect(report.byState.map { "\($0.key) \($0.seconds / d)" } == ["instruction-parts 8.0", "depot 2.0"])
     }
 }

@@ -96,7 +96,10 @@ struct WebSupervisionTests {
             let expected: [(String, [String])] = [
                 ("?workflow=retraite-multi-statuts&state=&waiting_on=&agency=&min_age=&escalated=", [fixture.old, fixture.escalated]),
                 ("?waiting_on=usager", [fixture.old]),
-                ("?waiting_on=engine", [fixture.escalated]),
+                // In parallel work every open track's party holds the case; "engine" none.
+                ("?waiting_on=sre", [fixture.escalated]),
+                ("?waiting_on=cnracl", [fixture.escalated]),
+                ("?waiting_on=engine", []),
                 ("?state=depot", [fixture.old]),
                 ("?min_age=5", [fixture.old]),
                 ("?min_age=12h", [fixture.old]),

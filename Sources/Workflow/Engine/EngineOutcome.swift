@@ -16,6 +16,8 @@ public struct CaseChange: Sendable {
     public var createdTimers: [CaseTimer]
     /// Timers cancelled, or consumed because they fired.
     public var removedTimers: [UUID]
+    /// Whose move it is after the change (`CaseSnapshot.whoseMove`), set by the engine.
+    public var whoseMove: [String] = []
 
     public init(after: CaseSnapshot, history: [HistoryEntry] = [], openedTasks: [CaseTask] = [], closedTasks: [ClosedTask] = [],
                 createdTimers: [CaseTimer] = [], removedTimers: [UUID] = []) {

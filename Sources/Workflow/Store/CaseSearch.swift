@@ -26,7 +26,8 @@ public struct CaseSearch: Sendable {
         public var queue: String?
         public var escalated: Bool?
         public var waitingOn: String?
-        /// Cases whose move it is of this agency: the case's, or an open track's.
+        /// Another name of `waitingOn`: cases one of whose parties (an open track's, an open
+        /// escalation's queue's agency) is this agency.
         public var agency: String?
         /// Open cases (true), closed ones (false), or both (nil).
         public var open: Bool?
@@ -64,9 +65,9 @@ public struct CaseSearch: Sendable {
             throw Database.storeError(error)
         }
         var result: [CaseStore.Summary] = []
-        for try await (id, workflowID, state, status, waitingOn, escalated, version, lastEventAt)
-            in rows.decode((UUID, String, String, String, String, Bool, Int, Date).self) {
-            result.append(CaseStore.Summary(id: id, workflowID: workflowID, state: state, status: status, waitingOn: waitingOn,
+        for try await (id, workflowID, state, status, whoseMove, escalated, version, lastEventAt)
+            in rows.decode((UUID, String, String, String, [String], Bool, Int, Date).self) {
+            result.append(CaseStore.Summary(id: id, workflowID: workflowID, state: state, status: status, whoseMove: whoseMove,
                                             escalated: escalated, version: version, lastEventAt: lastEventAt))
         }
         return result
@@ -74,17 +75,15 @@ public struct CaseSearch: Sendable {
 
     private func query(_ filter: Filter, versions: JSONValue, paths: JSONValue, pattern: String?) -> PostgresQuery {
         """
-            SELECT c.id, c.workflow_id, c.state, c.status, c.waiting_on, c.escalated, c.version, c.last_event_at FROM cases c
+            SELECT c.id, c.workflow_id, c.state, c.status, c.whose_move, c.escalated, c.version, c.last_event_at FROM cases c
             WHERE EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions.serialized())::jsonb) AS a(w text, v integer)
                           WHERE a.w = c.workflow_id AND a.v = c.workflow_version)
               AND (\(filter.workflowID)::text IS NULL OR c.workflow_id = \(filter.workflowID))
               AND (\(filter.state)::text IS NULL OR c.state = \(filter.state))
               AND (\(filter.escalated)::boolean IS NULL OR c.escalated = \(filter.escalated))
-              AND (\(filter.waitingOn)::text IS NULL OR c.waiting_on = \(filter.waitingOn))
+              AND (\(filter.waitingOn)::text IS NULL OR \(filter.waitingOn) = ANY(c.whose_move))
               AND (\(filter.open)::boolean IS NULL OR (c.status = 'open') = \(filter.open))
-              AND (\(filter.agency)::text IS NULL OR c.waiting_on = \(filter.agency)
-                   OR EXISTS (SELECT 1 FROM jsonb_array_elements(c.tracks) AS t(track)
-                              WHERE t.track->>'waiting_on' = \(filter.agency) AND NOT (t.track->>'finished')::boolean))
+              AND (\(filter.agency)::text IS NULL OR \(filter.agency) = ANY(c.whose_move))
               AND (\(filter.createdAfter.map(DatabaseTime.text))::timestamptz IS NULL OR c.created_at >= \(filter.createdAfter.map(DatabaseTime.text))::timestamptz)
               AND (\(filter.createdBefore.map(DatabaseTime.text))::timestamptz IS NULL OR c.created_at < \(filter.createdBefore.map(DatabaseTime.text))::timestamptz)
               AND (\(filter.updatedAfter.map(DatabaseTime.text))::timestamptz IS NULL OR c.last_event_at >= \(filter.updatedAfter.map(DatabaseTime.text))::timestamptz)

@@ -31,7 +31,8 @@ extension CaseStore {
         public var workflowID: String
         public var state: String
         public var status: String
-        public var waitingOn: String
+        /// Whose move it is (`CaseSnapshot.whoseMove`): empty once closed.
+        public var whoseMove: [String]
         public var escalated: Bool
         public var version: Int
         public var lastEventAt: Date
@@ -40,20 +41,20 @@ extension CaseStore {
     /// Cases matching the filter, a page at a time, by id.
     public func list(_ filter: Filter) async throws -> [Summary] {
         let rows = try await database.client.query("""
-            SELECT id, workflow_id, state, status, waiting_on, escalated, version, last_event_at FROM cases
+            SELECT id, workflow_id, state, status, whose_move, escalated, version, last_event_at FROM cases
             WHERE (\(filter.workflowID)::text IS NULL OR workflow_id = \(filter.workflowID))
               AND (\(filter.state)::text IS NULL OR state = \(filter.state))
               AND (NOT \(filter.openOnly) OR status = 'open')
               AND (NOT \(filter.escalatedOnly) OR escalated)
-              AND (\(filter.waitingOn)::text IS NULL OR waiting_on = \(filter.waitingOn))
+              AND (\(filter.waitingOn)::text IS NULL OR \(filter.waitingOn) = ANY(whose_move))
               AND (\(filter.after)::uuid IS NULL OR id > \(filter.after))
             ORDER BY id
             LIMIT \(max(1, min(filter.limit, 500)))
             """, logger: database.logger)
         var result: [Summary] = []
-        for try await (id, workflowID, state, status, waitingOn, escalated, version, lastEventAt)
-            in rows.decode((UUID, String, String, String, String, Bool, Int, Date).self) {
-            result.append(Summary(id: id, workflowID: workflowID, state: state, status: status, waitingOn: waitingOn,
+        for try await (id, workflowID, state, status, whoseMove, escalated, version, lastEventAt)
+            in rows.decode((UUID, String, String, String, [String], Bool, Int, Date).self) {
+            result.append(Summary(id: id, workflowID: workflowID, state: state, status: status, whoseMove: whoseMove,
                                   escalated: escalated, version: version, lastEventAt: lastEventAt))
         }
         return result

@@ -37,6 +37,8 @@ struct CaseWriter {
         var caseID: UUID
         var caseVersion: Int
         var entry: HistoryEntry
+        /// Whose move it is when the line is written (the case does not change).
+        var whoseMove: [String]
     }
 
     /// Writes every entry, the other history lines and the journal rows, or throws a conflict
@@ -65,14 +67,17 @@ struct CaseWriter {
         }).serialized()
         let opened = details(\.openedTasks, CaseRows.task)
         let created = details(\.createdTimers, CaseRows.timer)
+        // Every line of a change carries whose move it is after the change (the delays report
+        // charges the time until the next line to each of those parties).
         var historyRows = entries.flatMap { entry in
-            entry.change.history.map { (entry.change.after.id, entry.newVersion, $0) }
+            entry.change.history.map { (entry.change.after.id, entry.newVersion, $0, entry.change.whoseMove) }
         }
-        historyRows += lines.map { ($0.caseID, $0.caseVersion, $0.entry) }
-        let history = JSONValue.array(historyRows.map { caseID, version, entry in
+        historyRows += lines.map { ($0.caseID, $0.caseVersion, $0.entry, $0.whoseMove) }
+        let history = JSONValue.array(historyRows.map { caseID, version, entry, whoseMove in
             var object = entry.jsonMembers(time: DatabaseTime.text)
             object["case_id"] = .string(caseID.uuidString)
             object["case_version"] = .number(JSONNumber(version))
+            object["whose_move"] = .array(whoseMove.map(JSONValue.string))
             return .object(object)
         }).serialized()
         let journalRows = JSONValue.array(journal.map(\.json)).serialized()
@@ -103,6 +108,7 @@ struct CaseWriter {
             "data": after.data, "status": .string(after.status.isClosed ? "closed" : "open"),
             "outcome": after.status.outcome.map(JSONValue.string) ?? .null, "state": .string(after.state),
             "tracks": CaseRows.tracksValue(after.tracks), "waiting_on": .string(after.waitingOn),
+            "whose_move": .array(entry.change.whoseMove.map(JSONValue.string)),
             "escalated": .bool(after.isEscalated), "citizen_ref": entry.citizenRef.map(JSONValue.string) ?? .null,
             "created_at": DatabaseTime.json(after.createdAt), "entered_state_at": DatabaseTime.json(after.enteredStateAt),
             "last_event_at": DatabaseTime.json(after.lastEventAt),
@@ -117,18 +123,19 @@ struct CaseWriter {
     /// after its first five executions instead of planning each change again (an array
     /// parameter's length, which it can see, made every change's plan look cheaper).
     struct Statement: PostgresPreparedStatement {
-        static let name = "parcours_case_write_v4"
+        static let name = "parcours_case_write_v5"
         static let sql = """
 
             WITH case_rows AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb)
                     AS r(id uuid, previous integer, workflow_id text, workflow_version integer, data jsonb, status text,
-                         outcome text, state text, tracks jsonb, waiting_on text, escalated boolean, citizen_ref text,
+                         outcome text, state text, tracks jsonb, waiting_on text, whose_move jsonb, escalated boolean, citizen_ref text,
                          created_at timestamptz, entered_state_at timestamptz, last_event_at timestamptz, closed_at timestamptz)
             ), inserted AS (
-                INSERT INTO cases (id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
+                INSERT INTO cases (id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on, whose_move,
                                    escalated, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at)
                 SELECT id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
+                       ARRAY(SELECT jsonb_array_elements_text(whose_move)),
                        escalated, 1, citizen_ref, created_at, entered_state_at, last_event_at, closed_at
                 FROM case_rows WHERE previous IS NULL
                 RETURNING id
@@ -136,6 +143,7 @@ struct CaseWriter {
                 -- A case whose version moved since it was read is not updated: a conflict.
                 UPDATE cases SET data = r.data, status = r.status, outcome = r.outcome, state = r.state, tracks = r.tracks,
                                  waiting_on = r.waiting_on, escalated = r.escalated, version = cases.version + 1,
+                                 whose_move = ARRAY(SELECT jsonb_array_elements_text(r.whose_move)),
                                  entered_state_at = r.entered_state_at, last_event_at = r.last_event_at, closed_at = r.closed_at
                 FROM case_rows r
                 -- The id list lets the planner reach each row by its key: it cannot tell how
@@ -169,14 +177,14 @@ struct CaseWriter {
             ), history AS (
                 -- WITH ORDINALITY keeps each case's entries in the engine's order in the identity column.
                 INSERT INTO case_history (case_id, case_version, at, event, actor, from_state, to_state, track, name,
-                                          data_diff, reason, context, note, note_visible_to, waiting_on)
+                                          data_diff, reason, context, note, note_visible_to, waiting_on, whose_move)
                 SELECT (e.value->>'case_id')::uuid, (e.value->>'case_version')::integer, (e.value->>'at')::timestamptz,
                        e.value->>'event', e.value->>'actor', e.value->>'from_state', e.value->>'to_state', e.value->>'track',
                        e.value->>'name', nullif(e.value->'data_diff', 'null'::jsonb), e.value->>'reason',
                        nullif(e.value->'context', 'null'::jsonb), e.value->>'note',
                        CASE WHEN jsonb_typeof(e.value->'note_visible_to') = 'array'
                             THEN ARRAY(SELECT jsonb_array_elements_text(e.value->'note_visible_to')) END,
-                       e.value->>'waiting_on'
+                       e.value->>'waiting_on', ARRAY(SELECT jsonb_array_elements_text(e.value->'whose_move'))
                 FROM jsonb_array_elements($7::jsonb) WITH ORDINALITY AS e(value, n)
                 ORDER BY e.n
             ), journal AS (

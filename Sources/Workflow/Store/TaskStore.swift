@@ -79,13 +79,13 @@ public struct TaskStore: Sendable {
                                 journal: AccessJournal.Access?) async throws {
         try await database.transaction { connection in
             let cases = try await connection.query("""
-                SELECT c.id, c.version, c.waiting_on FROM cases c
+                SELECT c.id, c.version, c.waiting_on, c.whose_move FROM cases c
                 WHERE c.id = (SELECT case_id FROM tasks WHERE id = \(taskID) AND closed_at IS NULL)
                 FOR UPDATE
                 """, logger: database.logger)
-            var owner: (UUID, Int, String)?
-            for try await row in cases.decode((UUID, Int, String).self) { owner = row }
-            guard let (caseID, version, waitingOn) = owner else { throw StoreError(.notFound, "no open task \(taskID)") }
+            var owner: (UUID, Int, String, [String])?
+            for try await row in cases.decode((UUID, Int, String, [String]).self) { owner = row }
+            guard let (caseID, version, waitingOn, whoseMove) = owner else { throw StoreError(.notFound, "no open task \(taskID)") }
 
             let tasks = try await connection.query("""
                 SELECT assignee, state, track FROM tasks WHERE id = \(taskID) AND closed_at IS NULL FOR UPDATE
@@ -111,7 +111,7 @@ public struct TaskStore: Sendable {
             let entry = HistoryEntry(event: event, actor: actor, fromState: state, toState: state, track: track, context: context,
                                      waitingOn: waitingOn, at: now)
             try await CaseWriter(connection: connection, logger: database.logger)
-                .write([], history: [CaseWriter.HistoryLine(caseID: caseID, caseVersion: version, entry: entry)],
+                .write([], history: [CaseWriter.HistoryLine(caseID: caseID, caseVersion: version, entry: entry, whoseMove: whoseMove)],
                        journal: [.change(caseID, by: journal ?? AccessJournal.Access(actor: actor, via: event), fields: [])], now: now)
         }
     }

@@ -2,15 +2,19 @@ import Foundation
 import PostgresNIO
 
 /// "Who held the cases, and where did the time go?": the time cases spent in each state
-/// and with each party (`waiting_on`: `usager`, an agency, `engine`) over a period, from
-/// the history, so that a delay is attributed to whoever held the case and not to the
-/// administration that ends up answering for it.
+/// and with each party (`usager`, an agency, `engine`) over a period, from the history,
+/// so that a delay is attributed to whoever held the case and not to the administration
+/// that ends up answering for it.
+///
+/// In parallel work several parties hold a case at once (each open track's, each open
+/// escalation's queue's agency: the whose-move list each history entry records): each is
+/// charged the whole interval, concurrently. Party times may therefore add up to more
+/// than the elapsed time, which `totalSeconds` gives (each interval once).
 ///
 /// Between two consecutive entries of a case's history (ordered by time, then sequence),
-/// the interval belongs to the `waiting_on` recorded on the earlier entry and to the case's
+/// the interval belongs to the parties recorded on the earlier entry and to the case's
 /// main state after it (the last `to_state` of an entry outside the tracks: time in a
-/// parallel state counts for the parallel state, while its party is the one the entry
-/// recorded, a track's own when the entry is a track's). The last interval of an open case
+/// parallel state counts for the parallel state). The last interval of an open case
 /// runs to `asOf`; a closed case's stops at its closing. Each interval is clipped to the
 /// period [`from`, `to`) and to `asOf`.
 ///
@@ -80,25 +84,35 @@ public struct DelayReport: Sendable {
             ), entries AS (
                 -- Each entry with the next one's time, and a counter of main-line state changes
                 -- so far: the entries of one count share the state the first of them entered.
-                SELECT h.case_id, a.workflow_id, a.closed_at, h.at, h.waiting_on,
+                -- Whose move after the entry: every party (entries written before whose_move
+                -- was kept have their single waiting_on).
+                SELECT h.case_id, a.workflow_id, a.closed_at, h.at, coalesce(h.whose_move, ARRAY[h.waiting_on]) AS parties,
                        CASE WHEN h.track IS NULL THEN h.to_state END AS entered,
                        lead(h.at) OVER w AS next_at,
                        count(CASE WHEN h.track IS NULL THEN h.to_state END) OVER w AS state_count
                 FROM case_history h JOIN alive a ON a.id = h.case_id
                 WINDOW w AS (PARTITION BY h.case_id ORDER BY h.at, h.id)
             ), spans AS (
-                SELECT case_id, workflow_id, waiting_on,
+                SELECT case_id, workflow_id, parties,
                        max(entered) OVER (PARTITION BY case_id, state_count) AS state,
                        greatest(at, \(from)::timestamptz) AS span_start,
                        least(coalesce(next_at, closed_at, \(now)::timestamptz), \(to)::timestamptz, \(now)::timestamptz) AS span_end
                 FROM entries
             )
-            SELECT CASE WHEN grouping(waiting_on) = 0 THEN 'party' WHEN grouping(state) = 0 THEN 'state' ELSE 'total' END,
-                   coalesce(waiting_on, state, ''), workflow_id,
+            -- Each party is charged every interval it held the case, concurrently with the
+            -- others; states and the total count each interval once (elapsed time).
+            SELECT 'party', p.party, NULL::text,
+                   sum(extract(epoch FROM s.span_end - s.span_start))::float8, count(DISTINCT s.case_id)::integer
+            FROM spans s CROSS JOIN LATERAL unnest(s.parties) AS p(party)
+            WHERE s.span_end > s.span_start
+            GROUP BY p.party
+            UNION ALL
+            SELECT CASE WHEN grouping(state) = 0 THEN 'state' ELSE 'total' END,
+                   coalesce(state, ''), workflow_id,
                    coalesce(sum(extract(epoch FROM span_end - span_start)), 0)::float8, count(DISTINCT case_id)::integer
             FROM spans
             WHERE span_end > span_start
-            GROUP BY GROUPING SETS ((waiting_on), (workflow_id, state), ())
+            GROUP BY GROUPING SETS ((workflow_id, state), ())
             """, logger: database.logger)
         for try await (dimension, key, workflowID, seconds, cases) in rows.decode((String, String, String?, Double, Int).self) {
             switch dimension {

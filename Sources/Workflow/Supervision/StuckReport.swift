@@ -19,7 +19,8 @@ public struct StuckReport: Sendable {
     public struct Filter: Sendable {
         public var workflowID: String?
         public var state: String?
-        /// Whose move it is (`waiting_on`): `usager`, an agency id, or `engine`.
+        /// A party whose move it is (`usager`, an agency id, or `engine`): the cases where it
+        /// is one of the parties holding the case, its open tracks' and escalations' included.
         public var waitingOn: String?
         public var escalated: Bool?
         public var breached: Bool?
@@ -54,7 +55,8 @@ public struct StuckReport: Sendable {
         public var workflowID: String
         public var workflowVersion: Int
         public var state: String
-        public var waitingOn: String
+        /// Whose move it is: every party holding the case (`CaseSnapshot.whoseMove`).
+        public var whoseMove: [String]
         public var escalated: Bool
         public var breached: Bool
         public var enteredStateAt: Date
@@ -96,11 +98,11 @@ public struct StuckReport: Sendable {
         let now = DatabaseTime.text(asOf)
         let versions = scope.boundJSON
         // The outer query filters on what the lateral joins compute (breached); the inner one
-        // walks an index on (entered_state_at) of open cases — or (waiting_on, entered_state_at)
+        // walks an index on (entered_state_at) of open cases — or the parties' (whose_move)
         // or (workflow_id, state, entered_state_at) when filtered — and stops at the page.
         let rows = try await database.client.query("""
             SELECT s.* FROM (
-                SELECT c.id, c.workflow_id, c.workflow_version, c.state, c.waiting_on, c.escalated,
+                SELECT c.id, c.workflow_id, c.workflow_version, c.state, c.whose_move, c.escalated,
                        c.entered_state_at, c.last_event_at,
                        coalesce(t.due <= \(now)::timestamptz, false) OR coalesce(m.due <= \(now)::timestamptz, false)
                            OR coalesce(t.breach_raised, false) AS breached,
@@ -126,7 +128,7 @@ public struct StuckReport: Sendable {
                         WHERE a.w = c.workflow_id AND a.v = c.workflow_version))
                   AND (\(filter.workflowID)::text IS NULL OR c.workflow_id = \(filter.workflowID))
                   AND (\(filter.state)::text IS NULL OR c.state = \(filter.state))
-                  AND (\(filter.waitingOn)::text IS NULL OR c.waiting_on = \(filter.waitingOn))
+                  AND (\(filter.waitingOn)::text IS NULL OR \(filter.waitingOn) = ANY(c.whose_move))
                   AND (\(filter.escalated)::boolean IS NULL OR c.escalated = \(filter.escalated))
                   AND (\(enteredBefore)::timestamptz IS NULL OR c.entered_state_at <= \(enteredBefore)::timestamptz)
                   AND (\(idleBefore)::timestamptz IS NULL OR c.last_event_at <= \(idleBefore)::timestamptz)
@@ -138,9 +140,9 @@ public struct StuckReport: Sendable {
             LIMIT \(limit)
             """, logger: database.logger)
         var result: [Row] = []
-        for try await (id, workflowID, version, state, waitingOn, escalated, entered, lastEvent, breached, deadline, reasons, queues, inState, idle)
-            in rows.decode((UUID, String, Int, String, String, Bool, Date, Date, Bool, Date?, [String], [String], Double, Double).self) {
-            result.append(Row(caseID: id, workflowID: workflowID, workflowVersion: version, state: state, waitingOn: waitingOn,
+        for try await (id, workflowID, version, state, whoseMove, escalated, entered, lastEvent, breached, deadline, reasons, queues, inState, idle)
+            in rows.decode((UUID, String, Int, String, [String], Bool, Date, Date, Bool, Date?, [String], [String], Double, Double).self) {
+            result.append(Row(caseID: id, workflowID: workflowID, workflowVersion: version, state: state, whoseMove: whoseMove,
                               escalated: escalated, breached: breached, enteredStateAt: entered, lastEventAt: lastEvent,
                               deadline: deadline, escalationReasons: reasons, queues: queues,
                               secondsInState: inState, secondsSinceLastEvent: idle))

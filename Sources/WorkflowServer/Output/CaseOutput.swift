@@ -12,7 +12,8 @@ enum CaseOutput {
         lines.append("  workflow    \(snapshot.workflowID) v\(snapshot.workflowVersion)")
         lines.append("  status      \(status), version \(snapshot.version)")
         lines.append("  state       \(snapshot.state) since \(format(snapshot.enteredStateAt))")
-        lines.append("  whose move  \(snapshot.waitingOn)")
+        // Each open track's party is on its line below; a closed case waits on nobody.
+        lines.append("  whose move  \(snapshot.status.isClosed ? "nobody" : snapshot.waitingOn)")
         for track in snapshot.tracks {
             lines.append("  track       \(track.track): \(track.state)\(track.finished ? " (finished)" : ", waiting on \(track.waitingOn)")")
         }

@@ -24,7 +24,7 @@ struct OutputOptions: ParsableArguments {
                 .object([
                     "id": .string(summary.id.uuidString.lowercased()), "workflow": .string(summary.workflowID),
                     "state": .string(summary.state), "status": .string(summary.status),
-                    "waiting_on": .string(summary.waitingOn), "escalated": .bool(summary.escalated),
+                    "whose_move": .array(summary.whoseMove.map(JSONValue.string)), "escalated": .bool(summary.escalated),
                     "version": .number(JSONNumber(summary.version)),
                     "last_event_at": .string(CaseOutput.format(summary.lastEventAt)),
                 ])
@@ -33,7 +33,7 @@ struct OutputOptions: ParsableArguments {
         }
         for summary in cases {
             Swift.print([summary.id.uuidString.lowercased(), summary.workflowID, summary.state, summary.status,
-                         "waiting on \(summary.waitingOn)", summary.escalated ? "ESCALATED" : "",
+                         summary.whoseMove.isEmpty ? "" : "waiting on \(summary.whoseMove.joined(separator: ", "))", summary.escalated ? "ESCALATED" : "",
                          "v\(summary.version)", CaseOutput.format(summary.lastEventAt)].filter { !$0.isEmpty }.joined(separator: "  "))
         }
     }

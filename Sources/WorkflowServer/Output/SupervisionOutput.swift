@@ -13,7 +13,7 @@ enum SupervisionOutput {
                 .object([
                     "case": JSONResponse.id(row.caseID), "workflow": .string(row.workflowID),
                     "workflow_version": .number(JSONNumber(row.workflowVersion)), "state": .string(row.state),
-                    "waiting_on": .string(row.waitingOn), "escalated": .bool(row.escalated),
+                    "whose_move": .array(row.whoseMove.map(JSONValue.string)), "escalated": .bool(row.escalated),
                     "sla_breached": .bool(row.breached), "entered_state_at": JSONResponse.time(row.enteredStateAt),
                     "last_event_at": JSONResponse.time(row.lastEventAt), "deadline": JSONResponse.time(row.deadline),
                     "escalation_reasons": .array(row.escalationReasons.map(JSONValue.string)),
@@ -83,7 +83,7 @@ enum SupervisionOutput {
     static func text(_ page: StuckReport.Page) -> String {
         var lines = [["CASE", "WORKFLOW", "STATE", "WHOSE MOVE", "IN STATE", "IDLE", "SLA", "ESCALATED", "QUEUES"]]
         for row in page.rows {
-            lines.append([row.caseID.uuidString.lowercased(), row.workflowID, row.state, row.waitingOn,
+            lines.append([row.caseID.uuidString.lowercased(), row.workflowID, row.state, row.whoseMove.joined(separator: ","),
                           duration(row.secondsInState), duration(row.secondsSinceLastEvent),
                           row.breached ? "BREACHED" : row.deadline.map { "due " + CaseOutput.format($0) } ?? "-",
                           row.escalated ? row.escalationReasons.joined(separator: ",") : "-",

@@ -75,7 +75,7 @@ struct CaseRoutes {
         let page = Array(found.prefix(limit))
         let items: [JSONValue] = page.map { summary in
             .object(["id": JSONResponse.id(summary.id), "workflow": .string(summary.workflowID), "state": .string(summary.state),
-                     "status": .string(summary.status), "waiting_on": .string(summary.waitingOn),
+                     "status": .string(summary.status), "whose_move": .array(summary.whoseMove.map(JSONValue.string)),
                      "escalated": .bool(summary.escalated), "version": .number(JSONNumber(summary.version)),
                      "last_event_at": JSONResponse.time(summary.lastEventAt)])
         }

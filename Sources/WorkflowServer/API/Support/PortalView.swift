@@ -7,9 +7,8 @@ enum PortalView {
     static func json(_ reading: CaseReading) -> JSONValue {
         let (record, definition) = (reading.record, reading.definition)
         let snapshot = record.snapshot
-        // Whose move: the case's own, or in a parallel state each open track's.
-        let open = snapshot.tracks.filter { !$0.finished }.map(\.waitingOn)
-        let parties = Array(Set(open.isEmpty ? [snapshot.waitingOn] : open)).sorted()
+        // Whose move: each open track's party, each open escalation's agency; nobody once closed.
+        let parties = snapshot.whoseMove(in: definition)
         let actions = reading.actions.map { JSONValue.string($0.action) }
         return .object([
             "id": JSONResponse.id(snapshot.id),
@@ -17,14 +16,29 @@ enum PortalView {
             "title": definition.title.map(JSONValue.string) ?? .null,
             "status": .string(snapshot.status.isClosed ? "closed" : "open"),
             "public_label": definition.state(snapshot.state)?.publicLabel.map(JSONValue.string) ?? .null,
-            "waiting_on": .string(party(parties)),
+            "waiting_on": .string(snapshot.status.isClosed ? "nobody" : party(parties)),
             "agencies": .array(parties.filter { $0 != "usager" && $0 != "engine" }.map(JSONValue.string)),
+            "parts": .array(parts(snapshot, definition)),
             "actions": .array(actions),
             "created_at": JSONResponse.time(snapshot.createdAt),
             "since": JSONResponse.time(snapshot.enteredStateAt),
             "last_event_at": JSONResponse.time(snapshot.lastEventAt),
             "closed_at": JSONResponse.time(record.closedAt),
         ])
+    }
+
+    /// Each open track in the person's words: the agency holding it and the track's state's
+    /// `public_label` (what the person is told of that part).
+    static func parts(_ snapshot: CaseSnapshot, _ definition: WorkflowDefinition) -> [JSONValue] {
+        guard !snapshot.status.isClosed, case .parallel(let parallel)? = definition.state(snapshot.state)?.kind else { return [] }
+        return snapshot.tracks.filter { !$0.finished }.map { position in
+            let state = parallel.track(position.track)?.states.first { $0.id.value == position.state }
+            return .object([
+                "agency": .string(position.waitingOn),
+                "agency_name": definition.agency(position.waitingOn).map { .string($0.name) } ?? .null,
+                "public_label": state?.publicLabel.map(JSONValue.string) ?? .null,
+            ])
+        }
     }
 
     /// The person's move when any part waits on them; the administration's when an agency

@@ -43,7 +43,7 @@ struct CaseListPage {
                 "workflow": definition?.title ?? summary.workflowID,
                 "state": definition.map { WebLabels.state(summary.state, in: $0) } ?? summary.state,
                 "status": summary.status == "closed" ? texts["status_closed"] : texts["status_open"],
-                "waiting_on": WebLabels.party(summary.waitingOn, in: definition, texts), "escalated": summary.escalated,
+                "waiting_on": WebLabels.parties(summary.whoseMove, in: definition, texts), "escalated": summary.escalated,
                 "last_event": TimeText.ago(summary.lastEventAt, texts),
             ]
             if summary.status == "closed" { row["closed"] = true }

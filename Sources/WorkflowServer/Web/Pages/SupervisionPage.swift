@@ -141,7 +141,7 @@ struct SupervisionPage {
             var values: [String: Any] = [
                 "case": WebPaths.text(row.caseID), "case_short": String(WebPaths.text(row.caseID).prefix(8)),
                 "workflow": names.workflow(row.workflowID), "state": names.state(row.state, row.workflowID, row.workflowVersion),
-                "state_id": row.state, "waiting_on": names.party(row.waitingOn), "waiting_on_id": row.waitingOn,
+                "state_id": row.state, "waiting_on": row.whoseMove.map(names.party).joined(separator: " · "), "waiting_on_id": row.whoseMove.joined(separator: ","),
                 "age": TimeText.span(row.secondsInState, texts), "since": TimeText.date(row.enteredStateAt, texts),
                 "idle": TimeText.ago(row.lastEventAt, now: now, texts),
                 "escalated": row.escalated, "breached": row.breached,
@@ -262,7 +262,7 @@ struct SupervisionPage {
             case .workflow: return compare(names.workflow(a.workflowID).lowercased(), names.workflow(b.workflowID).lowercased())
             case .state: return compare(names.state(a.state, a.workflowID, a.workflowVersion).lowercased(),
                                         names.state(b.state, b.workflowID, b.workflowVersion).lowercased())
-            case .waitingOn: return compare(names.party(a.waitingOn).lowercased(), names.party(b.waitingOn).lowercased())
+            case .waitingOn: return compare(a.whoseMove.map(names.party).joined().lowercased(), b.whoseMove.map(names.party).joined().lowercased())
             case .age: return compare(a.secondsInState, b.secondsInState)
             case .idle: return compare(a.secondsSinceLastEvent, b.secondsSinceLastEvent)
             case .escalated: return compare(a.escalated ? 1 : 0, b.escalated ? 1 : 0)

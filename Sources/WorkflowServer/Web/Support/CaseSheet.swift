@@ -73,7 +73,7 @@ struct CaseSheet {
             "workflow_version": definition.version.value, "version": snapshot.version,
             "state": snapshot.state, "state_label": WebLabels.state(snapshot.state, in: definition),
             "status": snapshot.status.isClosed ? texts["status_closed"] : texts["status_open"],
-            "closed": snapshot.status.isClosed, "waiting_on": WebLabels.party(snapshot.waitingOn, in: definition, texts), "escalated": snapshot.isEscalated,
+            "closed": snapshot.status.isClosed, "waiting_on": WebLabels.parties(snapshot.whoseMove(in: definition), in: definition, texts), "escalated": snapshot.isEscalated,
             "created": TimeText.date(snapshot.createdAt, texts), "since": TimeText.ago(snapshot.enteredStateAt, texts),
             "last_event": TimeText.ago(snapshot.lastEventAt, texts),
         ]

@@ -36,6 +36,11 @@ enum WebLabels {
         }
     }
 
+    /// Whose move it is, every party named (nobody's on a closed case).
+    static func parties(_ ids: [String], in definition: WorkflowDefinition?, _ texts: Texts) -> String {
+        ids.isEmpty ? texts["party_nobody"] : ids.map { party($0, in: definition, texts) }.joined(separator: " · ")
+    }
+
     static func actor(_ recorded: String, _ texts: Texts) -> String {
         if recorded.hasPrefix("agent:") { return String(recorded.dropFirst("agent:".count)) }
         if recorded == "system" || recorded == "worker" { return texts["actor_system"] }
