@@ -2,8 +2,8 @@ import Foundation
 
 /// Everything the engine needs to know about one case to decide what an event does.
 ///
-/// The store loads it (under `SELECT … FOR UPDATE`) and writes back the snapshot the
-/// engine returns; the engine never touches the database.
+/// The store reads it and writes back the snapshot the engine returns, at the version it
+/// read; the engine never touches the database.
 public struct CaseSnapshot: Sendable, Hashable {
     public var id: UUID
     public var workflowID: String
