@@ -48,4 +48,36 @@ struct WhoseMoveTests {
                                     tasks: [], timers: [], createdAt: Date(), enteredStateAt: Date(), lastEventAt: Date())
         #expect(snapshot.whoseMove(in: definition).isEmpty)
     }
+
+    @Test("an agency that works through wait states sees the parts waiting on it, by the API and in its inbox; another agency does not")
+    func agencyWaitingWork() async throws {
+        let harness = try await APIHarness.make("waiting-work")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let created = try await api.send(.post, "/api/v1/cases", as: "rh",
+                                             json: ["workflow": "retraite-multi-statuts", "data": try APICaseFlowTests.example("retraite")])
+            let id = try #require(created["id"]?.stringValue)
+            _ = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh",
+                                   json: ["action": "deposer", "data": try APICaseFlowTests.example("retraite-depot")])
+            let waiting = try await api.send(.get, "/api/v1/waiting", as: "cnracl")
+            #expect(waiting.status == 200, "\(waiting.json)")
+            let items = waiting["items"]?.arrayValue ?? []
+            #expect(items.count == 1 && items.first?.value(at: "case")?.stringValue == id, "\(waiting.json)")
+            #expect(items.first?.value(at: "track") == "cnracl" && items.first?.value(at: "since")?.stringValue != nil)
+            // The tasks inbox of the CNRACL has nothing: its part is a wait state.
+            let tasks = try await api.send(.get, "/api/v1/tasks", as: "cnracl")
+            #expect(tasks["items"]?.arrayValue?.isEmpty == true)
+            let other = try await api.send(.get, "/api/v1/waiting", as: "mairie")
+            #expect(other["items"]?.arrayValue?.isEmpty == true)
+
+            let browser = try await WebBrowser.signedIn(api, as: "cnracl")
+            let inbox = try await browser.get("/inbox")
+            #expect(inbox.status == 200)
+            #expect(inbox.html.contains("id=\"inbox-waiting\"") && inbox.html.contains("<tr data-case=\"\(id)\">"), "\(inbox.html)")
+            let journal = try await harness.database.client.query(
+                "SELECT count(*)::int FROM access_journal WHERE case_id = \(UUID(uuidString: id)!) AND actor = 'agent:cnracl'",
+                logger: TestDatabase.logger)
+            for try await count in journal.decode(Int.self) { #expect(count >= 2, "the lists shown are journaled") }
+        }
+    }
 }

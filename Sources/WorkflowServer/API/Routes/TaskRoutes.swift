@@ -10,6 +10,7 @@ struct TaskRoutes {
 
     func add(to group: RouteTable) {
         group.get("tasks", use: list)
+        group.get("waiting", use: waiting)
         group.post("tasks/{id}/claim", use: claim)
         group.post("tasks/{id}/release", use: release)
         group.post("tasks/{id}/assign", use: assign)
@@ -34,6 +35,25 @@ struct TaskRoutes {
             task["case_state"] = .string(entry.caseState)
             task["waiting_on"] = .string(entry.waitingOn)
             return .object(task)
+        }
+        return JSONResponse.make(["items": .array(items)])
+    }
+
+    /// The parts of cases whose move is the caller's agency (wait states and tracks included),
+    /// longest waiting first: the work an agency does outside queues.
+    @Sendable func waiting(_ request: Request, context: APIContext) async throws -> Response {
+        let query = try request.query(allowed: ["limit"])
+        let limit = try Parameter.int(query["limit"], "limit", range: 1...500) ?? 100
+        let parts = try await services.door.waitingOnAgency(of: try context.caller(), limit: limit,
+                                                            route: "GET \(APIApplication.prefix)/waiting")
+        let items: [JSONValue] = parts.map { part in
+            .object([
+                "case": JSONResponse.id(part.caseID), "workflow": .string(part.workflowID),
+                "workflow_version": .number(JSONNumber(part.workflowVersion)), "state": .string(part.state),
+                "track": part.track.map(JSONValue.string) ?? .null, "since": JSONResponse.time(part.since),
+                "deadline": JSONResponse.time(part.deadline),
+                "actions": .array(part.actions.map { .string($0.action) }),
+            ])
         }
         return JSONResponse.make(["items": .array(items)])
     }

@@ -85,8 +85,26 @@ struct InboxPage {
             if let holder = task.assignee { row["assignee"] = WebLabels.actor(holder, texts) }
             return row
         }
+        // Beside the queues: what waits on the agent's agency, wait states and tracks included.
+        let waiting = try await site.services.door.waitingOnAgency(of: agent, accesses: accesses, limit: 200, route: "GET /inbox")
+        let waitingRows: [[String: Any]] = waiting.map { part in
+            let definition = part.access.definition
+            let left = TimeText.left(until: part.deadline, texts)
+            return [
+                "case": WebPaths.text(part.caseID), "case_short": String(WebPaths.text(part.caseID).prefix(8)),
+                "workflow": definition.title ?? definition.id.value,
+                "state": part.track.map { texts.format("state_in_track", ["state": WebLabels.state(part.state, track: $0, in: definition),
+                                                                           "track": $0]) }
+                    ?? WebLabels.state(part.state, in: definition),
+                "since": TimeText.ago(part.since, texts),
+                "left": left?.text ?? texts["no_deadline"], "overdue": left?.overdue ?? false,
+                "actions": part.actions.isEmpty ? texts["waiting_no_action"] : part.actions.map(\.action).joined(separator: ", "),
+            ]
+        }
         var values: [String: Any] = [
             "title": texts["inbox_title"], "nav_inbox": true,
+            "waiting": waitingRows, "has_waiting": !waitingRows.isEmpty,
+            "waiting_intro": texts.format("inbox_waiting_intro", ["agency": agent.agency]),
             "queues": queues.keys.sorted().map { name in
                 var item: [String: Any] = ["name": name, "count": queues[name]!.count, "current": name == queue]
                 // Mustache shows a section for 0 too: the badge only when there are escalations.
