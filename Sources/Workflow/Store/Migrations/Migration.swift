@@ -19,5 +19,6 @@ public struct Migration: Sendable {
         Migration009WriteConflict.migration,
         Migration010HotUpdates.migration,
         Migration011OwnerCheckWhenLost.migration,
+        Migration013SearchUnaccent.migration,
     ]
 }
