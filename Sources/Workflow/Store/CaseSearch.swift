@@ -35,7 +35,9 @@ public struct CaseSearch: Sendable {
         public var createdBefore: Date?
         public var updatedAfter: Date?
         public var updatedBefore: Date?
-        /// Text searched, case-insensitively, in the values of the visible fields.
+        /// Text searched in the values of the visible fields, regardless of case and accents
+        /// (`lefevre` finds `Lefèvre`); when it is the start of an id (8 hex digits or more),
+        /// it finds that case as well.
         public var text: String?
         public var after: UUID?
         public var limit = 50
@@ -60,7 +62,9 @@ public struct CaseSearch: Sendable {
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
         let rows: PostgresRowSequence
         do {
-            rows = try await database.client.query(query(filter, versions: versions, paths: paths, pattern: pattern), logger: database.logger)
+            rows = try await database.client.query(query(filter, versions: versions, paths: paths, pattern: pattern,
+                                                         idPrefix: filter.text.flatMap(CaseIDPrefix.init)),
+                                                   logger: database.logger)
         } catch {
             throw Database.storeError(error)
         }
@@ -73,7 +77,7 @@ public struct CaseSearch: Sendable {
         return result
     }
 
-    private func query(_ filter: Filter, versions: JSONValue, paths: JSONValue, pattern: String?) -> PostgresQuery {
+    private func query(_ filter: Filter, versions: JSONValue, paths: JSONValue, pattern: String?, idPrefix: CaseIDPrefix?) -> PostgresQuery {
         """
             SELECT c.id, c.workflow_id, c.state, c.status, c.whose_move, c.escalated, c.version, c.last_event_at FROM cases c
             WHERE EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions.serialized())::jsonb) AS a(w text, v integer)
@@ -89,10 +93,14 @@ public struct CaseSearch: Sendable {
               AND (\(filter.updatedAfter.map(DatabaseTime.text))::timestamptz IS NULL OR c.last_event_at >= \(filter.updatedAfter.map(DatabaseTime.text))::timestamptz)
               AND (\(filter.updatedBefore.map(DatabaseTime.text))::timestamptz IS NULL OR c.last_event_at < \(filter.updatedBefore.map(DatabaseTime.text))::timestamptz)
               AND (\(filter.queue)::text IS NULL OR EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.closed_at IS NULL AND t.queue = \(filter.queue)))
-              AND (\(pattern)::text IS NULL OR EXISTS (
+              AND (\(pattern)::text IS NULL
+                   OR (\(idPrefix?.first)::uuid IS NOT NULL AND c.id BETWEEN \(idPrefix?.first) AND \(idPrefix?.last))
+                   OR EXISTS (
                     SELECT 1 FROM jsonb_to_recordset(\(paths.serialized())::jsonb) AS f(w text, v integer, p text)
                     WHERE f.w = c.workflow_id AND f.v = c.workflow_version
-                      AND (c.data #>> string_to_array(f.p, '.')) ILIKE \(pattern)))
+                      -- parcours_fold (migration 13): lower case, no accents. The pattern is folded
+                      -- in a subquery, so once a search and not once a value.
+                      AND parcours_fold(c.data #>> string_to_array(f.p, '.')) LIKE (SELECT parcours_fold(\(pattern)))))
               AND (\(filter.after)::uuid IS NULL OR c.id > \(filter.after))
             ORDER BY c.id
             LIMIT \(max(1, min(filter.limit, 501)))

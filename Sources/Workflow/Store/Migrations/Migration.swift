@@ -20,5 +20,6 @@ public struct Migration: Sendable {
         Migration010HotUpdates.migration,
         Migration011OwnerCheckWhenLost.migration,
         Migration012WhoseMove.migration,
+        Migration013SearchUnaccent.migration,
     ]
 }
