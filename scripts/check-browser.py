@@ -514,6 +514,13 @@ class Scenario:
         self.check(note in p.text("section#timeline"), "[sophie] the note added is not in the timeline")
         p.check_page("case page with a note")
 
+        # The CNRACL works through a wait state: its inbox shows the case waiting on it.
+        c = self.sign_in("camille")
+        waiting = f'section#inbox-waiting table#waiting tr[data-case="{self.along}"]'
+        self.check(c.count(waiting) == 1, f"[camille] inbox: case {self.along} is not among the cases waiting on the CNRACL")
+        c.screenshot(self.out, "inbox-waiting.png")
+        c.check_page("inbox with waiting cases")
+
         # The other bodies validate their parts in the API; the case reaches liquidation.
         for who, track in (("camille", "cnracl"), ("ines", "ircantec")):
             status, body = api(self.base, self.tokens[who], "POST", f"/cases/{self.along}/events",
@@ -543,6 +550,10 @@ class Scenario:
         self.check(self.along in rows and self.escalated in rows, f"[sophie] the search for Lefèvre (closed too) found {rows}")
         p.screenshot(self.out, "cases.png")
         p.check_page("case search")
+        p.goto("/cases")
+        p.submit("form#case-search", {"q": "lefevre", "open": True})
+        rows = p.eval("[...document.querySelectorAll('table#cases tr[data-case]')].map(r => r.dataset.case)") or []
+        self.check(self.along in rows and self.escalated in rows, f"[sophie] the search for lefevre, without its accent, found {rows}")
 
     def restricted_field(self):
         """sante.taux_invalidite is visible to the medical adviser only."""
