@@ -95,9 +95,9 @@ struct APIAccessTests {
             _ = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh",
                                    json: ["action": "deposer", "data": try APICaseFlowTests.example("retraite-depot")])
             let shownToSRE = try await api.send(.get, "/api/v1/cases/\(id)", as: "sre")
-            #expect(shownToSRE["actions"]?.arrayValue?.contains(["action": "valider-part", "track": "sre"]) == true)
+            #expect(shownToSRE["actions"]?.arrayValue?.contains(["action": "valider-part", "track": "sre", "label": "Valider la part SRE"]) == true)
             let shownToRH = try await api.send(.get, "/api/v1/cases/\(id)", as: "rh")
-            #expect(shownToRH["actions"]?.arrayValue?.contains(["action": "valider-part", "track": "sre"]) == false)
+            #expect(shownToRH["actions"]?.arrayValue?.contains { $0.value(at: "action") == "valider-part" && $0.value(at: "track") == "sre" } == false)
             let byRH = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "rh", json: ["action": "valider-part", "track": "sre"])
             #expect(byRH.status == 403 && byRH["code"] == "role-not-allowed")
             // Nor write the SRE's figures.

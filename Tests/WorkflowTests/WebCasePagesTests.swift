@@ -118,9 +118,9 @@ struct WebCasePagesTests {
             let fresh = try #require(try await sre.get("/cases/\(id)").hidden("expected_version"))
             let malformed = try await sre.post("/cases/\(id)/actions", ["action": "valider-part", "track": "sre", "expected_version": fresh,
                                                                          "data.pension.sre.montant": "beaucoup"])
-            #expect(malformed.status == 422 && malformed.refusal?.contains("pension.sre.montant") == true, "\(malformed.refusal ?? "")")
+            #expect(malformed.status == 422 && malformed.refusal?.contains("Montant de la pension SRE") == true, "\(malformed.refusal ?? "")")
             let missing = try await sre.post("/cases/\(id)/actions", ["action": "valider-part", "track": "sre", "expected_version": fresh])
-            #expect(missing.status == 422 && missing.refusal?.contains("pension.sre.montant") == true, "\(missing.refusal ?? "no refusal")")
+            #expect(missing.status == 422 && missing.refusal?.contains("Montant de la pension SRE") == true, "\(missing.refusal ?? "no refusal")")
 
             let done = try await sre.post("/cases/\(id)/actions", ["action": "valider-part", "track": "sre", "expected_version": fresh,
                                                                     "data.pension.sre.montant": "1843,27"])

@@ -7,12 +7,15 @@ extension CaseService {
     public struct InboxEntry: Sendable {
         public let entry: TaskStore.Entry
         public let access: CaseAccess
+        /// The case's summary as the agent sees it, once the inbox is journaled (`journalInbox`).
+        public internal(set) var summary: [CaseSummaryField] = []
     }
 
     /// The open tasks of the queues the agent works (or `queue` alone), with the rules of the
     /// version each case follows; `kind` is work or escalation, `assignee` an agent's
-    /// recorded id or "" for free tasks. Journals a read of each case listed, via `route`.
-    /// With `route` nil nothing is journaled: the caller journals what it shows.
+    /// recorded id or "" for free tasks. Journals a read of each case listed, via `route`, and
+    /// gives each its summary. With `route` nil nothing is journaled and no summary is read:
+    /// the caller journals what it shows (`journalInbox`).
     /// `accesses` are the agent's rules when the caller has them already (`accessToAll`).
     public func inbox(for agent: Agent, accesses: [CaseAccess]? = nil, queue: String? = nil, kind: String? = nil, assignee: String? = nil,
                limit: Int, route: String?) async throws -> [InboxEntry] {
@@ -37,13 +40,19 @@ extension CaseService {
             return InboxEntry(entry: entry, access: access)
         }
         let entries = Array(found.prefix(limit))
-        if let route { try await journalInbox(entries, of: agent, via: route) }
-        return entries
+        guard let route else { return entries }
+        return try await journalInbox(entries, of: agent, via: route)
     }
 
-    /// An inbox shows where cases stand and their escalations' contexts: a read of each case.
-    public func journalInbox(_ entries: [InboxEntry], of agent: Agent, via route: String) async throws {
-        try await journalListing(entries.map(\.entry.caseID), by: .agent(agent, via: route))
+    /// An inbox shows where cases stand, their escalations' contexts and their summaries: a
+    /// read of each case, with the summary fields shown. The entries come back with their summary.
+    public func journalInbox(_ entries: [InboxEntry], of agent: Agent, via route: String) async throws -> [InboxEntry] {
+        let summaries = try await listing(entries.map(\.entry.caseID), accesses: entries.map(\.access), by: .agent(agent, via: route))
+        return entries.map { found in
+            var entry = found
+            entry.summary = summaries[found.entry.caseID] ?? []
+            return entry
+        }
     }
 
     /// The rules of every published workflow version for the caller.

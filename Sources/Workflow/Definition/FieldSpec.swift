@@ -7,6 +7,8 @@ public struct FieldSpec: Sendable {
     public var minimum: Located<String>?
     public var maximum: Located<String>?
     public var description: String?
+    /// The field's name for people (`label:`); pages show the path when there is none.
+    public var label: String?
     /// Who may see the field; empty means every agency of the workflow.
     public var visibleTo: [Located<AccessSubject>]
     /// Who may change the field; empty means every agency of the workflow.
@@ -14,7 +16,7 @@ public struct FieldSpec: Sendable {
 
     public init(path: Located<String>, type: FieldType, required: Bool = false, pattern: Located<String>? = nil,
                 minimum: Located<String>? = nil, maximum: Located<String>? = nil, description: String? = nil,
-                visibleTo: [Located<AccessSubject>] = [], editableBy: [Located<AccessSubject>] = []) {
+                label: String? = nil, visibleTo: [Located<AccessSubject>] = [], editableBy: [Located<AccessSubject>] = []) {
         self.path = path
         self.type = type
         self.required = required
@@ -22,6 +24,7 @@ public struct FieldSpec: Sendable {
         self.minimum = minimum
         self.maximum = maximum
         self.description = description
+        self.label = label
         self.visibleTo = visibleTo
         self.editableBy = editableBy
     }

@@ -45,6 +45,16 @@ struct NodeReader {
         return Located(scalar.value, at: node.location)
     }
 
+    /// A name for people (`label:`): one value with some text in it.
+    mutating func label(_ node: YAMLNode, what: String) -> String? {
+        guard let text = string(node, what: what) else { return nil }
+        guard !text.value.allSatisfy(\.isWhitespace) else {
+            error("\(what) is empty; write the name people should read, such as 'label: \"Date de naissance\"', or remove it", at: node.location)
+            return nil
+        }
+        return text.value
+    }
+
     /// A name used as a reference: a slug of letters, digits, '-' and '_'.
     mutating func identifier(_ node: YAMLNode, what: String) -> Located<String>? {
         guard let value = string(node, what: what) else { return nil }

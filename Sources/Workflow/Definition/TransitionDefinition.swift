@@ -11,10 +11,12 @@ public struct TransitionDefinition: Sendable {
     /// Roles (or `usager`) allowed to fire it; empty means the brief's default.
     public var firedBy: [Located<String>]
     public var note: NoteRequirement
+    /// The action's name for people (`label:`); pages show the action's id when there is none.
+    public var label: String?
 
     public init(action: Located<String>, target: TransitionTarget, when: ExpressionSource? = nil,
                 requires: [Located<String>] = [], assignments: [FieldAssignment] = [],
-                firedBy: [Located<String>] = [], note: NoteRequirement = .optional) {
+                firedBy: [Located<String>] = [], note: NoteRequirement = .optional, label: String? = nil) {
         self.action = action
         self.target = target
         self.when = when
@@ -22,6 +24,7 @@ public struct TransitionDefinition: Sendable {
         self.assignments = assignments
         self.firedBy = firedBy
         self.note = note
+        self.label = label
     }
 }
 

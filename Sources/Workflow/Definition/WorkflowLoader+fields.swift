@@ -1,7 +1,7 @@
 import Foundation
 
 extension WorkflowLoader {
-    static let fieldKeys = ["type", "required", "pattern", "values", "of", "min", "max", "description", "visible_to", "editable_by"]
+    static let fieldKeys = ["type", "required", "pattern", "values", "of", "min", "max", "description", "label", "visible_to", "editable_by"]
 
     mutating func readFields(_ node: YAMLNode) -> [FieldSpec] {
         readNamed(reader.namedEntries(node, what: "'fields'")) { loader, entry in loader.readField(entry) }
@@ -42,6 +42,7 @@ extension WorkflowLoader {
             required: keys["required"].flatMap { reader.bool($0.value, what: "'required'") } ?? false,
             pattern: pattern, minimum: minimum, maximum: maximum,
             description: keys["description"].flatMap { reader.string($0.value, what: "'description'")?.value },
+            label: keys["label"].flatMap { reader.label($0.value, what: "the 'label' of \(what)") },
             visibleTo: keys["visible_to"].map { readSubjects($0.value, what: "'visible_to'") } ?? [],
             editableBy: keys["editable_by"].map { readSubjects($0.value, what: "'editable_by'") } ?? [])
     }

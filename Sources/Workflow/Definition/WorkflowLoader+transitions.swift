@@ -1,5 +1,5 @@
 extension WorkflowLoader {
-    static let transitionKeys = ["to", "escalate", "when", "requires", "set", "by", "note"]
+    static let transitionKeys = ["to", "escalate", "when", "requires", "set", "by", "note", "label"]
     static let ruleKeys = ["when", "to", "escalate"]
     static let timedExitKeys = ["delay", "to", "escalate"]
 
@@ -25,7 +25,8 @@ extension WorkflowLoader {
                 requires: keys["requires"].map { reader.stringList($0.value, what: "'requires'") } ?? [],
                 assignments: keys["set"].map { readAssignments($0.value) } ?? [],
                 firedBy: keys["by"].map { reader.stringList($0.value, what: "'by'") } ?? [],
-                note: note)
+                note: note,
+                label: keys["label"].flatMap { reader.label($0.value, what: "the 'label' of \(label)") })
         }
     }
 

@@ -30,6 +30,7 @@ public struct WorkflowValidator {
     public mutating func validate() -> [Diagnostic] {
         checkOrganisation()
         checkFields()
+        checkSummary()
         for role in workflow.overrideBy ?? [] where workflow.role(role.value) == nil {
             unknown("role", role, among: roleIDs, context: "'override_by'")
         }

@@ -10,6 +10,8 @@ public struct AvailableAction: Sendable, Hashable {
     public var noteRequired = false
     /// The state the action leads to, or nil when it escalates.
     public var target: String?
+    /// The action's name for people: its `label`, or its id.
+    public var label: String
 
     init(_ offer: ActionOffer, name: String, track: String?) {
         action = name
@@ -17,5 +19,6 @@ public struct AvailableAction: Sendable, Hashable {
         requires = offer.transition.requires.map(\.value)
         noteRequired = offer.transition.note == .required
         target = offer.transition.target.state?.value
+        label = offer.transition.label ?? name
     }
 }

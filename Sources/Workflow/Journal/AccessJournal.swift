@@ -64,9 +64,10 @@ public struct AccessJournal: Sendable {
         try await write([.read(caseID, by: access, fields: fields)])
     }
 
-    /// Records that `access` read these cases (an inbox, a list), with no field of their data.
-    func read(cases ids: [UUID], by access: Access) async throws {
-        try await write(ids.map { .read($0, by: access, fields: []) })
+    /// Records that `access` read these cases (an inbox, a list), with the fields of each
+    /// that the list showed (its summary), none when `shown` names none.
+    func read(cases ids: [UUID], shown: [UUID: [String]] = [:], by access: Access) async throws {
+        try await write(ids.map { .read($0, by: access, fields: shown[$0] ?? []) })
     }
 
     /// Reads outside a change, written by the one writer of the journal (`CaseWriter`).

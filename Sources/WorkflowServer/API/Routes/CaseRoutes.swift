@@ -67,17 +67,22 @@ struct CaseRoutes {
         }
         filter.after = try Cursor.decode(query["after"])
         filter.limit = try Parameter.int(query["limit"], "limit", range: 1...500) ?? 50
-        let visibility = try await services.door.searchVisibility(for: agent)
+        let accesses = try await services.door.accessToAll(for: agent)
+        let visibility = CaseService.searchVisibility(accesses)
         // One more than asked: a next page exists only when it is there.
         let limit = filter.limit
         filter.limit = limit + 1
         let found = try await services.search.find(filter, visibility: visibility)
         let page = Array(found.prefix(limit))
+        // Each item carries who the case is about: a read of those fields, journaled.
+        let summaries = try await services.door.listing(page.map(\.id), accesses: accesses,
+                                                        by: .agent(agent, via: "GET \(APIApplication.prefix)/cases"))
         let items: [JSONValue] = page.map { summary in
             .object(["id": JSONResponse.id(summary.id), "workflow": .string(summary.workflowID), "state": .string(summary.state),
                      "status": .string(summary.status), "whose_move": .array(summary.whoseMove.map(JSONValue.string)),
                      "escalated": .bool(summary.escalated), "version": .number(JSONNumber(summary.version)),
-                     "last_event_at": JSONResponse.time(summary.lastEventAt)])
+                     "last_event_at": JSONResponse.time(summary.lastEventAt),
+                     "summary": PeoplesWords.summary(summaries[summary.id] ?? [])])
         }
         let next: JSONValue = found.count > limit ? .string(Cursor.encode(page.last!.id)) : .null
         return JSONResponse.make(["items": .array(items), "next": next])

@@ -34,6 +34,7 @@ struct TaskRoutes {
             task["workflow"] = .string(entry.workflowID)
             task["case_state"] = .string(entry.caseState)
             task["waiting_on"] = .string(entry.waitingOn)
+            task["summary"] = PeoplesWords.summary(found.summary)
             return .object(task)
         }
         return JSONResponse.make(["items": .array(items)])

@@ -41,7 +41,8 @@ struct WorkflowRoutes {
         let (chosen, access) = (known.summary, known.access)
         let definition = access.definition
         let (_, source) = try await services.repository.source(id: id, version: chosen.version)
-        return JSONResponse.make([
+        // The labels people read, and the summary: only of the fields the caller sees.
+        return JSONResponse.make(.object(PeoplesWords.fields(access).merging([
             "id": .string(id), "version": .number(JSONNumber(chosen.version)),
             "title": chosen.title.map(JSONValue.string) ?? .null, "sha256": .string(chosen.sha256),
             "published_by": .string(chosen.publishedBy), "published_at": JSONResponse.time(chosen.publishedAt),
@@ -50,7 +51,7 @@ struct WorkflowRoutes {
             "states": .array(definition.states.map { .string($0.id.value) }),
             "your_queues": .array(access.queues.map(JSONValue.string)),
             "source": .string(source),
-        ])
+        ], uniquingKeysWith: { _, own in own })))
     }
 
     /// Designers publish: the YAML as the body (`application/yaml`, or JSON `{"source": …}`).

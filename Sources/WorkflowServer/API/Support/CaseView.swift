@@ -29,7 +29,8 @@ enum CaseView {
                          "track": timer.track.map(JSONValue.string) ?? .null, "due_at": JSONResponse.time(timer.dueAt)])
             }),
             "actions": .array(reading.actions.map { offer in
-                .object(["action": .string(offer.action), "track": offer.track.map(JSONValue.string) ?? .null])
+                .object(["action": .string(offer.action), "track": offer.track.map(JSONValue.string) ?? .null,
+                         "label": .string(offer.label)])
             }),
             "created_at": JSONResponse.time(snapshot.createdAt),
             "entered_state_at": JSONResponse.time(snapshot.enteredStateAt),

@@ -10,6 +10,8 @@ enum PortalView {
         // Whose move: each open track's party, each open escalation's agency; nobody once closed.
         let parties = snapshot.whoseMove(in: definition)
         let actions = reading.actions.map { JSONValue.string($0.action) }
+        // What the portal writes on each action's button: its label, or its id.
+        let labels = Dictionary(reading.actions.map { ($0.action, JSONValue.string($0.label)) }, uniquingKeysWith: { first, _ in first })
         return .object([
             "id": JSONResponse.id(snapshot.id),
             "workflow": .string(snapshot.workflowID),
@@ -20,6 +22,7 @@ enum PortalView {
             "agencies": .array(parties.filter { $0 != "usager" && $0 != "engine" }.map(JSONValue.string)),
             "parts": .array(parts(snapshot, definition)),
             "actions": .array(actions),
+            "action_labels": .object(labels),
             "created_at": JSONResponse.time(snapshot.createdAt),
             "since": JSONResponse.time(snapshot.enteredStateAt),
             "last_event_at": JSONResponse.time(snapshot.lastEventAt),

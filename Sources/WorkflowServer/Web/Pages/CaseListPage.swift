@@ -33,6 +33,8 @@ struct CaseListPage {
         let visibility = CaseService.searchVisibility(accesses)
         let found = try await site.services.search.find(filter, visibility: visibility)
         let page = Array(found.prefix(50))
+        // Each row shows who the case is about: its summary, journaled as a read of those fields.
+        let summaries = try await site.services.door.listing(page.map(\.id), accesses: accesses, by: .agent(agent, via: "GET /cases (page)"))
         let titles = Dictionary(accesses.map {
             ("\($0.definition.id.value)", $0.definition)
         }, uniquingKeysWith: { _, latest in latest })
@@ -47,6 +49,7 @@ struct CaseListPage {
                 "last_event": TimeText.ago(summary.lastEventAt, texts),
             ]
             if summary.status == "closed" { row["closed"] = true }
+            if let people = summaries[summary.id], !people.isEmpty { row["summary"] = WebWords.summary(people); row["has_summary"] = true }
             return row
         }
         var values: [String: Any] = [
@@ -64,8 +67,6 @@ struct CaseListPage {
             values["next"] = "/cases?" + (items.percentEncodedQuery ?? "")
         }
         if let problem { values["problem"] = problem }
-        // A list shows where cases stand: a read of each, as the API's list is not (it shows
-        // no data), but the page shows no data either; only the search reads fields.
         return site.renderer.page("cases", values, context: context)
     }
 }

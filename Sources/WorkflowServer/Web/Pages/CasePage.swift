@@ -116,12 +116,14 @@ struct CasePage {
         } catch let refusal as CasePageRefusal {
             return try await rerender(reading.id, caller: caller, context: context, form: key, texts[refusal.key], status: .unprocessableContent)
         } catch let error as FieldInputError {
-            let message = texts.format("refusal_field_type", ["field": error.path, "type": texts["type_\(error.expected)"]])
+            let message = texts.format("refusal_field_type", ["field": reading.definition.label(ofField: error.path),
+                                                              "type": texts["type_\(error.expected)"]])
             return try await rerender(reading.id, caller: caller, context: context, form: key, message, status: .unprocessableContent)
         } catch let failure as CaseFailure where failure.code != .notFound {
             let problem = Problem(failure)
             let message = failure.details["holder"].map { texts.format("refusal_task_held", ["holder": WebLabels.actor($0, texts)]) }
-                ?? Self.message(problem, texts)
+                ?? WebWords.relabel(Self.message(problem, texts), fields: failure.problems.compactMap(\.field),
+                                    action: reading.actions.first { "action-\($0.action)-\($0.track ?? "")" == key }, in: reading.definition)
             return try await rerender(reading.id, caller: caller, context: context, form: key, message, status: problem.status)
         }
         return PageRenderer.redirect("/cases/\(WebPaths.text(reading.id))", cookies: context.cookies)

@@ -58,8 +58,9 @@ struct InboxPage {
         for access in accesses where access.mayKnowCases {
             for name in access.queues where queues[name] == nil { queues[name] = [] }
         }
-        let shown = Array(all.filter { queue == nil || $0.entry.task.queue == queue }.sorted(by: Self.moreUrgent).prefix(500))
-        try await site.services.door.journalInbox(shown, of: agent, via: "GET /inbox")
+        // The rows shown come back with each case's summary, journaled as read.
+        let shown = try await site.services.door.journalInbox(
+            Array(all.filter { queue == nil || $0.entry.task.queue == queue }.sorted(by: Self.moreUrgent).prefix(500)), of: agent, via: "GET /inbox")
         let me = "agent:\(agent.id)"
         let rows: [[String: Any]] = shown.map { found in
             let task = found.access.visibleTask(found.entry.task)
@@ -83,6 +84,7 @@ struct InboxPage {
             ]
             // Mustache shows a section for an empty string too: absent keys only.
             if let holder = task.assignee { row["assignee"] = WebLabels.actor(holder, texts) }
+            if !found.summary.isEmpty { row["summary"] = WebWords.summary(found.summary); row["has_summary"] = true }
             return row
         }
         // Beside the queues: what waits on the agent's agency, wait states and tracks included.

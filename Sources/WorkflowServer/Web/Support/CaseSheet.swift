@@ -39,6 +39,9 @@ struct CaseSheet {
             "timeline": timeline(record.history),
             "correction": correction(snapshot), "nav_cases": true, "note_audiences": noteAudiences(),
         ]
+        // Who the case is about, from the fields of `summary` the agent may see.
+        let people = WebWords.summary(access.summary(of: snapshot.data))
+        if !people.isEmpty { values["summary"] = people; values["has_summary"] = true }
         if let journal {
             values["journal"] = journal.reversed().prefix(200).map { entry in
                 ["at": TimeText.date(entry.at, texts), "actor": WebLabels.actor(entry.actor, texts), "agency": entry.agency ?? "",
@@ -92,7 +95,8 @@ struct CaseSheet {
             let path = field.path.value
             let group = path.split(separator: ".").first.map(String.init) ?? path
             if byGroup[group] == nil { order.append(group) }
-            var item: [String: Any] = ["path": path, "label": String(path.dropFirst(group.count + 1)).isEmpty ? path : String(path.dropFirst(group.count + 1))]
+            let rest = String(path.dropFirst(group.count + 1))
+            var item: [String: Any] = ["path": path, "label": field.label ?? (rest.isEmpty ? path : rest)]
             if let description = field.description { item["help"] = description }
             if let value = data.value(at: path), !value.isNull {
                 if field.type == .document, let document = document(value) {
@@ -144,7 +148,7 @@ struct CaseSheet {
                 if access.mayEdit(field: path) {
                     inputs.append(FieldInput.input(field, current: current, texts: texts, required: current == nil, form: key))
                 } else {
-                    shown.append(["path": path, "value": current.map(FieldInput.display) ?? texts["value_missing"]])
+                    shown.append(["path": path, "label": field.label ?? path, "value": current.map(FieldInput.display) ?? texts["value_missing"]])
                 }
             }
             var form: [String: Any] = [
@@ -153,7 +157,7 @@ struct CaseSheet {
                 // An action that escalates: its note is the escalation's reason, read by every agency.
                 "escalates": offer.target == nil,
                 "version": record.snapshot.version,
-                "label": offer.track.map { texts.format("action_in_track", ["action": offer.action, "track": $0]) } ?? offer.action,
+                "label": offer.track.map { texts.format("action_in_track", ["action": offer.label, "track": $0]) } ?? offer.label,
             ]
             if let track = offer.track { form["track"] = track }
             if let target = offer.target { form["target"] = WebLabels.state(target, in: definition) }

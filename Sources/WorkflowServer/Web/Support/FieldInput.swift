@@ -11,7 +11,7 @@ enum FieldInput {
         let path = field.path.value
         let id = "\(form)-\(path.replacingOccurrences(of: ".", with: "-"))"
         var input: [String: Any] = ["name": "data.\(path)", "id": id,
-                                    "label": path, "type_name": field.type.description]
+                                    "label": field.label ?? path, "type_name": field.type.description]
         if let description = field.description { input["help"] = description }
         if required { input["required"] = true }
         switch field.type {
