@@ -487,6 +487,18 @@ class Scenario:
         self.check(p.count(form) == 1, "[sophie] case page: no valider-part form for the sre track")
         self.check(p.count(f"{form} [name='data.pension.sre.montant']") == 1, "[sophie] valider-part asks no data.pension.sre.montant")
         self.check(p.count(f"{form} input[name=_csrf]") == 1, "[sophie] the action form carries no _csrf")
+        # Her own track's action first; the withdrawal, which ends the case, last, apart, to be confirmed.
+        first = p.eval("document.querySelector('section#actions form.action')?.dataset.track")
+        self.check(first == "sre", f"[sophie] the first action form is for track {first!r}, not her own (sre)")
+        last = p.eval("[...document.querySelectorAll('section#actions form.action')].pop()?.dataset.action")
+        self.check(last == "desistement", f"[sophie] the last action form is {last!r}, not the withdrawal")
+        self.check(p.count("section#actions .closing-actions form.action[data-action=desistement] input[type=checkbox][name=confirm][required]") == 1,
+                   "[sophie] the withdrawal is not apart with a required confirmation box")
+        # People's acts first in the timeline, the engine's bookkeeping folded under them.
+        self.check(p.count("section#timeline li.event > details.followers li.event.follower") >= 4,
+                   "[sophie] the timeline folds no bookkeeping under a person's entry")
+        self.check(p.count("section#timeline li.event:not(.follower)[data-kind=entered]") == 0,
+                   "[sophie] an entered state is first-level in the timeline")
         p.screenshot(self.out, "case.png")
         p.check_page("case page")
 
@@ -507,6 +519,7 @@ class Scenario:
         # Again, on the page as it is now.
         p.submit(form, {"data.pension.sre.montant": "1843.27"})
         self.check(p.path() == f"/cases/{self.along}", f"[sophie] after the action: at {p.path()}")
+        self.check(p.count("p.done[role=status]") == 1, "[sophie] after the action the page does not say it was recorded")
         self.check(p.count('section#tracks .track[data-track=sre][data-state=part-sre-validee]') == 1, "[sophie] after valider-part, the sre track is not part-sre-validee")
         p.check_page("case page after the action")
         note = "Part SRE validée, montant vérifié sur l'état des services"
@@ -529,7 +542,8 @@ class Scenario:
         p.goto(f"/cases/{self.along}")
         liquider = 'section#actions form.action[data-action="liquider"]'
         self.check(p.count(liquider) == 1, "[sophie] in liquidation: no liquider form")
-        values = {"data.liquidation.date_effet": "2026-01-01"}
+        # Liquidating ends the case: it is sent only with its confirmation ticked.
+        values = {"data.liquidation.date_effet": "2026-01-01", "confirm": True}
         if p.count(f"{liquider} [name='data.pension.sre.montant']"):
             values["data.pension.sre.montant"] = "1843.27"
         # A date of effect before the requested departure: the guard is false.

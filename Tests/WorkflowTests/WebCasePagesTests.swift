@@ -124,7 +124,7 @@ struct WebCasePagesTests {
 
             let done = try await sre.post("/cases/\(id)/actions", ["action": "valider-part", "track": "sre", "expected_version": fresh,
                                                                     "data.pension.sre.montant": "1843,27"])
-            #expect(done.status == 303 && done.location == "/cases/\(id)")
+            #expect(done.status == 303 && done.location == "/cases/\(id)?done=action")
             let after = try await sre.get("/cases/\(id)")
             #expect(after.contains("data-track=\"sre\" data-state=\"part-sre-validee\""))
             #expect(after.contains("data-field=\"pension.sre.montant\">1843.27"))
@@ -183,6 +183,102 @@ struct WebCasePagesTests {
             #expect(sre.contains("dossier complet pour toutes les caisses") && !sre.contains("relevé demandé au CMG"),
                     "the SRE reads the note meant for all and not the ministry's own")
             #expect(try await rh.get("/cases/\(id)").contains("relevé demandé au CMG"))
+        }
+    }
+
+    /// The values of `attribute` in the page's section `id`, in order.
+    static func attributes(_ attribute: String, in page: WebPage, section id: String) -> [String] {
+        guard let start = page.html.range(of: "<section id=\"\(id)\""),
+              let end = page.html.range(of: "</section>", range: start.upperBound..<page.html.endIndex) else { return [] }
+        let section = String(page.html[start.upperBound..<end.lowerBound])
+        return section.components(separatedBy: "\(attribute)=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+    }
+
+    @Test("an agent of a track's agency finds its own track's actions first and the withdrawal last, apart, with a confirmation box")
+    func actionOrder() async throws {
+        let harness = try await APIHarness.make("web-case-order")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await Self.caseWithTracks(api)
+            let rh = try await WebBrowser.signedIn(api, as: "rh").get("/cases/\(id)")
+            #expect(Self.attributes("data-action", in: rh, section: "actions") == ["signaler-lacune", "valider-part", "desistement"])
+            #expect(Self.attributes("data-track", in: rh, section: "actions") == ["carriere", "carriere"])
+            let sre = try await WebBrowser.signedIn(api, as: "sre").get("/cases/\(id)")
+            #expect(Self.attributes("data-action", in: sre, section: "actions") == ["valider-part", "desistement"])
+            // Set apart, after the others, with its own heading and a required confirmation.
+            let apart = try #require(sre.html.range(of: "class=\"closing-actions\""))
+            let withdrawal = try #require(sre.html.range(of: "data-action=\"desistement\""))
+            #expect(apart.upperBound < withdrawal.lowerBound && sre.contains("id=\"closing-actions-title\""))
+            #expect(sre.contains("<input type=\"checkbox\" id=\"confirm-action-desistement-\" name=\"confirm\" value=\"yes\" required>"))
+            #expect(sre.contains("<label for=\"confirm-action-desistement-\">"))
+            #expect(!sre.contains("id=\"confirm-action-valider-part-sre\""), "an ordinary action asks for no confirmation")
+        }
+    }
+
+    @Test("a withdrawal without its confirmation is refused and writes nothing; confirmed, it closes the case and says so")
+    func closingConfirmation() async throws {
+        let harness = try await APIHarness.make("web-case-confirm")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await Self.caseWithTracks(api)
+            let sre = try await WebBrowser.signedIn(api, as: "sre")
+            let version = try #require(try await sre.get("/cases/\(id)").hidden("expected_version"))
+            let before = try await api.send(.get, "/api/v1/cases/\(id)", as: "rh")
+            let unconfirmed = try await sre.post("/cases/\(id)/actions", ["action": "desistement", "expected_version": version,
+                                                                          "note": "l'usager renonce"])
+            #expect(unconfirmed.status == 422 && unconfirmed.refusal?.contains("confirmation") == true, "\(unconfirmed.refusal ?? "")")
+            #expect(unconfirmed.contains("Rien n&#39;a été enregistré"), "the refusal says nothing was written")
+            let after = try await api.send(.get, "/api/v1/cases/\(id)", as: "rh")
+            #expect(after["version"] == before["version"] && after["state"] == "instruction-parts", "nothing written")
+
+            let confirmed = try await sre.post("/cases/\(id)/actions", ["action": "desistement", "expected_version": version,
+                                                                        "note": "l'usager renonce", "confirm": "yes"])
+            #expect(confirmed.status == 303 && confirmed.location == "/cases/\(id)?done=closed")
+            let closed = try await sre.get(try #require(confirmed.location))
+            #expect(closed.contains("data-state=\"desistement-enregistre\""))
+            #expect(closed.contains("<p class=\"done\" role=\"status\">Action enregistrée : le dossier est clos.</p>"))
+        }
+    }
+
+    @Test("after each change the page says what was done, in both languages; an unknown message says nothing")
+    func doneMessages() async throws {
+        let harness = try await APIHarness.make("web-case-done")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await Self.caseWithTracks(api)
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
+            let page = try await rh.get("/cases/\(id)")
+            #expect(!page.contains("class=\"done\""), "no message before any change")
+            let noted = try await rh.post("/cases/\(id)/notes", ["note": "pièce reçue"])
+            #expect(noted.status == 303 && noted.location == "/cases/\(id)?done=note")
+            #expect(try await rh.get("/cases/\(id)?done=note").contains("<p class=\"done\" role=\"status\">Note ajoutée à l&#39;historique.</p>"))
+            #expect(try await rh.get("/cases/\(id)?done=action&lang=en").contains("<p class=\"done\" role=\"status\">Action recorded"))
+            let forged = try await rh.get("/cases/\(id)?done=%3Cscript%3Ealert(1)%3C/script%3E&lang=fr")
+            #expect(forged.status == 200 && !forged.contains("class=\"done\"") && !forged.contains("<script"))
+            let version = try #require(try await rh.get("/cases/\(id)").hidden("expected_version"))
+            let corrected = try await rh.post("/cases/\(id)/data", ["expected_version": version,
+                                                                    "data.carriere.trimestres": "172"])
+            #expect(corrected.status == 303 && corrected.location == "/cases/\(id)?done=correction")
+        }
+    }
+
+    @Test("the timeline shows what people did first, the engine's bookkeeping of the same change inside, all of it")
+    func groupedTimeline() async throws {
+        let harness = try await APIHarness.make("web-case-timeline")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await Self.caseWithTracks(api)
+            let page = try await WebBrowser.signedIn(api, as: "rh").get("/cases/\(id)")
+            let timeline = try #require(page.html.range(of: "<section id=\"timeline\"").map { String(page.html[$0.lowerBound...]) })
+            let leads = timeline.matches(of: /<li class="event" data-kind="([a-z-]+)">/).map { String($0.1) }
+            let followers = timeline.matches(of: /<li class="event follower" data-kind="([a-z-]+)">/).map { String($0.1) }
+            #expect(leads == ["action", "created"], "newest first, people's acts only: \(leads)")
+            #expect(followers.filter { $0 == "track-opened" }.count == 4 && followers.contains("entered") && followers.contains("task-opened"))
+            #expect(!leads.contains("entered") && !leads.contains("task-opened"))
+            let history = try await api.send(.get, "/api/v1/cases/\(id)/history", as: "rh")
+            #expect(leads.count + followers.count == history["items"]?.arrayValue?.count ?? -1,
+                    "every entry is shown, as a lead or inside one")
+            #expect(timeline.contains("<details class=\"followers\">") && timeline.contains("<summary>Suites enregistrées par le moteur"))
         }
     }
 }

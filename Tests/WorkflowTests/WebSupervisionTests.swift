@@ -66,6 +66,14 @@ struct WebSupervisionTests {
             // Two charts, each an image with a title and a table of the same numbers.
             #expect(html.matches(of: /<svg class="chart" id="[a-z-]+" role="img" aria-labelledby=/).count == 2)
             #expect(html.contains("<title id=\"chart-reasons-title\">"))
+            // Each bar of "by step" names the step, the workflow by its short id, not its long
+            // title cut at the chart's width.
+            let chartStart = try #require(html.range(of: "id=\"chart-states\""))
+            let chartEnd = try #require(html.range(of: "</svg>", range: chartStart.upperBound..<html.endIndex))
+            let byStep = String(html[chartStart.upperBound..<chartEnd.lowerBound])
+            let labels = byStep.matches(of: /<g class="row"><text x="0" y="[0-9]+">([^<]*)<\/text>/).map { String($0.1) }
+            #expect(labels.contains("depot · retraite-multi-statuts"), "\(labels)")
+            #expect(!labels.isEmpty && labels.allSatisfy { !$0.hasPrefix("Retraite d") && !$0.hasSuffix("…") }, "\(labels)")
             #expect(html.contains("<table id=\"escalations-by-reason\">"))
             #expect(html.contains("<table id=\"delays\">") && html.contains("<table id=\"overrides\">"))
             // The override to review, its justification escaped, linking to its case.

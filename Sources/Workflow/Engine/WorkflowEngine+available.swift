@@ -7,12 +7,12 @@ extension WorkflowEngine {
         var result: [AvailableAction] = []
         for name in availableActions(snapshot) {
             if let offer = try? offer(of: name, track: nil, actor: actor, snapshot: snapshot) {
-                result.append(AvailableAction(offer, name: name, track: offer.track))
+                result.append(AvailableAction(offer, name: name, track: offer.track, definition: definition))
                 continue
             }
             for position in snapshot.tracks where !position.finished {
                 if let offer = try? offer(of: name, track: position.track, actor: actor, snapshot: snapshot) {
-                    result.append(AvailableAction(offer, name: name, track: position.track))
+                    result.append(AvailableAction(offer, name: name, track: position.track, definition: definition))
                 }
             }
         }

@@ -18,7 +18,7 @@ struct CasePage {
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
         let reading = try await site.services.door.read(try WebPaths.id(context), by: try Self.caller(context, "GET /cases/{id} (page)"), history: true)
-        return try await render(reading, context: context)
+        return try await render(reading, context: context, done: CaseChangeDone(query: request.uri.queryParameters["done"]))
     }
 
     @Sendable func act(_ request: Request, context: WebContext) async throws -> Response {
@@ -29,8 +29,11 @@ struct CasePage {
         guard let action = form.trimmed("action") else { throw WebFailure(status: .badRequest, key: "error_bad_form") }
         let track = form.trimmed("track")
         let key = "action-\(action)-\(track ?? "")"
-        return try await change(reading, caller: caller, context: context, form: key) {
-            let requires = reading.actions.first { $0.action == action && $0.track == track }?.requires ?? []
+        let offer = reading.actions.first { $0.action == action && $0.track == track }
+        return try await change(reading, caller: caller, context: context, form: key, done: offer?.closesCase == true ? .closed : .action) {
+            // Ending the case is sent only confirmed (the form's required box; no script can ask).
+            if offer?.closesCase == true && form["confirm"] != "yes" { throw CasePageRefusal(key: "refusal_confirm_closing") }
+            let requires = offer?.requires ?? []
             let fields = requires.compactMap { access.definition.field($0) }.filter { access.mayEdit(field: $0.path.value) }
             let data = try FieldInput.data(from: form, fields: fields, files: form.files, issuer: access.agent.agency,
                                            current: record.snapshot.data)
@@ -44,7 +47,7 @@ struct CasePage {
         let reading = try await site.services.door.look(try WebPaths.id(context), by: caller)
         let (record, access) = (reading.record, reading.rules.access!)
         let form = context.form
-        return try await change(reading, caller: caller, context: context, form: "data") {
+        return try await change(reading, caller: caller, context: context, form: "data", done: .correction) {
             let fields = access.definition.fields.filter { access.mayView(field: $0.path.value) && access.mayEdit(field: $0.path.value) }
             guard let sent = try FieldInput.data(from: form, fields: fields, files: form.files, issuer: access.agent.agency,
                                                  current: record.snapshot.data) else {
@@ -63,7 +66,7 @@ struct CasePage {
         let caller = try Self.caller(context, "POST /cases/{id}/notes (page)")
         let reading = try await site.services.door.look(try WebPaths.id(context), by: caller)
         let form = context.form
-        return try await change(reading, caller: caller, context: context, form: "note", checkVersion: false) {
+        return try await change(reading, caller: caller, context: context, form: "note", done: .note, checkVersion: false) {
             guard let text = form.trimmed("note") else { throw CasePageRefusal(key: "refusal_note_blank") }
             guard text.count <= 10_000 else { throw CasePageRefusal(key: "refusal_note_long") }
             return .addNote
@@ -76,7 +79,13 @@ struct CasePage {
         let task = try await site.services.door.openTask(try WebPaths.id(context), by: caller)
         let reading = try await site.services.door.look(task.caseID, by: caller)
         let form = context.form
-        return try await change(reading, caller: caller, context: context, form: "resolve-\(WebPaths.text(task.id))", resolving: task.id) {
+        let done: CaseChangeDone = switch form["way"] {
+        case "override": .overridden
+        case "hand_over": .handedOver
+        default: .evaluated
+        }
+        return try await change(reading, caller: caller, context: context, form: "resolve-\(WebPaths.text(task.id))", done: done,
+                                resolving: task.id) {
             switch form["way"] {
             case "evaluate": return .evaluateAgain
             case "override":
@@ -96,8 +105,10 @@ struct CasePage {
 
     /// Hands the door the change `make` builds, with the form's note, who may read it, and the
     /// version the page showed (a case changed meanwhile is a conflict, never a lost update);
-    /// then back to the case. A refusal re-renders the page with the message next to the form `form`.
-    private func change(_ reading: CaseReading, caller: CaseCaller, context: WebContext, form key: String, checkVersion: Bool = true,
+    /// then back to the case, saying what was `done`. A refusal re-renders the page with the
+    /// message next to the form `form`, and nothing is written.
+    private func change(_ reading: CaseReading, caller: CaseCaller, context: WebContext, form key: String, done: CaseChangeDone,
+                        checkVersion: Bool = true,
                         resolving taskID: UUID? = nil, _ make: () throws -> CaseEvent.Kind) async throws -> Response {
         let texts = context.texts
         let form = context.form
@@ -126,7 +137,7 @@ struct CasePage {
                                     action: reading.actions.first { "action-\($0.action)-\($0.track ?? "")" == key }, in: reading.definition)
             return try await rerender(reading.id, caller: caller, context: context, form: key, message, status: problem.status)
         }
-        return PageRenderer.redirect("/cases/\(WebPaths.text(reading.id))", cookies: context.cookies)
+        return PageRenderer.redirect("/cases/\(WebPaths.text(reading.id))?done=\(done.rawValue)", cookies: context.cookies)
     }
 
     /// A refusal in the page's language: what kind of refusal, then the engine's own words.
@@ -146,11 +157,12 @@ struct CasePage {
     /// The page of a reading the door journaled; for supervisors, the access journal too
     /// (reading it is journaled as well).
     func render(_ reading: CaseReading, context: WebContext, refusal: (form: String, message: String)? = nil,
-                status: HTTPResponse.Status = .ok) async throws -> Response {
+                done: CaseChangeDone? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let agent = try context.agent()
         var context = context
         context.pagePath = "/cases/\(WebPaths.text(reading.id))"
         var sheet = CaseSheet(reading: reading, texts: context.texts, refusal: refusal)
+        sheet.done = done
         if agent.supervisor {
             sheet.journal = try await site.services.door.accessLog(reading.id, by: .agent(agent, via: "GET /cases/{id} access journal (page)"))
         }

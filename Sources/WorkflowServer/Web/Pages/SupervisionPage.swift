@@ -174,6 +174,8 @@ struct SupervisionPage {
         let byState = escalations.byState.map { count in
             (label: "\(names.workflow(count.workflowID ?? "")) — \(names.state(count.key, count.workflowID ?? "", nil))", count: count)
         }
+        // The chart's labels are cut to its width: the step first, the workflow by its short id.
+        let byStateCharted = escalations.byState.map { count in (label: names.step(count.key, count.workflowID ?? ""), count: count) }
         let period = texts.format("sup_period", ["from": TimeText.date(from, texts), "to": TimeText.date(now, texts)])
         func chart(_ id: String, _ title: String, _ lines: [(label: String, count: EscalationReport.Count)]) -> String {
             SVGBarChart(id: id, title: title,
@@ -212,7 +214,7 @@ struct SupervisionPage {
             "has_escalations": escalations.open + escalations.resolved > 0,
             "by_reason": table(byReason), "by_state": table(byState),
             "chart_reason": chart("chart-reasons", texts["sup_chart_reason_title"], byReason),
-            "chart_state": chart("chart-states", texts["sup_chart_state_title"], byState),
+            "chart_state": chart("chart-states", texts["sup_chart_state_title"], byStateCharted),
             "delays_party": delays.byParty.map { share($0, label: names.party($0.key)) },
             "delays_state": delays.byState.map {
                 share($0, label: "\(names.workflow($0.workflowID ?? "")) — \(names.state($0.key, $0.workflowID ?? "", nil))")
@@ -309,6 +311,12 @@ struct SupervisionPage {
         func state(_ id: String, _ workflowID: String, _ version: Int?, track: String? = nil) -> String {
             guard let definition = version.flatMap({ versions["\(workflowID)@\($0)"] }) ?? latest[workflowID] else { return id }
             return track.map { WebLabels.state(id, track: $0, in: definition) } ?? WebLabels.state(id, in: definition)
+        }
+
+        /// A step for a narrow label: the state's title (or id), then the workflow's id, which is
+        /// short where its title is not.
+        func step(_ id: String, _ workflowID: String) -> String {
+            "\(state(id, workflowID, nil)) · \(workflowID)"
         }
 
         func party(_ id: String) -> String {

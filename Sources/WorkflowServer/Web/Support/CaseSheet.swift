@@ -11,6 +11,8 @@ struct CaseSheet {
     let texts: Texts
     /// Where a refusal is shown: the key of the form it concerns, and the message.
     var refusal: (form: String, message: String)?
+    /// What the agent's last change did, said at the top of the page they land on.
+    var done: CaseChangeDone?
     var journal: [AccessJournal.Entry]?
 
     private var definition: WorkflowDefinition { access.definition }
@@ -29,12 +31,15 @@ struct CaseSheet {
         let snapshot = record.snapshot
         let id = WebPaths.text(snapshot.id)
         let work = work(snapshot), deadlines = deadlines(snapshot)
+        let forms = actions()
+        let ordinary = forms.filter { $0["closes"] == nil }, closing = forms.filter { $0["closes"] != nil }
         var values: [String: Any] = [
             "title": texts.format("case_title", ["id": String(id.prefix(8))]),
             "case": summary(snapshot, id: id),
             "groups": groups(snapshot.data),
             "tracks": tracks(snapshot), "has_tracks": !snapshot.tracks.isEmpty,
-            "actions": actions(), "escalations": escalations(snapshot),
+            "actions": ordinary, "closing_actions": closing, "has_actions": !forms.isEmpty, "has_closing_actions": !closing.isEmpty,
+            "escalations": escalations(snapshot),
             "work": work, "deadlines": deadlines, "has_work": !work.isEmpty, "has_deadlines": !deadlines.isEmpty,
             "timeline": timeline(record.history),
             "correction": correction(snapshot), "nav_cases": true, "note_audiences": noteAudiences(),
@@ -50,6 +55,7 @@ struct CaseSheet {
             }
             values["has_journal"] = true
         }
+        if let done { values["done"] = texts[done.textKey] }
         if let refusal, refusal.form == "page" { values["page_refusal"] = refusal.message }
         if let refusal, refusal.form == "note" { values["note_refusal"] = refusal.message }
         return values
@@ -135,10 +141,11 @@ struct CaseSheet {
         }
     }
 
-    /// A form per action offered to this agent now, with the inputs its `requires` asks for.
+    /// A form per action offered to this agent now, with the inputs its `requires` asks for, in
+    /// the library's work order (the agent's own work first, what ends the case last).
     private func actions() -> [[String: Any]] {
         guard !record.snapshot.status.isClosed else { return [] }
-        return offers.map { offer in
+        return access.inWorkOrder(offers, on: record.snapshot).map { offer in
             let key = "action-\(offer.action)-\(offer.track ?? "")"
             var inputs: [[String: Any]] = []
             var shown: [[String: Any]] = []
@@ -161,6 +168,11 @@ struct CaseSheet {
             ]
             if let track = offer.track { form["track"] = track }
             if let target = offer.target { form["target"] = WebLabels.state(target, in: definition) }
+            if offer.closesCase {
+                // Sent only with this box ticked: the server checks it (no script in the pages).
+                form["closes"] = true
+                form["confirm_label"] = texts.format("action_confirm_closing", ["target": WebLabels.state(offer.target ?? "", in: definition)])
+            }
             if let refusal, refusal.form == key { form["refusal"] = refusal.message }
             return form
         }
@@ -231,27 +243,45 @@ struct CaseSheet {
         }
     }
 
-    /// The history, newest first: who, what, when, and the reason or justification given.
+    /// The history, newest first, as the library's steps: what a person did, with the engine's
+    /// bookkeeping of the same change inside it (oldest first there, as it happened).
     private func timeline(_ history: [HistoryRecord]) -> [[String: Any]] {
-        history.reversed().map { record in
-            let entry = record.entry
-            var item: [String: Any] = ["kind": entry.event, "what": WebLabels.event(entry.event, texts),
-                                       "who": WebLabels.actor(entry.actor, texts), "when": TimeText.date(entry.at, texts)]
-            if let name = entry.name { item["name"] = name }
-            if let from = entry.fromState { item["from"] = WebLabels.state(from, in: definition) }
-            if let to = entry.toState {
-                item["to"] = entry.track.map { WebLabels.state(to, track: $0, in: definition) } ?? WebLabels.state(to, in: definition)
+        CaseTimeline.steps(history).reversed().map { step in
+            var item = timelineEntry(step.lead)
+            let followers = step.followers.map(timelineEntry)
+            if !followers.isEmpty {
+                item["followers"] = followers
+                item["followers_summary"] = texts.format(step.followers.contains { $0.entry.event == "escalated" } ? "timeline_followers_escalated" : "timeline_followers",
+                                                         ["n": String(followers.count)])
             }
-            if let track = entry.track { item["track"] = track }
-            if let reason = entry.reason {
-                item["reason"] = reason
-                item["reason_escalation"] = entry.event == "escalated"
-                if let title = definition.exception(reason)?.title { item["reason_title"] = title }
-            }
-            if let note = entry.note { item["note"] = note }
-            if let diff = entry.dataDiff?.objectValue, !diff.isEmpty { item["changed"] = diff.keys.sorted().joined(separator: ", ") }
             return item
         }
+    }
+
+    /// One entry: who, what, when, and the reason or justification given.
+    private func timelineEntry(_ record: HistoryRecord) -> [String: Any] {
+        let entry = record.entry
+        // Every key the template reads, even when absent: a follower is rendered inside its
+        // lead, and Mustache would otherwise show the lead's note or reason for it.
+        var item: [String: Any] = ["kind": entry.event, "what": WebLabels.event(entry.event, texts),
+                                   "who": WebLabels.actor(entry.actor, texts), "when": TimeText.date(entry.at, texts)]
+        for key in ["name", "from", "to", "track", "reason", "reason_escalation", "reason_title", "note", "changed", "followers_summary"] {
+            item[key] = false
+        }
+        if let name = entry.name { item["name"] = name }
+        if let from = entry.fromState { item["from"] = WebLabels.state(from, in: definition) }
+        if let to = entry.toState {
+            item["to"] = entry.track.map { WebLabels.state(to, track: $0, in: definition) } ?? WebLabels.state(to, in: definition)
+        }
+        if let track = entry.track { item["track"] = track }
+        if let reason = entry.reason {
+            item["reason"] = reason
+            item["reason_escalation"] = entry.event == "escalated"
+            if let title = definition.exception(reason)?.title { item["reason_title"] = title }
+        }
+        if let note = entry.note { item["note"] = note }
+        if let diff = entry.dataDiff?.objectValue, !diff.isEmpty { item["changed"] = diff.keys.sorted().joined(separator: ", ") }
+        return item
     }
 
     /// The data this agent may correct, with the current values.
