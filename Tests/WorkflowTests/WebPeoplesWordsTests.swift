@@ -83,7 +83,9 @@ struct WebPeoplesWordsTests {
             #expect(page.contains("<dt>Numéro du dossier</dt>") && !page.contains("<dt>numero</dt>"))
             #expect(page.contains("Accorder la demande") && page.contains("Montant accordé"))
             // The engine refuses the action without the amount; the page says the field's label.
-            let refused = try await rh.post("/cases/\(id)/actions", ["action": "accorder", "expected_version": page.hidden("expected_version") ?? "1"])
+            // Granting ends the case: the page's confirmation is ticked, the amount is missing.
+            let refused = try await rh.post("/cases/\(id)/actions", ["action": "accorder", "confirm": "yes",
+                                                                     "expected_version": page.hidden("expected_version") ?? "1"])
             let refusal = try #require(refused.refusal)
             #expect(refusal.contains("Montant accordé") && !refusal.contains("dossier.montant"), "\(refusal)")
             let cellule = try await WebBrowser.signedIn(api, as: "cellule")

@@ -19,10 +19,14 @@ extension CaseService {
         /// What the agent may do on this part now.
         public let actions: [AvailableAction]
         public let access: CaseAccess
+        /// Who the case is about: the workflow's `summary` fields the agent may see (filled,
+        /// and journaled, when the parts are listed for someone).
+        public var summary: [CaseSummaryField] = []
     }
 
     /// The parts waiting on the agent's agency, of the cases the agent may know, longest
-    /// waiting first. Journals a read of each case listed, via `route` (nil: the caller does).
+    /// waiting first. With `route`, each case listed comes with its summary, journaled as
+    /// read via that route (nil: nothing read, nothing journaled).
     public func waitingOnAgency(of agent: Agent, accesses: [CaseAccess]? = nil, limit: Int, route: String?) async throws -> [WaitingPart] {
         var known = accesses ?? []
         if accesses == nil { known = try await accessToAll(for: agent) }
@@ -51,8 +55,10 @@ extension CaseService {
             }
         }
         parts.sort { ($0.since, $0.caseID.uuidString) < ($1.since, $1.caseID.uuidString) }
-        let shown = Array(parts.prefix(limit))
-        if let route { try await journalListing(Array(Set(shown.map(\.caseID))), by: .agent(agent, via: route)) }
+        var shown = Array(parts.prefix(limit))
+        guard let route else { return shown }
+        let summaries = try await listing(Array(Set(shown.map(\.caseID))), accesses: known, by: .agent(agent, via: route))
+        for index in shown.indices { shown[index].summary = summaries[shown[index].caseID] ?? [] }
         return shown
     }
 }

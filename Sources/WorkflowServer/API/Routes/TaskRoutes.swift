@@ -54,6 +54,7 @@ struct TaskRoutes {
                 "track": part.track.map(JSONValue.string) ?? .null, "since": JSONResponse.time(part.since),
                 "deadline": JSONResponse.time(part.deadline),
                 "actions": .array(part.actions.map { .string($0.action) }),
+                "summary": PeoplesWords.summary(part.summary),
             ])
         }
         return JSONResponse.make(["items": .array(items)])

@@ -92,7 +92,7 @@ struct InboxPage {
         let waitingRows: [[String: Any]] = waiting.map { part in
             let definition = part.access.definition
             let left = TimeText.left(until: part.deadline, texts)
-            return [
+            var row: [String: Any] = [
                 "case": WebPaths.text(part.caseID), "case_short": String(WebPaths.text(part.caseID).prefix(8)),
                 "workflow": definition.title ?? definition.id.value,
                 "state": part.track.map { texts.format("state_in_track", ["state": WebLabels.state(part.state, track: $0, in: definition),
@@ -100,8 +100,10 @@ struct InboxPage {
                     ?? WebLabels.state(part.state, in: definition),
                 "since": TimeText.ago(part.since, texts),
                 "left": left?.text ?? texts["no_deadline"], "overdue": left?.overdue ?? false,
-                "actions": part.actions.isEmpty ? texts["waiting_no_action"] : part.actions.map(\.action).joined(separator: ", "),
+                "actions": part.actions.isEmpty ? texts["waiting_no_action"] : part.actions.map(\.label).joined(separator: ", "),
             ]
+            if !part.summary.isEmpty { row["summary"] = WebWords.summary(part.summary); row["has_summary"] = true }
+            return row
         }
         var values: [String: Any] = [
             "title": texts["inbox_title"], "nav_inbox": true,
