@@ -578,6 +578,12 @@ class Scenario:
         self.check(p.count(f'[data-field="{field}"]') == 0, f"[sophie] the case page shows the restricted field {field}")
         self.check(value not in p.text(), f"[sophie] the case page shows the restricted value {value}")
         self.check(p.count(f'section#data dd[data-field="usager.nom"]') == 1, "[sophie] section#data has no dd[data-field=usager.nom]")
+        # People's words: fields named by their labels, the person named by the workflow's summary.
+        data_text = p.text("section#data")
+        self.check("Date de naissance" in data_text and "date_naissance" not in data_text,
+                   "[sophie] section#data does not name usager.date_naissance by its label")
+        self.check(p.count("p#case-people") == 1 and "Lefèvre" in p.text("p#case-people"),
+                   "[sophie] the case page has no p#case-people naming the person")
         # A case linked in a mail: the login form, then the case itself.
         m = self.sign_in("marie", start=f"/cases/{self.along}", lands=f"/cases/{self.along}")
         if m.path() != f"/cases/{self.along}":

@@ -18,6 +18,8 @@ public struct CaseChange: Sendable {
     public var removedTimers: [UUID]
     /// Whose move it is after the change (`CaseSnapshot.whoseMove`), set by the engine.
     public var whoseMove: [String] = []
+    /// What the change means for the systems outside (the outbox), set by the engine.
+    public var events: [OutboxEvent] = []
 
     public init(after: CaseSnapshot, history: [HistoryEntry] = [], openedTasks: [CaseTask] = [], closedTasks: [ClosedTask] = [],
                 createdTimers: [CaseTimer] = [], removedTimers: [UUID] = []) {

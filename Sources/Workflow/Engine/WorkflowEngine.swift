@@ -54,16 +54,17 @@ public struct WorkflowEngine: Sendable {
             change.record("created", to: start.id.value, dataDiff: validator.diff(from: .object([:]), to: cleaned))
             enterMain(start, from: nil, change: &change)
             finish(&change)
-            return .applied(built(change))
+            return .applied(built(change, before: nil))
         } catch {
             return .refused(error)
         }
     }
 
-    /// The change as written: with whose move it is after it.
-    private func built(_ change: ChangeBuilder) -> CaseChange {
+    /// The change as written: with whose move it is after it, and its events.
+    private func built(_ change: ChangeBuilder, before: CaseSnapshot?) -> CaseChange {
         var built = change.build()
         built.whoseMove = built.after.whoseMove(in: definition)
+        built.events = OutboxEvent.of(built, before: before, whoseMoveBefore: before?.whoseMove(in: definition) ?? [])
         return built
     }
 
@@ -114,7 +115,7 @@ public struct WorkflowEngine: Sendable {
             if case .override = event.kind, change.snapshot.status.isClosed, !event.actor.isSupervisorOrOperator {
                 throw Refusal(.notAllowed, "this override would close the case (it leads to '\(change.snapshot.state)'): closing a case by override is for supervisors; move it to a state where the decision is taken, or ask a supervisor")
             }
-            return .applied(built(change))
+            return .applied(built(change, before: snapshot))
         } catch {
             return .refused(error)
         }

@@ -71,7 +71,7 @@ public struct AccessJournal: Sendable {
     }
 
     /// Reads outside a change, written by the one writer of the journal (`CaseWriter`).
-    private func write(_ rows: [Row]) async throws {
+    func write(_ rows: [Row]) async throws {
         guard !rows.isEmpty else { return }
         try await database.client.withConnection { connection in
             try await CaseWriter(connection: connection, logger: database.logger).write([], journal: rows, now: Date())

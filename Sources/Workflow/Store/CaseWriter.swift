@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The one writer of cases, tasks, timers, history and the access journal: it writes the
+/// The one writer of cases, tasks, timers, history, the outbox and the access journal: it writes the
 /// engine's changes of one or several cases inside the caller's transaction, in a single
 /// statement whatever their number. A single change is a batch of one.
 ///
@@ -86,10 +86,19 @@ struct CaseWriter {
         }).serialized()
         let updatedCases = JSONValue.array(entries.filter { $0.previousVersion != nil }.map { .string($0.change.after.id.uuidString) }).serialized()
         let closedTaskIDs = JSONValue.array(entries.flatMap { $0.change.closedTasks.map { .string($0.id.uuidString) } }).serialized()
+        // The outbox: each change's events, at the version the case gets, in the engine's order.
+        let events = JSONValue.array(entries.flatMap { entry in
+            entry.change.events.map { event -> JSONValue in
+                .object(["id": .string(event.id.uuidString), "case_id": .string(event.caseID.uuidString),
+                         "case_version": .number(JSONNumber(entry.newVersion)), "type": .string(event.kind.rawValue),
+                         "workflow_id": .string(entry.change.after.workflowID),
+                         "workflow_version": .number(JSONNumber(entry.change.after.workflowVersion)), "payload": event.payload])
+            }
+        }).serialized()
         let statement = Statement(cases: cases, now: nowText, closedTasks: closed, openedTasks: opened,
                                   removedTimers: removedTimers, createdTimers: created,
                                   history: history, journal: journalRows,
-                                  updatedCases: updatedCases, closedTaskIDs: closedTaskIDs)
+                                  updatedCases: updatedCases, closedTaskIDs: closedTaskIDs, events: events)
         do {
             for try await _ in try await connection.execute(statement, logger: logger) {}
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40001" {
@@ -123,7 +132,7 @@ struct CaseWriter {
     /// after its first five executions instead of planning each change again (an array
     /// parameter's length, which it can see, made every change's plan look cheaper).
     struct Statement: PostgresPreparedStatement {
-        static let name = "parcours_case_write_v5"
+        static let name = "parcours_case_write_v6"
         static let sql = """
 
             WITH case_rows AS (
@@ -193,6 +202,14 @@ struct CaseWriter {
                        ARRAY(SELECT jsonb_array_elements_text(e.value->'fields'))
                 FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY AS e(value, n)
                 ORDER BY e.n
+            ), events AS (
+                -- The outbox: the identity column keeps the engine's order.
+                INSERT INTO case_events (id, case_id, case_version, type, at, workflow_id, workflow_version, payload)
+                SELECT (e.value->>'id')::uuid, (e.value->>'case_id')::uuid, (e.value->>'case_version')::integer,
+                       e.value->>'type', $2::timestamptz, e.value->>'workflow_id', (e.value->>'workflow_version')::integer,
+                       e.value->'payload'
+                FROM jsonb_array_elements($11::jsonb) WITH ORDINALITY AS e(value, n)
+                ORDER BY e.n
             )
             -- Every case written and every task closed as read, or the whole statement fails.
             SELECT CASE WHEN (SELECT count(*) FROM inserted) + (SELECT count(*) FROM updated) = (SELECT count(*) FROM case_rows)
@@ -212,9 +229,10 @@ struct CaseWriter {
         var journal: String
         var updatedCases: String
         var closedTaskIDs: String
+        var events: String
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 10)
+            var bindings = PostgresBindings(capacity: 11)
             bindings.append(cases)
             bindings.append(now)
             bindings.append(closedTasks)
@@ -225,6 +243,7 @@ struct CaseWriter {
             bindings.append(journal)
             bindings.append(updatedCases)
             bindings.append(closedTaskIDs)
+            bindings.append(events)
             return bindings
         }
 

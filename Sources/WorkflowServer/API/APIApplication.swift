@@ -25,6 +25,7 @@ enum APIApplication {
         WorkflowRoutes(services: services).add(to: table)
         CaseRoutes(services: services).add(to: table)
         TaskRoutes(services: services).add(to: table)
+        EventRoutes(services: services).add(to: table)
         AccessLogRoutes(services: services).add(to: table)
         PortalRoutes(services: services).add(to: table)
         SupervisionRoutes(services: services).add(to: table)

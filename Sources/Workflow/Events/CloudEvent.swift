@@ -1,0 +1,37 @@
+import Foundation
+
+/// An outbox event as a CloudEvents 1.0 envelope, structured JSON mode: `data` is the case
+/// as the change left it, limited to what the receiving agency's agent may see.
+public enum CloudEvent {
+    /// The envelope of `event` for a reader whose rules are `access`.
+    public static func envelope(_ event: EventStore.Stored, for access: CaseAccess) -> JSONValue {
+        var data: [String: JSONValue] = [
+            "case": .string(event.caseID.uuidString.lowercased()),
+            "workflow": .string(event.workflowID),
+            "workflow_version": .number(JSONNumber(event.workflowVersion)),
+            "version": .number(JSONNumber(event.caseVersion)),
+        ]
+        for key in ["status", "outcome", "state", "tracks", "whose_move"] {
+            data[key] = event.payload.value(at: key) ?? .null
+        }
+        if let escalation = event.payload.value(at: "escalation") { data["escalation"] = escalation }
+        data["data"] = access.visibleData(event.payload.value(at: "data") ?? .object([:]))
+        return .object([
+            "specversion": "1.0",
+            "id": .string(event.id.uuidString.lowercased()),
+            "source": .string("/parcours/workflows/\(event.workflowID)"),
+            "type": .string(event.type),
+            "subject": .string(event.caseID.uuidString.lowercased()),
+            "time": .string(RFC3339.format(event.at, in: TimeZone(identifier: "UTC")!)),
+            "datacontenttype": "application/json",
+            "sequence": .string(String(event.seq)),
+            "data": .object(data),
+        ])
+    }
+
+    /// The fields of the case an envelope shows to `access` (for the journal).
+    public static func fieldsShown(_ event: EventStore.Stored, to access: CaseAccess) -> [String] {
+        let data = event.payload.value(at: "data") ?? .object([:])
+        return access.visibleFieldPaths.filter { data.value(at: $0) != nil }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import PostgresNIO
+import Testing
+@testable import Workflow
+
+/// The outbox: each change's events written with it (or not at all), and the feed that
+/// gives them to other systems as CloudEvents, filtered like a read and journaled.
+@Suite("Events to other systems: the outbox and the feed")
+struct OutboxTests {
+    static func types(_ database: Database, _ id: UUID) async throws -> [String] {
+        let rows = try await database.client.query("SELECT type FROM case_events WHERE case_id = \(id) ORDER BY seq", logger: TestDatabase.logger)
+        var types: [String] = []
+        for try await type in rows.decode(String.self) { types.append(type) }
+        return types
+    }
+
+    @Test("a change writes its events with it, in order; a refused change or one that lost a race writes none")
+    func eventsWithTheirChange() async throws {
+        let (database, store) = try await StoreCaseTests.store("outbox")
+        defer { database.close() }
+        let record = try await StoreWriteConflictTests.caseWithTask(store)
+        #expect(try await Self.types(database, record.id) == ["parcours.case.created", "parcours.case.changed"])
+        // A note moves nothing: no event.
+        _ = try await store.apply(StoreWriteConflictTests.note("vu"), toCase: record.id)
+        #expect(try await Self.types(database, record.id).count == 2)
+        // Refused: nothing.
+        await #expect(throws: StoreError.self) { _ = try await StoreCaseTests.act(store, record.id, "remettre-titre") }
+        #expect(try await Self.types(database, record.id).count == 2)
+        // A stale write fails whole: no event either.
+        let task = try #require(record.snapshot.tasks.first)
+        let (stale, now) = try await StoreWriteConflictTests.judged(store, database, record.id,
+            CaseEvent(.handOver(taskID: task.id, queue: "instruction-titres"), actor: StoreCaseTests.operatorActor, note: "à voir"))
+        _ = try await store.apply(StoreWriteConflictTests.note("passé avant"), toCase: record.id)
+        await #expect(throws: StoreError.self) { try await StoreWriteConflictTests.write(database, stale, now: now) }
+        #expect(try await Self.types(database, record.id).count == 2)
+        // Raised, then withdrawn: escalated, then closed.
+        _ = try await store.apply(CaseEvent(.raise(reason: "agent-raised", track: nil), actor: StoreCaseTests.operatorActor, note: "doute"),
+                                  toCase: record.id)
+        _ = try await StoreCaseTests.act(store, record.id, "annuler-demande", note: "doublon")
+        let types = try await Self.types(database, record.id)
+        #expect(Array(types.suffix(2)) == ["parcours.case.escalated", "parcours.case.closed"], "\(types)")
+        let versions = try await database.client.query(
+            "SELECT case_version FROM case_events WHERE case_id = \(record.id) ORDER BY seq", logger: TestDatabase.logger)
+        var seen: [Int] = []
+        for try await version in versions.decode(Int.self) { seen.append(version) }
+        #expect(seen == seen.sorted(), "a case's events follow its versions")
+    }
+
+    @Test("the feed gives CloudEvents with the data the caller may see, pages by cursor, filters by type, and journals each read")
+    func feed() async throws {
+        let (harness, token) = try await APIPortalTests.portalHarness("outbox-feed")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            // The person deposits through the portal, with a medical certificate only the
+            // medical adviser may read.
+            let person = APIPortalTests.person("oidc|anne")
+            let created = try await api.send(.post, "/api/v1/portal/cases", as: token,
+                                             json: ["workflow": "retraite-multi-statuts", "data": try APICaseFlowTests.example("retraite")],
+                                             headers: person)
+            let id = try #require(created["id"]?.stringValue)
+            var depot = try APICaseFlowTests.example("retraite-depot")
+            try depot.setValue(["type": "certificat", "issuer": "usager", "name": "certificat.pdf", "size": 1200,
+                                "sha256": .string(String(repeating: "cd", count: 32))], at: "sante.rapport_medical")
+            let sent = try await api.send(.post, "/api/v1/portal/cases/\(id)/events", as: token,
+                                          json: ["action": "deposer", "data": depot], headers: person)
+            #expect(sent.status == 200, "\(sent.json)")
+
+            let feed = try await api.send(.get, "/api/v1/events", as: "cnracl")
+            #expect(feed.status == 200, "\(feed.json)")
+            let items = feed["items"]?.arrayValue ?? []
+            #expect(items.map { $0.value(at: "type")?.stringValue } == ["parcours.case.created", "parcours.case.changed"])
+            let changed = try #require(items.last)
+            #expect(changed.value(at: "specversion") == "1.0" && changed.value(at: "subject")?.stringValue == id)
+            #expect(changed.value(at: "data.state") == "instruction-parts")
+            #expect(changed.value(at: "data.whose_move")?.arrayValue?.contains("cnracl") == true)
+            #expect(changed.value(at: "data.data.usager.nom") != nil, "the CNRACL sees the person's name")
+            #expect(changed.value(at: "data.data.sante") == nil, "a medical field went to an agency that may not see it")
+
+            let doctor = try await api.send(.get, "/api/v1/events?types=parcours.case.changed", as: "medecin")
+            #expect(doctor["items"]?.arrayValue?.count == 1)
+            #expect(doctor["items"]?.arrayValue?.first?.value(at: "data.data.sante.rapport_medical.name") == "certificat.pdf")
+
+            let next = try #require(feed["next"]?.stringValue)
+            let empty = try await api.send(.get, "/api/v1/events?after=\(next)", as: "cnracl")
+            #expect(empty["items"]?.arrayValue?.isEmpty == true && empty["next"]?.stringValue == next)
+            let stranger = try await api.send(.get, "/api/v1/events", as: "mairie")
+            #expect(stranger["items"]?.arrayValue?.isEmpty == true)
+            let bad = try await api.send(.get, "/api/v1/events?types=parcours.case.moved", as: "cnracl")
+            #expect(bad.status == 400)
+
+            let journal = try await AccessJournal(harness.database).entries(UUID(uuidString: id)!)
+            let reads = journal.filter { $0.actor == "agent:cnracl" && $0.via == "GET /api/v1/events" }
+            #expect(reads.count == 2 && reads.allSatisfy { $0.fields.contains("usager.nom") && !$0.fields.contains { $0.hasPrefix("sante.") } },
+                    "\(reads)")
+        }
+    }
+}
