@@ -98,7 +98,7 @@ struct APIClient: Sendable {
     }
 
     /// `/api/v1/cases/UUID/events?x` as the contract writes it: `/cases/{id}/events`; a
-    /// workflow's id after `/workflows/` too (but `validate`).
+    /// workflow's id after `/workflows/` too (but `validate`), and a case's agency reference.
     static func template(_ uri: String) -> String {
         let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
         let trimmed = path.hasPrefix(APIApplication.prefix) ? String(path.dropFirst(APIApplication.prefix.count)) : path
@@ -106,6 +106,11 @@ struct APIClient: Sendable {
         for index in parts.indices {
             if UUID(uuidString: parts[index]) != nil || parts[index] == "not-a-uuid" { parts[index] = "{id}" }
             if index == 2, parts[1] == "workflows", parts[index] != "validate" { parts[index] = "{id}" }
+        }
+        // `/cases/by-ref/AGENCY/REF`: an agency and its own reference.
+        if parts.count >= 5, parts[1] == "cases", parts[2] == "by-ref" {
+            parts[3] = "{agency}"
+            parts[4] = "{ref}"
         }
         return parts.joined(separator: "/")
     }

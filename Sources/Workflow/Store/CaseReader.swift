@@ -13,9 +13,9 @@ struct CaseReader {
     }
 
     func record(_ id: UUID, history withHistory: Bool = true) async throws -> CaseRecord {
-        let (snapshot, citizenRef, closedAt) = try await row(id)
-        return CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt,
-                          history: withHistory ? try await history(id) : [])
+        var (record, _) = try await current(id)
+        if withHistory { record.history = try await history(id) }
+        return record
     }
 
     /// The engine's view of several cases, in three queries whatever their number (cases,
@@ -42,11 +42,12 @@ struct CaseReader {
     func current(_ id: UUID) async throws -> (record: CaseRecord, now: Date) {
         var found: Whole.Row?
         for try await row in try await connection.execute(Whole(id: id), logger: logger) where found == nil { found = row }
-        guard let (row, tasks, timers, now) = found else { throw StoreError(.notFound, "no case \(id)") }
+        guard let (row, tasks, timers, refs, now) = found else { throw StoreError(.notFound, "no case \(id)") }
         var (snapshot, citizenRef, closedAt) = try Self.decode(row)
         snapshot.tasks = try CaseRows.parseTasks(tasks)
         snapshot.timers = try CaseRows.parseTimers(timers)
-        return (CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: []), now)
+        let externalRefs = (try JSONValue(parsing: refs).objectValue ?? [:]).compactMapValues(\.stringValue)
+        return (CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: [], externalRefs: externalRefs), now)
     }
 
     static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at"
@@ -123,10 +124,11 @@ struct CaseReader {
     }
 
     /// A case's row, its open tasks (oldest first) and pending timers (soonest first) as JSON
-    /// arrays with the keys of `CaseRows.task` and `CaseRows.timer`, and the database's clock:
+    /// arrays with the keys of `CaseRows.task` and `CaseRows.timer`, its agencies' own
+    /// references (an object by agency), and the database's clock:
     /// one round trip, prepared once per connection (every change and read starts with it).
     struct Whole: PostgresPreparedStatement {
-        static let name = "parcours_case_whole_v1"
+        static let name = "parcours_case_whole_v2"
         static let sql = """
 
             SELECT \(CaseReader.columns),
@@ -140,10 +142,11 @@ struct CaseReader {
                                'task_id', m.task_id, 'attempt', m.attempt, 'due_at', m.due_at)
                            ORDER BY m.due_at, m.id), '[]')::text
                     FROM timers m WHERE m.case_id = c.id),
+                   (SELECT coalesce(jsonb_object_agg(x.agency, x.ref), '{}')::text FROM case_external_refs x WHERE x.case_id = c.id),
                    clock_timestamp()
             FROM cases c WHERE c.id = $1
             """
-        typealias Row = (case: PostgresRow, tasks: String, timers: String, now: Date)
+        typealias Row = (case: PostgresRow, tasks: String, timers: String, externalRefs: String, now: Date)
         var id: UUID
 
         func makeBindings() throws -> PostgresBindings {
@@ -155,8 +158,8 @@ struct CaseReader {
         func decodeRow(_ row: PostgresRow) throws -> Row {
             let columns = row.makeRandomAccess()
             let count = columns.count
-            return (row, try columns[count - 3].decode(String.self), try columns[count - 2].decode(String.self),
-                    try columns[count - 1].decode(Date.self))
+            return (row, try columns[count - 4].decode(String.self), try columns[count - 3].decode(String.self),
+                    try columns[count - 2].decode(String.self), try columns[count - 1].decode(Date.self))
         }
     }
 

@@ -6,6 +6,17 @@ public struct CaseRecord: Sendable {
     public var citizenRef: String?
     public var closedAt: Date?
     public var history: [HistoryRecord]
+    /// Each agency's own reference for the case (`case_external_refs`), by agency.
+    public var externalRefs: [String: String] = [:]
+
+    public init(snapshot: CaseSnapshot, citizenRef: String?, closedAt: Date?, history: [HistoryRecord],
+                externalRefs: [String: String] = [:]) {
+        self.snapshot = snapshot
+        self.citizenRef = citizenRef
+        self.closedAt = closedAt
+        self.history = history
+        self.externalRefs = externalRefs
+    }
 
     public var id: UUID { snapshot.id }
 }

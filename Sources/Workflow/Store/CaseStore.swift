@@ -131,7 +131,8 @@ public struct CaseStore: Sendable {
                            journal: lines, now: now)
                 // As written: a case closed by this change (or reopened and closed again) at `now`.
                 return (CaseRecord(snapshot: change.after, citizenRef: record.citizenRef,
-                                   closedAt: change.after.status.isClosed ? now : nil, history: []), change)
+                                   closedAt: change.after.status.isClosed ? now : nil, history: [],
+                                   externalRefs: record.externalRefs), change)
             }
         }
     }

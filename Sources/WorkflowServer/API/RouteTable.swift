@@ -25,6 +25,7 @@ final class RouteTable: Sendable {
     func get(_ path: String, use handler: @escaping Handler) { add(.get, path, handler) }
     func post(_ path: String, use handler: @escaping Handler) { add(.post, path, handler) }
     func patch(_ path: String, use handler: @escaping Handler) { add(.patch, path, handler) }
+    func put(_ path: String, use handler: @escaping Handler) { add(.put, path, handler) }
 
     /// How long a request may take before it is answered 503: a query on a connection the
     /// database dropped (a restart) may never return, and a client must not wait for ever.

@@ -22,5 +22,6 @@ public struct Migration: Sendable {
         Migration012WhoseMove.migration,
         Migration013SearchUnaccent.migration,
         Migration014Outbox.migration,
+        Migration016ExternalRefs.migration,
     ]
 }

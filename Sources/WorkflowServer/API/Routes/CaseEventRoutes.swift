@@ -11,13 +11,14 @@ struct CaseEventRoutes {
 
     func add(to group: RouteTable) {
         group.post("cases/{id}/events", use: event)
+        group.post("cases/by-ref/{agency}/{ref}/events", use: event)
         group.patch("cases/{id}/data", use: correct)
         group.post("cases/{id}/notes", use: note)
     }
 
     @Sendable func event(_ request: Request, context: APIContext) async throws -> Response {
         _ = try request.query(allowed: [])
-        let id = try Parameter.pathID(context)
+        let id = try await CaseRoutes.caseID(context, services, .agent(try context.caller(), via: Self.route("events", "POST")))
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["action", "raise", "data", "note", "note_visible_to", "track",
                                                                   "expected_version"])

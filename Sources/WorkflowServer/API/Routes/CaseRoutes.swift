@@ -10,6 +10,8 @@ struct CaseRoutes {
         group.post("cases", use: create)
         group.get("cases", use: list)
         group.get("cases/{id}", use: show)
+        group.get("cases/by-ref/{agency}/{ref}", use: show)
+        group.put("cases/{id}/external-ref", use: setExternalRef)
         group.get("cases/{id}/history", use: history)
         CaseEventRoutes(services: services).add(to: group)
     }
@@ -30,8 +32,28 @@ struct CaseRoutes {
 
     @Sendable func show(_ request: Request, context: APIContext) async throws -> Response {
         _ = try request.query(allowed: [])
-        let reading = try await services.door.read(try Parameter.pathID(context),
-                                                   by: .agent(try context.caller(), via: "GET \(APIApplication.prefix)/cases/{id}"))
+        let caller = CaseCaller.agent(try context.caller(), via: "GET \(APIApplication.prefix)/cases/{id}")
+        let reading = try await services.door.read(try await Self.caseID(context, services, caller), by: caller)
+        return services.caseResponse(reading)
+    }
+
+    /// The case a route names: by its id, or by an agency's own reference
+    /// (`cases/by-ref/{agency}/{ref}`), which the door resolves for this caller.
+    static func caseID(_ context: APIContext, _ services: APIServices, _ caller: CaseCaller) async throws -> UUID {
+        if let agency = context.parameters.get("agency"), let ref = context.parameters.get("ref") {
+            return try await services.door.caseID(agency: agency, ref: ref, by: caller)
+        }
+        return try Parameter.pathID(context)
+    }
+
+    /// `{"ref": "2026-000123"}`: the caller's agency's own reference for the case.
+    @Sendable func setExternalRef(_ request: Request, context: APIContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        var request = request
+        let body = try await BodyReader.object(&request, allowed: ["ref"])
+        let ref = try body.string("ref", required: true)!
+        let reading = try await services.door.setExternalRef(try Parameter.pathID(context), ref: ref,
+                                                             by: .agent(try context.caller(), via: "PUT \(APIApplication.prefix)/cases/{id}/external-ref"))
         return services.caseResponse(reading)
     }
 

@@ -17,6 +17,7 @@ enum CaseView {
             "public_label": reading.definition.state(snapshot.state)?.publicLabel.map(JSONValue.string) ?? .null,
             "waiting_on": .string(snapshot.waitingOn),
             "whose_move": .array(snapshot.whoseMove(in: reading.definition).map(JSONValue.string)),
+            "external_refs": .object(record.externalRefs.mapValues(JSONValue.string)),
             "escalated": .bool(snapshot.isEscalated),
             "tracks": .array(snapshot.tracks.map { position in
                 .object(["track": .string(position.track), "state": .string(position.state), "finished": .bool(position.finished),
