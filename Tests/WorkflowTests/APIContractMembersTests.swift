@@ -21,6 +21,8 @@ struct APIContractMembersTests {
             let caseID = try #require(try await api.send(.post, "/api/v1/cases", as: "rh",
                                                          json: ["workflow": "retraite-multi-statuts", "data": retraite])["id"]?.stringValue)
             _ = try await api.send(.post, "/api/v1/cases/\(caseID)/events", as: "rh", json: ["raise": "agent-raised", "note": "x"])
+            // The routes that name a case by an agency's reference get one that exists.
+            _ = try await api.send(.put, "/api/v1/cases/\(caseID)/external-ref", as: "rh", json: ["ref": "REF-MEMBRES"])
             let taskID = try #require(try await api.send(.get, "/api/v1/tasks?kind=escalation", as: "coord")["items"]?
                 .arrayValue?.first?.value(at: "id")?.stringValue)
             var person = HTTPFields()
@@ -33,6 +35,7 @@ struct APIContractMembersTests {
                 let isPortal = operation.path.hasPrefix("/portal")
                 let id = isPortal ? portalCase : (operation.path.hasPrefix("/tasks") ? taskID : caseID)
                 let path = operation.path.replacingOccurrences(of: "{id}", with: operation.path.hasPrefix("/workflows") ? "retraite-multi-statuts" : id)
+                    .replacingOccurrences(of: "{agency}", with: "armees").replacingOccurrences(of: "{ref}", with: "REF-MEMBRES")
                 let agent = isPortal ? portalToken : (operation.path.hasPrefix("/supervision") || operation.path.hasSuffix("access-log") ? "coord" : "rh")
                 let method = HTTPRequest.Method(operation.method)!
                 for parameter in operation.query {

@@ -94,4 +94,45 @@ struct OutboxTests {
                     "\(reads)")
         }
     }
+
+    @Test("the feed never steps over an event whose transaction commits after a later one's")
+    func feedWaitsForOlderTransactions() async throws {
+        let harness = try await APIHarness.make("outbox-order")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            func create() async throws -> String {
+                let created = try await api.send(.post, "/api/v1/cases", as: "rh",
+                                                 json: ["workflow": "retraite-multi-statuts", "data": try APICaseFlowTests.example("retraite")])
+                return try #require(created["id"]?.stringValue)
+            }
+            let first = try await create()
+            let start = try #require(try await api.send(.get, "/api/v1/events", as: "rh")["next"]?.stringValue)
+            // A transaction writes an event and stays open while another commits one.
+            let database = harness.database
+            let opened = AsyncStream<Void>.makeStream()
+            let release = AsyncStream<Void>.makeStream()
+            let held = Task {
+                try await database.transaction { connection in
+                    try await connection.query("SELECT pg_current_xact_id()", logger: TestDatabase.logger)
+                    let id = UUID(uuidString: first)!
+                    try await connection.query("""
+                        INSERT INTO case_events (id, case_id, case_version, type, at, workflow_id, workflow_version, payload)
+                        SELECT gen_random_uuid(), id, version, 'parcours.case.changed', now(), workflow_id, workflow_version, '{}'::jsonb
+                        FROM cases WHERE id = \(id)
+                        """, logger: TestDatabase.logger)
+                    opened.continuation.yield()
+                    for await _ in release.stream { break }
+                }
+            }
+            for await _ in opened.stream { break }
+            let second = try await create()
+            let during = try await api.send(.get, "/api/v1/events?after=\(start)", as: "rh")
+            #expect(during["items"]?.arrayValue?.isEmpty == true, "an event was served while an older transaction was open: \(during.json)")
+            release.continuation.yield()
+            try await held.value
+            let after = try await api.send(.get, "/api/v1/events?after=\(start)", as: "rh")
+            let subjects = after["items"]?.arrayValue?.compactMap { $0.value(at: "subject")?.stringValue } ?? []
+            #expect(subjects == [first, second], "\(after.json)")
+        }
+    }
 }

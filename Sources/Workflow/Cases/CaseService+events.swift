@@ -7,10 +7,10 @@ extension CaseService {
     public struct EventPage: Sendable {
         public var envelopes: [JSONValue]
         /// The cursor of the last event read (send it back as `after`), nil when none.
-        public var last: Int64?
+        public var last: EventStore.Cursor?
     }
 
-    public func events(for agent: Agent, after: Int64?, types: [String]?, limit: Int, route: String) async throws -> EventPage {
+    public func events(for agent: Agent, after: EventStore.Cursor?, types: [String]?, limit: Int, route: String) async throws -> EventPage {
         let known = try await accessToAll(for: agent).filter(\.mayKnowCases)
         var byVersion: [String: CaseAccess] = [:]
         for access in known { byVersion["\(access.definition.id.value)@\(access.definition.version.value)"] = access }
@@ -26,6 +26,6 @@ extension CaseService {
                                  fields: CloudEvent.fieldsShown(event, to: access)))
         }
         try await self.journal.write(journal)
-        return EventPage(envelopes: envelopes, last: events.last?.seq)
+        return EventPage(envelopes: envelopes, last: events.last?.cursor)
     }
 }

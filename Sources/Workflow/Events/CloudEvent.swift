@@ -24,7 +24,7 @@ public enum CloudEvent {
             "subject": .string(event.caseID.uuidString.lowercased()),
             "time": .string(RFC3339.format(event.at, in: TimeZone(identifier: "UTC")!)),
             "datacontenttype": "application/json",
-            "sequence": .string(String(event.seq)),
+            "sequence": .string(event.cursor.text),
             "data": .object(data),
         ])
     }

@@ -46,7 +46,7 @@ extension CaseStore {
               AND (\(filter.state)::text IS NULL OR state = \(filter.state))
               AND (NOT \(filter.openOnly) OR status = 'open')
               AND (NOT \(filter.escalatedOnly) OR escalated)
-              AND (\(filter.waitingOn)::text IS NULL OR \(filter.waitingOn) = ANY(whose_move))
+              AND (\(filter.waitingOn)::text IS NULL OR whose_move @> ARRAY[\(filter.waitingOn)]::text[])
               AND (\(filter.after)::uuid IS NULL OR id > \(filter.after))
             ORDER BY id
             LIMIT \(max(1, min(filter.limit, 500)))

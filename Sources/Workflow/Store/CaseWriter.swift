@@ -132,7 +132,7 @@ struct CaseWriter {
     /// after its first five executions instead of planning each change again (an array
     /// parameter's length, which it can see, made every change's plan look cheaper).
     struct Statement: PostgresPreparedStatement {
-        static let name = "parcours_case_write_v6"
+        static let name = "parcours_case_write_v7"
         static let sql = """
 
             WITH case_rows AS (
@@ -212,8 +212,13 @@ struct CaseWriter {
                 ORDER BY e.n
             )
             -- Every case written and every task closed as read, or the whole statement fails.
+            -- A case's events must also follow its earlier ones in the feed's order: a
+            -- transaction older than the one that wrote the case's last event (a worker batch
+            -- that waited on the case's lock) fails, to be judged again in a new one.
             SELECT CASE WHEN (SELECT count(*) FROM inserted) + (SELECT count(*) FROM updated) = (SELECT count(*) FROM case_rows)
                              AND (SELECT count(*) FROM closed_tasks) = jsonb_array_length($10::jsonb)
+                             AND NOT EXISTS (SELECT 1 FROM case_events o
+                                             WHERE o.case_id IN (SELECT id FROM updated) AND o.xact > pg_current_xact_id())
                         THEN (SELECT count(*) FROM case_rows)
                         ELSE parcours_write_conflict('a case changed while its change was being written') END
             """

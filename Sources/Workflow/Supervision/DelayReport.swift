@@ -91,7 +91,10 @@ public struct DelayReport: Sendable {
                        lead(h.at) OVER w AS next_at,
                        count(CASE WHEN h.track IS NULL THEN h.to_state END) OVER w AS state_count
                 FROM case_history h JOIN alive a ON a.id = h.case_id
-                WINDOW w AS (PARTITION BY h.case_id ORDER BY h.at, h.id)
+                -- In the order written: a case's lines are written under its row lock, so their
+                -- ids follow the changes' order even when a claim's line, stamped later, was
+                -- written before a change that had read the case earlier.
+                WINDOW w AS (PARTITION BY h.case_id ORDER BY h.id)
             ), spans AS (
                 SELECT case_id, workflow_id, parties,
                        max(entered) OVER (PARTITION BY case_id, state_count) AS state,

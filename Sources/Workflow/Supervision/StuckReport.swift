@@ -128,7 +128,7 @@ public struct StuckReport: Sendable {
                         WHERE a.w = c.workflow_id AND a.v = c.workflow_version))
                   AND (\(filter.workflowID)::text IS NULL OR c.workflow_id = \(filter.workflowID))
                   AND (\(filter.state)::text IS NULL OR c.state = \(filter.state))
-                  AND (\(filter.waitingOn)::text IS NULL OR \(filter.waitingOn) = ANY(c.whose_move))
+                  AND (\(filter.waitingOn)::text IS NULL OR c.whose_move @> ARRAY[\(filter.waitingOn)]::text[])
                   AND (\(filter.escalated)::boolean IS NULL OR c.escalated = \(filter.escalated))
                   AND (\(enteredBefore)::timestamptz IS NULL OR c.entered_state_at <= \(enteredBefore)::timestamptz)
                   AND (\(idleBefore)::timestamptz IS NULL OR c.last_event_at <= \(idleBefore)::timestamptz)

@@ -15,10 +15,10 @@ struct EventRoutes {
     @Sendable func list(_ request: Request, context: APIContext) async throws -> Response {
         let query = try request.query(allowed: ["after", "types", "limit"])
         let limit = try Parameter.int(query["limit"], "limit", range: 1...1000) ?? 100
-        var after: Int64?
+        var after: EventStore.Cursor?
         if let text = query["after"] {
-            guard let cursor = Int64(text), cursor >= 0 else {
-                throw Problem.badRequest("'after' is the `next` of a previous page (a whole number)", parameter: "after")
+            guard let cursor = EventStore.Cursor(text) else {
+                throw Problem.badRequest("'after' is the `next` of a previous page (two numbers, as `1234-56`)", parameter: "after")
             }
             after = cursor
         }
@@ -36,7 +36,7 @@ struct EventRoutes {
         let page = try await services.door.events(for: try context.caller(), after: after, types: types, limit: limit,
                                                   route: "GET \(APIApplication.prefix)/events")
         // Without new events the cursor stays where it was: the caller asks again later.
-        let next = page.last.map { String($0) } ?? after.map { String($0) }
+        let next = (page.last ?? after)?.text
         return JSONResponse.make(["items": .array(page.envelopes), "next": next.map(JSONValue.string) ?? .null])
     }
 }
