@@ -21,5 +21,6 @@ public struct Migration: Sendable {
         Migration011OwnerCheckWhenLost.migration,
         Migration012WhoseMove.migration,
         Migration013SearchUnaccent.migration,
+        Migration015IdempotencyKeys.migration,
     ]
 }
