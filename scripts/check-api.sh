@@ -140,12 +140,12 @@ out=$(curl -s -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|someone-e
 
 # A system retries a POST with the same Idempotency-Key: the first answer again, one note.
 keyed() { curl -s -i -X POST -H "Authorization: Bearer $rh" -H 'Content-Type: application/json' -H "Idempotency-Key: $1" \
-              -d "$2" "$api/cases/$id/notes"; }
+              -d "$2" "$api/cases/$second/notes"; }
 first=$(keyed retry-1 '{"text": "envoyé deux fois"}')
 again=$(keyed retry-1 '{"text": "envoyé deux fois"}')
-grep -qi '^idempotency-replayed: true' <<<"$again" && [ "$(sed '1,/^\r$/d' <<<"$again")" = "$(sed '1,/^\r$/d' <<<"$first")" ] \
+grep -q '^HTTP/1.1 201' <<<"$first" && grep -qi '^idempotency-replayed: true' <<<"$again" && [ "$(sed '1,/^\r$/d' <<<"$again")" = "$(sed '1,/^\r$/d' <<<"$first")" ] \
     && pass || fail "a retried POST was not replayed: $again"
-[ "$(body "$(call "$rh" GET "/cases/$id/history")" | field "sum(e['event'] == 'note' and e.get('note') == 'envoyé deux fois' for e in d['items'])")" = 1 ] \
+[ "$(body "$(call "$rh" GET "/cases/$second/history")" | field "sum(e['event'] == 'note' and e.get('note') == 'envoyé deux fois' for e in d['items'])")" = 1 ] \
     && pass || fail "a retried note was written twice"
 grep -q '^HTTP/1.1 422' <<<"$(keyed retry-1 '{"text": "autre chose"}')" && pass || fail "a key reused for another body was not a 422"
 
