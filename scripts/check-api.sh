@@ -138,6 +138,17 @@ grep -q "agent:anne" <<<"$(body "$out" | field "[e['actor'] for e in d['items']]
 out=$(curl -s -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|someone-else' -w '\n%{http_code}' "$api/portal/cases/$mine")
 [ "$(status "$out")" = 404 ] && pass || fail "another person reached the case: $(status "$out")"
 
+# A system retries a POST with the same Idempotency-Key: the first answer again, one note.
+keyed() { curl -s -i -X POST -H "Authorization: Bearer $rh" -H 'Content-Type: application/json' -H "Idempotency-Key: $1" \
+              -d "$2" "$api/cases/$second/notes"; }
+first=$(keyed retry-1 '{"text": "envoyé deux fois"}')
+again=$(keyed retry-1 '{"text": "envoyé deux fois"}')
+grep -q '^HTTP/1.1 201' <<<"$first" && grep -qi '^idempotency-replayed: true' <<<"$again" && [ "$(sed '1,/^\r$/d' <<<"$again")" = "$(sed '1,/^\r$/d' <<<"$first")" ] \
+    && pass || fail "a retried POST was not replayed: $again"
+[ "$(body "$(call "$rh" GET "/cases/$second/history")" | field "sum(e['event'] == 'note' and e.get('note') == 'envoyé deux fois' for e in d['items'])")" = 1 ] \
+    && pass || fail "a retried note was written twice"
+grep -q '^HTTP/1.1 422' <<<"$(keyed retry-1 '{"text": "autre chose"}')" && pass || fail "a key reused for another body was not a 422"
+
 # Operations: health (the server's own worker beats) and Prometheus metrics.
 out=$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$port/health")
 [ "$(status "$out")" = 200 ] && pass || fail "health: $(status "$out") $(body "$out")"

@@ -63,6 +63,8 @@ struct APIResponse: Sendable {
     let contentType: String?
     let headers: HTTPFields
     let json: JSONValue
+    /// The body as it came (a replayed answer must be the first one byte for byte).
+    var text: String = ""
 
     subscript(_ path: String) -> JSONValue? { json.value(at: path) }
 }
@@ -94,7 +96,7 @@ struct APIClient: Sendable {
         if status >= 400 {
             #expect(response.headers[.contentType] == "application/problem+json", "an error without problem+json", sourceLocation: sourceLocation)
         }
-        return APIResponse(status: status, contentType: response.headers[.contentType], headers: response.headers, json: parsed)
+        return APIResponse(status: status, contentType: response.headers[.contentType], headers: response.headers, json: parsed, text: text)
     }
 
     /// `/api/v1/cases/UUID/events?x` as the contract writes it: `/cases/{id}/events`; a

@@ -20,7 +20,9 @@ enum APIApplication {
             Response(status: .ok, headers: [.contentType: "application/yaml"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
         }
-        let group = router.group(RouterPath(stringLiteral: prefix)).add(middleware: AuthMiddleware(agents: services.agents))
+        let group = router.group(RouterPath(stringLiteral: prefix))
+            .add(middleware: AuthMiddleware(agents: services.agents))
+            .add(middleware: IdempotencyMiddleware(keys: services.idempotencyKeys))
         let table = RouteTable(group: group, prefix: prefix)
         WorkflowRoutes(services: services).add(to: table)
         CaseRoutes(services: services).add(to: table)

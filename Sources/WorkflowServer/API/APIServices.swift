@@ -12,6 +12,8 @@ struct APIServices: Sendable {
     let search: CaseSearch
     /// The one door to the cases: every read and change of a case goes through it.
     let door: CaseService
+    /// The answers of POSTs sent with an `Idempotency-Key`, per caller.
+    let idempotencyKeys: IdempotencyKeyStore
 
     init(database: Database) {
         self.database = database
@@ -21,6 +23,7 @@ struct APIServices: Sendable {
         agents = AgentStore(database)
         search = CaseSearch(database)
         door = CaseService(database: database, catalog: catalog)
+        idempotencyKeys = IdempotencyKeyStore(database)
     }
 
     /// A case's answer: the case as the caller may see it (the door filtered it and journaled

@@ -22,6 +22,7 @@ public struct Migration: Sendable {
         Migration012WhoseMove.migration,
         Migration013SearchUnaccent.migration,
         Migration014Outbox.migration,
+        Migration015IdempotencyKeys.migration,
         Migration016ExternalRefs.migration,
     ]
 }

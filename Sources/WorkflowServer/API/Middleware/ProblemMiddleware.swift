@@ -12,21 +12,30 @@ struct ProblemMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let problem as Problem {
+        } catch {
+            return Self.response(for: error, request: request, logger: context.logger)
+        }
+    }
+
+    /// The problem answering `error` (also for `IdempotencyMiddleware`, which keeps the
+    /// answers of failed requests too).
+    static func response(for error: any Error, request: Request, logger: Logger) -> Response {
+        switch error {
+        case let problem as Problem:
             return problem.response()
-        } catch let failure as CaseFailure {
+        case let failure as CaseFailure:
             return Problem(failure).response()
-        } catch let error as StoreError {
-            return Self.problem(for: error, logger: context.logger).response()
-        } catch let error as PSQLError {
+        case let error as StoreError:
+            return problem(for: error, logger: logger).response()
+        case let error as PSQLError:
             guard let mapped = Database.storeError(error) as? StoreError else {
                 return Problem(.internalServerError, "the server failed to handle this request; it is logged").response()
             }
-            return Self.problem(for: mapped, logger: context.logger).response()
-        } catch let error as HTTPError {
+            return problem(for: mapped, logger: logger).response()
+        case let error as HTTPError:
             return Problem(error.status, error.body ?? error.status.reasonPhrase).response()
-        } catch {
-            context.logger.error("internal error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+        default:
+            logger.error("internal error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return Problem(.internalServerError, "the server failed to handle this request; it is logged").response()
         }
     }
