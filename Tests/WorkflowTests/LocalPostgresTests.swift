@@ -159,6 +159,12 @@ struct LocalPostgresTests {
         #expect(try first.stopIfOwned() == false)
         #expect(try first.status().isRunning)
         sleeper.waitUntilExit()
+        // The client has exited; its server session ends a moment later (on a loaded machine,
+        // later still): wait until the server no longer counts it, as the owner's check does.
+        let gone = try eventually(10) {
+            try first.psql("select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()") == "0"
+        }
+        #expect(gone)
 
         #expect(try first.stopIfOwned() == true)
         #expect(try !first.status().isRunning)
