@@ -23,6 +23,10 @@ id=$("$bin" cases create retraite-multi-statuts --data "$examples/retraite.json"
 
 state=$("$bin" cases act "$id" deposer --data "$examples/retraite-depot.json" --json | field "d['state']")
 [ "$state" = instruction-parts ] && pass || fail "after deposer the case is in '$state', not instruction-parts"
+# In parallel work the case waits on each body of an open track, not on "engine".
+moves=$("$bin" cases show "$id" --json | field "','.join(d['whose_move'])")
+[[ ",$moves," == *",cnracl,"* && ",$moves," == *",sre,"* && ",$moves," != *",engine,"* ]] && pass || fail "whose_move after deposer is '$moves'"
+grep -q "whose move  .*cnracl" <<<"$("$bin" cases show "$id")" && pass || fail "the text does not say the CNRACL holds the case"
 
 set +e
 message=$("$bin" cases act "$id" valider-part 2>&1 >/dev/null)

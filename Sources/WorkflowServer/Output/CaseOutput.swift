@@ -4,7 +4,8 @@ import Workflow
 /// A case printed for a person (state, tracks, whose move, tasks, escalations, history)
 /// or as JSON for scripts.
 enum CaseOutput {
-    static func text(_ record: CaseRecord) -> String {
+    /// `whoseMove`: every party holding the case (`CaseSnapshot.whoseMove`).
+    static func text(_ record: CaseRecord, whoseMove: [String]) -> String {
         let snapshot = record.snapshot
         var lines: [String] = []
         let status = snapshot.status.outcome.map { "closed (\($0))" } ?? "open"
@@ -12,8 +13,7 @@ enum CaseOutput {
         lines.append("  workflow    \(snapshot.workflowID) v\(snapshot.workflowVersion)")
         lines.append("  status      \(status), version \(snapshot.version)")
         lines.append("  state       \(snapshot.state) since \(format(snapshot.enteredStateAt))")
-        // Each open track's party is on its line below; a closed case waits on nobody.
-        lines.append("  whose move  \(snapshot.status.isClosed ? "nobody" : snapshot.waitingOn)")
+        lines.append("  whose move  \(whoseMove.isEmpty ? "nobody" : whoseMove.joined(separator: ", "))")
         for track in snapshot.tracks {
             lines.append("  track       \(track.track): \(track.state)\(track.finished ? " (finished)" : ", waiting on \(track.waitingOn)")")
         }
@@ -60,7 +60,7 @@ enum CaseOutput {
         return parts.joined(separator: "  ")
     }
 
-    static func json(_ record: CaseRecord) -> JSONValue {
+    static func json(_ record: CaseRecord, whoseMove: [String]) -> JSONValue {
         let snapshot = record.snapshot
         return .object([
             "id": .string(snapshot.id.uuidString.lowercased()),
@@ -75,6 +75,7 @@ enum CaseOutput {
                          "waiting_on": .string(track.waitingOn), "entered_state_at": .string(format(track.enteredStateAt))])
             }),
             "waiting_on": .string(snapshot.waitingOn),
+            "whose_move": .array(whoseMove.map(JSONValue.string)),
             "escalated": .bool(snapshot.isEscalated),
             "data": snapshot.data,
             "tasks": .array(snapshot.tasks.filter { $0.escalation == nil }.map(task)),

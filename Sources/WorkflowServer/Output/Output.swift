@@ -14,8 +14,11 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Print JSON for scripts instead of text for people.")
     var json = false
 
-    func print(_ record: CaseRecord) {
-        Swift.print(json ? CaseOutput.json(record).serialized() : CaseOutput.text(record))
+    /// A case as the door returned it: whose move it is comes from its workflow.
+    func print(_ reading: CaseReading) {
+        let whoseMove = reading.record.snapshot.whoseMove(in: reading.definition)
+        Swift.print(json ? CaseOutput.json(reading.record, whoseMove: whoseMove).serialized()
+                         : CaseOutput.text(reading.record, whoseMove: whoseMove))
     }
 
     func print(_ cases: [CaseStore.Summary]) {

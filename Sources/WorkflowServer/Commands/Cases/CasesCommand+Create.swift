@@ -28,7 +28,7 @@ extension CasesCommand {
                     try await session.door.withHistory(try await session.door.create(workflow: workflow, version: version, data: payload,
                                                                                      citizenRef: citizenRef, by: Operator.caller("cli: cases create")))
                 }
-                output.print(reading.record)
+                output.print(reading)
             }
         }
     }

@@ -19,7 +19,7 @@ extension CasesCommand {
                 let reading = try await CaseInput.exitingOnFailure {
                     try await session.door.read(caseID, by: Operator.caller("cli: cases show"), history: true)
                 }
-                output.print(reading.record)
+                output.print(reading)
             }
         }
     }

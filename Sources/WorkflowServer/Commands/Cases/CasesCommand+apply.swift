@@ -12,7 +12,7 @@ extension CasesCommand {
             let reading = try await CaseInput.exitingOnFailure {
                 try await session.door.withHistory(try await session.door.change(caseID, request, by: Operator.caller("cli: cases \(command)")))
             }
-            output.print(reading.record)
+            output.print(reading)
         }
     }
 }
