@@ -31,6 +31,16 @@ struct StoreWriteConflictTests {
         return (CaseWriter.Entry(change: change, previousVersion: record.snapshot.version, tasksAsRead: record.snapshot.tasks), now)
     }
 
+    /// A hand-over of the case's task to another queue, judged now and not yet written.
+    static func staleHandOver(_ store: CaseStore, _ database: Database,
+                              _ record: CaseRecord) async throws -> (task: CaseTask, entry: CaseWriter.Entry, now: Date) {
+        let task = try #require(record.snapshot.tasks.first)
+        let (entry, now) = try await judged(store, database, record.id,
+                                            CaseEvent(.handOver(taskID: task.id, queue: "instruction-titres"), actor: StoreCaseTests.operatorActor,
+                                                      note: "pièce d'état civil à vérifier"))
+        return (task, entry, now)
+    }
+
     static func write(_ database: Database, _ entry: CaseWriter.Entry, now: Date) async throws {
         try await database.withConnection { connection in
             try await CaseWriter(connection: connection, logger: TestDatabase.logger)
@@ -47,10 +57,7 @@ struct StoreWriteConflictTests {
         let (database, store) = try await StoreCaseTests.store("moved")
         defer { database.close() }
         let record = try await Self.caseWithTask(store)
-        let task = try #require(record.snapshot.tasks.first)
-        let (stale, now) = try await Self.judged(store, database, record.id,
-                                                 CaseEvent(.handOver(taskID: task.id, queue: "instruction-titres"), actor: StoreCaseTests.operatorActor,
-                                                           note: "pièce d'état civil à vérifier"))
+        let (task, stale, now) = try await Self.staleHandOver(store, database, record)
         _ = try await store.apply(Self.note("passé avant"), toCase: record.id)
         let history = try await StoreCaseTests.count(database, "case_history")
         let journal = try await StoreCaseTests.count(database, "access_journal")
@@ -68,10 +75,7 @@ struct StoreWriteConflictTests {
         let (database, store) = try await StoreCaseTests.store("claimed")
         defer { database.close() }
         let record = try await Self.caseWithTask(store)
-        let task = try #require(record.snapshot.tasks.first)
-        let (stale, now) = try await Self.judged(store, database, record.id,
-                                                 CaseEvent(.handOver(taskID: task.id, queue: "instruction-titres"), actor: StoreCaseTests.operatorActor,
-                                                           note: "pièce d'état civil à vérifier"))
+        let (task, stale, now) = try await Self.staleHandOver(store, database, record)
         // A claim does not move the case's version: only the task's holder tells.
         try await TaskStore(database).claim(task.id, by: "agent:alice")
         await #expect { try await Self.write(database, stale, now: now) } throws: { ($0 as? StoreError)?.code == .conflict }

@@ -62,6 +62,14 @@ public struct CaseAccess: Sendable {
 
     /// The declared field paths the agent sees, in the order of `fields:` (what a search may
     /// look in).
+    /// The rules of each workflow version, by `versionKey`: a case finds the rules of the
+    /// version it follows.
+    public static func byVersion(_ accesses: [CaseAccess]) -> [String: CaseAccess] {
+        Dictionary(accesses.map { (versionKey($0.definition.id.value, $0.definition.version.value), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public static func versionKey(_ workflowID: String, _ version: Int) -> String { "\(workflowID)@\(version)" }
+
     public var visibleFieldPaths: [String] {
         definition.fields.map(\.path.value).filter { fieldVisibility[$0] == true }
     }

@@ -12,15 +12,13 @@ extension CaseService {
 
     public func events(for agent: Agent, after: EventStore.Cursor?, types: [String]?, limit: Int, route: String) async throws -> EventPage {
         let known = try await accessToAll(for: agent).filter(\.mayKnowCases)
-        var byVersion: [String: CaseAccess] = [:]
-        for access in known { byVersion["\(access.definition.id.value)@\(access.definition.version.value)"] = access }
-        let scope = known.map { (workflowID: $0.definition.id.value, version: $0.definition.version.value) }
-        let events = try await EventStore(database).page(after: after, types: types, scope: scope, limit: limit)
+        let byVersion = CaseAccess.byVersion(known)
+        let events = try await EventStore(database).page(after: after, types: types, scope: .of(known), limit: limit)
         var envelopes: [JSONValue] = []
         var journal: [AccessJournal.Row] = []
         let caller = CaseCaller.agent(agent, via: route)
         for event in events {
-            guard let access = byVersion["\(event.workflowID)@\(event.workflowVersion)"] else { continue }
+            guard let access = byVersion[CaseAccess.versionKey(event.workflowID, event.workflowVersion)] else { continue }
             envelopes.append(CloudEvent.envelope(event, for: access))
             journal.append(.read(event.caseID, by: AccessJournal.Access(actor: caller.actor.recorded, agency: caller.actor.agency, via: route),
                                  fields: CloudEvent.fieldsShown(event, to: access)))

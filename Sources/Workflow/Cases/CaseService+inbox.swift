@@ -25,14 +25,14 @@ extension CaseService {
         if accesses == nil { known = try await accessToAll(for: agent) }
         for access in known where access.mayKnowCases {
             queues.formUnion(access.queues)
-            worked["\(access.definition.id.value)@\(access.definition.version.value)"] = access
+            worked[CaseAccess.versionKey(access.definition.id.value, access.definition.version.value)] = access
         }
         if let queue {
             guard queues.contains(queue) else { throw CaseFailure(.forbidden, "you do not work in queue '\(queue)'") }
             queues = [queue]
         }
         let found: [InboxEntry] = try await TaskStore(database).open(queues: queues.sorted(), limit: 5000).compactMap { entry in
-            guard let access = worked["\(entry.workflowID)@\(entry.workflowVersion)"], access.mayWorkOn(queue: entry.task.queue) else {
+            guard let access = worked[CaseAccess.versionKey(entry.workflowID, entry.workflowVersion)], access.mayWorkOn(queue: entry.task.queue) else {
                 return nil
             }
             if let kind, (entry.task.escalation == nil ? "work" : "escalation") != kind { return nil }

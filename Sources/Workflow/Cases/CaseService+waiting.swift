@@ -30,17 +30,13 @@ extension CaseService {
     public func waitingOnAgency(of agent: Agent, accesses: [CaseAccess]? = nil, limit: Int, route: String?) async throws -> [WaitingPart] {
         var known = accesses ?? []
         if accesses == nil { known = try await accessToAll(for: agent) }
-        var rules: [String: CaseRules] = [:]
-        for access in known where access.mayKnowCases {
-            rules["\(access.definition.id.value)@\(access.definition.version.value)"] = CaseRules(.agent(agent, via: route ?? "inbox"),
-                                                                                              definition: access.definition)
-        }
-        let scope = known.filter(\.mayKnowCases).map { (workflowID: $0.definition.id.value, version: $0.definition.version.value) }
+        let knowing = known.filter(\.mayKnowCases)
+        let byVersion = CaseAccess.byVersion(knowing)
         var parts: [WaitingPart] = []
-        for snapshot in try await store.waiting(on: agent.agency, scope: scope, limit: limit) {
-            guard let rule = rules["\(snapshot.workflowID)@\(snapshot.workflowVersion)"], let access = rule.access,
-                  rule.knows(CaseRecord(snapshot: snapshot, citizenRef: nil, closedAt: nil, history: [])) else { continue }
-            let actions = engine(rule.definition).actions(for: rule.actor, snapshot)
+        for snapshot in try await store.waiting(on: agent.agency, scope: .of(knowing), limit: limit) {
+            // The scope holds only versions whose cases the agent may know.
+            guard let access = byVersion[CaseAccess.versionKey(snapshot.workflowID, snapshot.workflowVersion)] else { continue }
+            let actions = engine(access.definition).actions(for: access.actor, snapshot)
             let open = snapshot.tracks.filter { !$0.finished }
             let waiting: [(state: String, track: String?, since: Date)] = open.isEmpty
                 ? (snapshot.waitingOn == agent.agency ? [(snapshot.state, nil, snapshot.enteredStateAt)] : [])

@@ -31,16 +31,13 @@ extension CaseService {
     /// visible summary fields are read from the store; `accesses` are the caller's rules.
     public func listing(_ ids: [UUID], accesses: [CaseAccess], by caller: CaseCaller) async throws -> [UUID: [CaseSummaryField]] {
         guard !ids.isEmpty else { return [:] }
-        var byVersion: [String: CaseAccess] = [:]
-        for access in accesses where access.mayKnowCases {
-            byVersion["\(access.definition.id.value)@\(access.definition.version.value)"] = access
-        }
+        let byVersion = CaseAccess.byVersion(accesses.filter(\.mayKnowCases))
         let wanted = byVersion.values.map {
             CaseSearch.Visibility(workflowID: $0.definition.id.value, version: $0.definition.version.value, fieldPaths: $0.visibleSummaryPaths)
         }.filter { !$0.fieldPaths.isEmpty }
         var summaries: [UUID: [CaseSummaryField]] = [:]
         for (id, row) in try await CaseFieldValues(database).read(ids, wanted: wanted) {
-            guard let access = byVersion["\(row.workflowID)@\(row.workflowVersion)"] else { continue }
+            guard let access = byVersion[CaseAccess.versionKey(row.workflowID, row.workflowVersion)] else { continue }
             var data = JSONValue.object([:])
             for (path, value) in row.values { try? data.setValue(value, at: path) }
             summaries[id] = access.summary(of: data)

@@ -50,9 +50,9 @@ public struct EventStore: Sendable {
     }
 
     /// Up to `limit` events after `after`, of `types` when given, of the versions in `scope`.
-    public func page(after: Cursor?, types: [String]?, scope: [(workflowID: String, version: Int)], limit: Int) async throws -> [Stored] {
+    public func page(after: Cursor?, types: [String]?, scope: SupervisionScope, limit: Int) async throws -> [Stored] {
         guard !scope.isEmpty else { return [] }
-        let versions = JSONValue.array(scope.map { .object(["w": .string($0.workflowID), "v": .number(JSONNumber($0.version))]) }).serialized()
+        let versions = scope.boundJSON
         return try await database.withConnection { connection in
             let rows = try await connection.query("""
                 SELECT e.xact::text, e.seq, e.id, e.type, e.case_id, e.case_version, e.at, e.workflow_id, e.workflow_version,
@@ -61,8 +61,8 @@ public struct EventStore: Sendable {
                 WHERE (e.xact, e.seq) > (\(String(after?.xact ?? 0))::xid8, \(after?.seq ?? 0))
                   AND e.xact < pg_snapshot_xmin(pg_current_snapshot())
                   AND (\(types)::text[] IS NULL OR e.type = ANY(\(types)::text[]))
-                  AND EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions)::jsonb) AS a(w text, v integer)
-                              WHERE a.w = e.workflow_id AND a.v = e.workflow_version)
+                  AND (\(versions)::jsonb IS NULL OR EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions)::jsonb) AS a(w text, v integer)
+                                                            WHERE a.w = e.workflow_id AND a.v = e.workflow_version))
                 ORDER BY e.xact, e.seq
                 LIMIT \(max(1, min(limit, 1000)))
                 """, logger: database.logger)

@@ -9,7 +9,7 @@ struct CaseReader {
 
     /// The engine's view of the case, as it stands.
     func snapshot(_ id: UUID) async throws -> CaseSnapshot {
-        try await row(id).snapshot
+        try await current(id).record.snapshot
     }
 
     func record(_ id: UUID, history withHistory: Bool = true) async throws -> CaseRecord {
@@ -51,11 +51,6 @@ struct CaseReader {
     }
 
     static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at"
-
-    private func row(_ id: UUID) async throws -> (snapshot: CaseSnapshot, citizenRef: String?, closedAt: Date?) {
-        let (record, _) = try await current(id)
-        return (record.snapshot, record.citizenRef, record.closedAt)
-    }
 
     /// A row of `columns` (the first columns of the row), without its tasks and timers.
     private static func decode(_ row: PostgresRow) throws -> (CaseSnapshot, String?, Date?) {

@@ -4,10 +4,6 @@ import Foundation
 /// `jsonb_to_recordset` / `jsonb_array_elements`: a whole change in a few set-based
 /// statements, every value bound, never spliced into SQL.
 enum CaseRows {
-    static func tasks(_ tasks: [CaseTask]) -> String {
-        JSONValue.array(tasks.map { .object(task($0)) }).serialized()
-    }
-
     /// One task's columns, as `jsonb_to_recordset` reads them.
     static func task(_ task: CaseTask) -> [String: JSONValue] {
         [
@@ -24,14 +20,6 @@ enum CaseRows {
         ]
     }
 
-    static func closedTasks(_ tasks: [ClosedTask]) -> String {
-        JSONValue.array(tasks.map { .object(["id": .string($0.id.uuidString), "resolution": .string($0.resolution)]) }).serialized()
-    }
-
-    static func timers(_ timers: [CaseTimer]) -> String {
-        JSONValue.array(timers.map { .object(timer($0)) }).serialized()
-    }
-
     /// One timer's columns, as `jsonb_to_recordset` reads them.
     static func timer(_ timer: CaseTimer) -> [String: JSONValue] {
         [
@@ -44,14 +32,6 @@ enum CaseRows {
             "attempt": .number(JSONNumber(timer.attempt)),
             "due_at": DatabaseTime.json(timer.dueAt),
         ]
-    }
-
-    static func history(_ entries: [HistoryEntry]) -> String {
-        JSONValue.array(entries.map { .object($0.jsonMembers(time: DatabaseTime.text)) }).serialized()
-    }
-
-    static func tracks(_ tracks: [TrackPosition]) -> String {
-        tracksValue(tracks).serialized()
     }
 
     static func tracksValue(_ tracks: [TrackPosition]) -> JSONValue {

@@ -18,25 +18,26 @@ struct ExternalRefStore {
     }
 
     /// Sets (or replaces) `agency`'s reference for the case; a reference that names another
-    /// case of that agency is a conflict.
+    /// case of that agency is a conflict. The case's row is locked first, as a claim does,
+    /// so that the history line is stamped with the version it follows.
     func set(_ ref: String, agency: String, on caseID: UUID, by actor: CaseActor, via: String) async throws {
         try await database.transaction { connection in
-            let owners = try await connection.query(
-                "SELECT case_id FROM case_external_refs WHERE agency = \(agency) AND ref = \(ref)", logger: database.logger)
-            for try await owner in owners.decode(UUID.self) where owner != caseID {
-                throw StoreError(.conflict, "the reference '\(ref)' of \(agency) already names another case")
-            }
             let cases = try await connection.query(
-                "SELECT version, waiting_on, whose_move, state FROM cases WHERE id = \(caseID)", logger: database.logger)
+                "SELECT version, waiting_on, whose_move, state FROM cases WHERE id = \(caseID) FOR NO KEY UPDATE", logger: database.logger)
             var found: (Int, String, [String], String)?
             for try await row in cases.decode((Int, String, [String], String).self) { found = row }
             guard let (version, waitingOn, whoseMove, state) = found else { throw StoreError(.notFound, "no case \(caseID)") }
             let now = try await CaseStore.databaseClock(connection, logger: database.logger)
-            try await connection.query("""
-                INSERT INTO case_external_refs (case_id, agency, ref, set_by, set_at)
-                VALUES (\(caseID), \(agency), \(ref), \(actor.recorded), \(DatabaseTime.text(now))::timestamptz)
-                ON CONFLICT (case_id, agency) DO UPDATE SET ref = EXCLUDED.ref, set_by = EXCLUDED.set_by, set_at = EXCLUDED.set_at
-                """, logger: database.logger)
+            // The unique (agency, ref) says whether another case has the reference, races included.
+            do {
+                try await connection.query("""
+                    INSERT INTO case_external_refs (case_id, agency, ref, set_by, set_at)
+                    VALUES (\(caseID), \(agency), \(ref), \(actor.recorded), \(DatabaseTime.text(now))::timestamptz)
+                    ON CONFLICT (case_id, agency) DO UPDATE SET ref = EXCLUDED.ref, set_by = EXCLUDED.set_by, set_at = EXCLUDED.set_at
+                    """, logger: database.logger)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                throw StoreError(.conflict, "the reference '\(ref)' of \(agency) already names another case")
+            }
             let entry = HistoryEntry(event: "external-ref-set", actor: actor.recorded, fromState: state, toState: state,
                                      context: .object(["agency": .string(agency), "ref": .string(ref)]), waitingOn: waitingOn, at: now)
             try await CaseWriter(connection: connection, logger: database.logger)

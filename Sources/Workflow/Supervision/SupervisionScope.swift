@@ -27,6 +27,12 @@ public struct SupervisionScope: Sendable, Hashable {
         SupervisionScope(versions: versions)
     }
 
+    /// Exactly the versions these rules are for (the caller's, already limited to the
+    /// versions whose cases it may know).
+    public static func of(_ accesses: [CaseAccess]) -> SupervisionScope {
+        .only(accesses.map { Version(workflowID: $0.definition.id.value, version: $0.definition.version.value) })
+    }
+
     /// Whether the scope covers no version at all (the report need not ask the database).
     var isEmpty: Bool { versions?.isEmpty ?? false }
 

@@ -66,7 +66,7 @@ struct SupervisionRoutes {
 
     /// Supervisors only; the workflow versions whose cases they may know.
     func scope(_ context: APIContext) async throws -> SupervisionScope {
-        Self.scope(try await Self.supervised(by: try context.caller(), services: services))
+        .of(try await Self.supervised(by: try context.caller(), services: services))
     }
 
     /// The rules of the workflow versions whose cases a supervisor may know; 403 for anyone
@@ -74,13 +74,6 @@ struct SupervisionRoutes {
     static func supervised(by agent: Agent, services: APIServices) async throws -> [CaseAccess] {
         guard agent.supervisor else { throw Problem.forbidden("supervision reports are for supervisors; \(agent.id) is not one") }
         return try await services.door.accessToAll(for: agent).filter(\.mayKnowCases)
-    }
-
-    /// The reports' scope: exactly these versions.
-    static func scope(_ accesses: [CaseAccess]) -> SupervisionScope {
-        .only(accesses.map { access in
-            SupervisionScope.Version(workflowID: access.definition.id.value, version: access.definition.version.value)
-        })
     }
 
     /// `from` and `to` (RFC 3339 or a day); by default the 30 days up to now. At most a year.

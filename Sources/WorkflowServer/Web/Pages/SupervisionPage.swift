@@ -115,7 +115,7 @@ struct SupervisionPage {
         let inScope = accesses.filter { access in
             filters.agency.map { agency in access.definition.agencies.contains { $0.id.value == agency } } ?? true
         }
-        let scope = SupervisionRoutes.scope(inScope)
+        let scope = SupervisionScope.of(inScope)
         let names = Names(accesses.map(\.definition), texts)
 
         var stuckFilter = StuckReport.Filter()
