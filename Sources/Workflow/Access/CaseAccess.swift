@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one agent may know, see and do in the cases of one workflow version.
 ///
 /// The rules (the API issue, and the language brief for `visible_to`):
@@ -35,6 +37,26 @@ public struct CaseAccess: Sendable {
         var visibility: [String: Bool] = [:]
         for field in definition.fields {
             visibility[field.path.value] = knows && Self.sees(field, agency: agent.agency, roles: roles, workflowAgencies: agencies)
+        }
+        fieldVisibility = visibility
+    }
+
+    /// An agency's system receiving events (a webhook endpoint): it knows the cases of the
+    /// workflows its agency takes part in, and sees what the agency sees (`visible_to` naming
+    /// the agency, or none); fields shown only to roles (`role:medecin-conseil`) only for the
+    /// `roles` the endpoint was registered with. It acts on nothing: it only reads.
+    public init(agencySystem agency: String, roles: Set<String>, definition: WorkflowDefinition, name: String) {
+        self.definition = definition
+        let agencies = Set(definition.agencies.map(\.id.value))
+        workflowAgencies = agencies
+        let rolesHere = roles.intersection(definition.roles.filter { $0.agency.value == agency }.map(\.id.value))
+        self.roles = rolesHere
+        agent = Agent(id: name, agency: agency, roles: rolesHere, createdAt: Date(timeIntervalSince1970: 0))
+        let knows = agencies.contains(agency)
+        mayKnowCases = knows
+        var visibility: [String: Bool] = [:]
+        for field in definition.fields {
+            visibility[field.path.value] = knows && Self.sees(field, agency: agency, roles: rolesHere, workflowAgencies: agencies)
         }
         fieldVisibility = visibility
     }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CoreMetrics
 import Foundation
 import Logging
@@ -5,7 +6,7 @@ import ServiceLifecycle
 
 /// The worker: claims due timers in batches under a lease and applies them through the
 /// engine, wakes on LISTEN/NOTIFY with a jittered poll as fallback, sweeps for cases without
-/// an owner, and beats in the workers table. Run it in a `ServiceGroup`: on SIGTERM or SIGINT
+/// an owner, delivers webhooks, and beats in the workers table. Run it in a `ServiceGroup`: on SIGTERM or SIGINT
 /// it finishes the batch in hand, gives back what it still holds and says it stopped.
 public final class Worker: Service, Sendable {
     let database: Database
@@ -18,6 +19,8 @@ public final class Worker: Service, Sendable {
     let wakeUps: WakeUps
     let holdings = Holdings()
     let stopping = StopFlag()
+    let webhookKey: Result<SecretsKey, SecretsKey.Failure>
+    let webhookMetrics: WebhookMetrics
 
     public init(database: Database, catalog: WorkflowCatalog, settings: WorkerSettings,
                 calendar: BusinessCalendar = .french, logger: Logger? = nil, metricsFactory: (any MetricsFactory)? = nil) {
@@ -31,6 +34,9 @@ public final class Worker: Service, Sendable {
         self.logger = logger
         metrics = WorkerMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         wakeUps = WakeUps(count: settings.concurrency)
+        webhookKey = Result { try SecretsKey.load(from: settings.webhooks.secretsKeyFile, create: false) }
+            .mapError { ($0 as? SecretsKey.Failure) ?? SecretsKey.Failure(description: "\($0)") }
+        webhookMetrics = WebhookMetrics(factory: metricsFactory ?? MetricsSystem.factory)
     }
 
     public func run() async throws {
@@ -40,6 +46,13 @@ public final class Worker: Service, Sendable {
             "batch_size": "\(settings.batchSize)", "lease": "\(settings.lease)", "poll": "\(settings.pollInterval)",
             "concurrency": "\(settings.concurrency)",
         ])
+        // Redirects are never followed: a receiver must not send a delivery to an address
+        // the deployment did not allow.
+        let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                    configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5))))
+        let webhooks = WebhookDeliverer(database: database, catalog: store.catalog, client: httpClient, settings: settings.webhooks,
+                                        key: webhookKey, workerID: settings.workerID, lease: settings.lease, logger: logger,
+                                        metrics: webhookMetrics)
         // A cancelled service group (rather than a graceful shutdown) stops the loops too.
         await withTaskCancellationHandler {
           await withGracefulShutdownHandler {
@@ -47,6 +60,7 @@ public final class Worker: Service, Sendable {
                 group.addTask { await self.listener.run() }
                 group.addTask { await self.beat() }
                 group.addTask { await self.sweepPeriodically() }
+                group.addTask { await self.deliverWebhooks(webhooks) }
                 await withTaskGroup(of: Void.self) { loops in
                     for index in 0..<settings.concurrency {
                         loops.addTask { await self.claimLoop(index) }
@@ -61,6 +75,7 @@ public final class Worker: Service, Sendable {
             self.stop()
         }
         await giveBack()
+        try? await httpClient.shutdown()
         logger.info("worker stopped")
     }
 
@@ -68,6 +83,23 @@ public final class Worker: Service, Sendable {
     public func stop() {
         stopping.set()
         wakeUps.signalAll()
+    }
+
+    /// Pushes the outbox to the webhook endpoints, looking again after `pollInterval` when
+    /// there was nothing to deliver.
+    private func deliverWebhooks(_ webhooks: WebhookDeliverer) async {
+        while !stopping.isSet && !Task.isCancelled {
+            var delivered = 0
+            do {
+                delivered = try await webhooks.deliverDue()
+            } catch {
+                metrics.databaseErrors.increment()
+                logger.warning("could not look for webhooks to deliver", metadata: ["error": "\(Database.describe(error))"])
+            }
+            if delivered == 0 {
+                try? await Task.sleep(for: settings.webhooks.pollInterval)
+            }
+        }
     }
 
     private var listener: DueWorkListener {
@@ -99,6 +131,7 @@ public final class Worker: Service, Sendable {
         do {
             try await withDeadline(.seconds(5), "giving back the leases") {
                 try await self.queue.release(worker: self.settings.workerID)
+                try await WebhookStore(self.database).release(worker: self.settings.workerID)
                 try await self.registry.stopped(self.settings.workerID)
             }
         } catch {

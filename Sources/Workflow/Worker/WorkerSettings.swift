@@ -20,6 +20,8 @@ public struct WorkerSettings: Sendable {
     public var retry = StepRetryPolicy()
     /// The longest wait between two tries to reach a database that does not answer.
     public var maxReconnectDelay: Duration = .seconds(30)
+    /// How the worker delivers webhooks.
+    public var webhooks = WebhookSettings()
 
     public init(workerID: String = WorkerSettings.defaultWorkerID()) {
         self.workerID = workerID

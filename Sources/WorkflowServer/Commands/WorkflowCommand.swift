@@ -8,6 +8,6 @@ struct WorkflowCommand: AsyncParsableCommand {
         abstract: "Parcours: a case-management workflow engine for files that cross administrations.",
         subcommands: [ValidateCommand.self, GraphCommand.self, MigrateCommand.self, PublishCommand.self,
                       CasesCommand.self, OverridesCommand.self, WorkerCommand.self, DBCommand.self,
-                      AgentsCommand.self, ServeCommand.self, SuperviseCommand.self]
+                      AgentsCommand.self, WebhooksCommand.self, ServeCommand.self, SuperviseCommand.self]
     )
 }

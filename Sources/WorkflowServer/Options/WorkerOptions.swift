@@ -26,6 +26,21 @@ struct WorkerOptions: ParsableArguments {
     @Option(help: "Seconds between two orphan sweeps [$PARCOURS_WORKER_SWEEP_INTERVAL, default 60].")
     var sweepInterval: Double?
 
+    @Option(help: "The secrets key file that opens the webhooks' signing secrets [$PARCOURS_SECRETS_KEY_FILE, default ./.parcours/secrets.key].")
+    var secretsKeyFile: String?
+
+    @Option(help: "Hosts webhooks may reach whatever their address (loopback, private), separated by commas [$PARCOURS_ALLOW_WEBHOOK_HOSTS].")
+    var allowWebhookHosts: String?
+
+    @Option(help: "Seconds a webhook receiver has to answer [$PARCOURS_WEBHOOK_TIMEOUT, default 10].")
+    var webhookTimeout: Double?
+
+    @Option(help: "Seconds before the second try of a failing webhook; doubled each time, at most an hour [$PARCOURS_WEBHOOK_RETRY_DELAY, default 5].")
+    var webhookRetryDelay: Double?
+
+    @Option(help: "Seconds an endpoint may keep failing before it is disabled [$PARCOURS_WEBHOOK_RETRY_WINDOW, default 86400].")
+    var webhookRetryWindow: Double?
+
     /// The settings, from options, then the environment, then the defaults.
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WorkerSettings {
         var settings = WorkerSettings()
@@ -38,6 +53,16 @@ struct WorkerOptions: ParsableArguments {
         let attempts = try Self.value(maxAttempts, "PARCOURS_WORKER_MAX_ATTEMPTS", environment) ?? defaults.retry.maxAttempts
         let delay = try Self.seconds(retryDelay, "PARCOURS_WORKER_RETRY_DELAY", environment) ?? defaults.retry.baseDelay
         settings.retry = StepRetryPolicy(maxAttempts: attempts, baseDelay: delay)
+        var webhooks = settings.webhooks
+        if let file = secretsKeyFile { webhooks.secretsKeyFile = URL(fileURLWithPath: file) }
+        webhooks.addressPolicy = .from(option: allowWebhookHosts, environment: environment)
+        webhooks.timeout = try Self.seconds(webhookTimeout, "PARCOURS_WEBHOOK_TIMEOUT", environment) ?? webhooks.timeout
+        webhooks.firstRetry = try Self.seconds(webhookRetryDelay, "PARCOURS_WEBHOOK_RETRY_DELAY", environment) ?? webhooks.firstRetry
+        webhooks.retryWindow = try Self.seconds(webhookRetryWindow, "PARCOURS_WEBHOOK_RETRY_WINDOW", environment) ?? webhooks.retryWindow
+        settings.webhooks = webhooks
+        guard webhooks.timeout < settings.lease else {
+            throw ValidationError("the webhook timeout must be shorter than the lease, or another worker could send the same event meanwhile")
+        }
         guard (1...10_000).contains(settings.batchSize) else { throw ValidationError("the batch size must be between 1 and 10000") }
         guard (1...64).contains(settings.concurrency) else { throw ValidationError("the concurrency must be between 1 and 64") }
         guard (1...100).contains(attempts) else { throw ValidationError("the number of tries must be between 1 and 100") }
@@ -59,7 +84,7 @@ struct WorkerOptions: ParsableArguments {
         }
         guard let value else { return nil }
         guard value > 0, value <= 86_400 else {
-            throw ValidationError("\(variable.lowercased().replacingOccurrences(of: "parcours_worker_", with: "")) must be between 0 and 86400 seconds, not \(value)")
+            throw ValidationError("\(variable.lowercased().replacingOccurrences(of: "parcours_worker_", with: "").replacingOccurrences(of: "parcours_", with: "")) must be between 0 and 86400 seconds, not \(value)")
         }
         return .milliseconds(Int64((value * 1000).rounded()))
     }

@@ -44,6 +44,13 @@ struct OperationsRoutes {
             if !workers.contains(where: { $0.heartbeatAge < Self.liveness }) {
                 problems.append("no worker has beaten in the last \(Int(Self.liveness)) s: timers and deadlines are not applied")
             }
+            // A disabled endpoint is told, not failed: the server itself serves well.
+            let webhooks = try await WebhookStore(services.database).counts()
+            body["webhooks"] = .object(["enabled": .number(JSONNumber(webhooks.enabled)), "failing": .number(JSONNumber(webhooks.failing)),
+                                        "disabled": .number(JSONNumber(webhooks.disabled))])
+            if webhooks.disabled > 0 {
+                body["warnings"] = .array([.string("\(webhooks.disabled) webhook endpoint(s) disabled after failing: their agencies' systems are not told; see 'workflow webhooks list'")])
+            }
         } catch {
             body["database"] = "unreachable"
             problems.append("the database does not answer")
@@ -65,6 +72,10 @@ struct OperationsRoutes {
         }
         for row in try await statistics.openEscalationsByReason() {
             Gauge(label: "parcours_open_escalations", dimensions: [("reason", row.reason)], factory: factory).record(row.count)
+        }
+        let webhooks = try await WebhookStore(services.database).counts()
+        for (status, count) in [("enabled", webhooks.enabled), ("failing", webhooks.failing), ("disabled", webhooks.disabled)] {
+            Gauge(label: "parcours_webhook_endpoints", dimensions: [("status", status)], factory: factory).record(count)
         }
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                         body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))

@@ -17,6 +17,17 @@ struct SupervisionRoutes {
         group.get("supervision/stuck", use: stuck)
         group.get("supervision/escalations", use: escalations)
         group.get("supervision/delays", use: delays)
+        group.get("supervision/webhooks", use: webhooks)
+    }
+
+    /// The webhook endpoints of the agencies of the supervised workflows: which are failing
+    /// (since when, why) or disabled, and how much waits for each. No secret, no case data.
+    @Sendable func webhooks(_ request: Request, context: APIContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        let agencies = Set(try await Self.supervised(by: try context.caller(), services: services)
+            .flatMap { $0.definition.agencies.map(\.id.value) })
+        let endpoints = try await WebhookStore(services.database).list().filter { agencies.contains($0.agency) }
+        return JSONResponse.make(.object(["items": .array(endpoints.map(\.json))]))
     }
 
     @Sendable func stuck(_ request: Request, context: APIContext) async throws -> Response {
