@@ -38,7 +38,8 @@ test: deps
 	    scripts/check-examples.sh; \
 	    scripts/check-cli.sh; \
 	    scripts/check-worker.sh; \
-	    scripts/check-api.sh
+	    scripts/check-api.sh; \
+	    scripts/check-webhooks.sh
 
 ## test-browser: the web pages in headless Chromium (scripts/check-browser.sh) on a
 ## throwaway PostgreSQL; screenshots of each page in .build/browser/

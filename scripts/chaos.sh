@@ -5,6 +5,11 @@
 # listening connections, and lets queues run past their SLA. At the end it checks with
 # SQL: no case lost, no timer or action applied twice, the owner invariant, every
 # escalation with a reason and a context, and that the API answered only 2xx, 4xx or 503.
+# Meanwhile two webhook endpoints receive every event (scripts/webhook-receiver.py, which
+# checks signatures with the standardwebhooks package): the first answers 500s for a while,
+# is down for a while, then slow; the second is down the whole run, so it is disabled
+# after its window, then enabled at the end. Both must end with every event, in order per
+# case, each validly signed; redeliveries (same webhook-id) are counted and reported.
 #
 # Usage: scripts/chaos.sh [SECONDS]   (default 60; DATABASE_URL must be the throwaway
 # cluster of scripts/test-postgres.sh, which it restarts)
@@ -15,6 +20,7 @@ seconds="${1:-${CHAOS_SECONDS:-60}}"
 [ -n "${DATABASE_URL:-}" ] || { echo "chaos: DATABASE_URL is not set (run through 'make chaos')" >&2; exit 1; }
 [ "$(scripts/test-postgres.sh url 2>/dev/null || true)" = "$DATABASE_URL" ] \
     || { echo "chaos: DATABASE_URL must be the throwaway cluster of scripts/test-postgres.sh (it is restarted)" >&2; exit 1; }
+python=$(scripts/ensure-python.sh standardwebhooks)
 server_url=$DATABASE_URL
 name="chaos_$$"
 work=$(mktemp -d /tmp/parcours-chaos.XXXXXX)
@@ -24,7 +30,7 @@ say() { echo "chaos: $*" >&2; }
 violation() { violations=$((violations + 1)); echo "VIOLATION: $*" >&2; }
 
 cleanup() {
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     psql "$server_url" -XAtq -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
@@ -37,8 +43,32 @@ sql() { psql "$DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 "$bin" migrate >/dev/null
 "$bin" publish Tests/WorkflowTests/Fixtures/worker/minuteur.yaml >/dev/null
 token=$("$bin" agents add chaos --agency mairie --roles agent | sed -n 's/^token: //p')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# The mairie's systems: endpoint 1 (flaky), endpoint 2 (down until the end).
+export PARCOURS_SECRETS_KEY_FILE=$work/secrets.key
+receiver() { # NAME PORT: (re)starts a receiver; its pid in $receiver_pid
+    "$python" scripts/webhook-receiver.py --port "$2" --secret-file "$work/$1.secret" --log "$work/$1.log" \
+        --mode-file "$work/$1.mode" >>"$work/$1.out" 2>&1 &
+    receiver_pid=$!
+    pids+=("$receiver_pid")
+}
+hook_ports=()
+hook_ids=()
+for hook in flaky late; do
+    hook_port=$(free_port)
+    added=$("$bin" webhooks add --agency mairie "http://127.0.0.1:$hook_port/$hook" --allow-webhook-hosts 127.0.0.1 --json)
+    python3 -c "import json,sys; print(json.load(sys.stdin)['secret'])" <<<"$added" >"$work/$hook.secret"
+    hook_ids+=("$(python3 -c "import json,sys; print(json.load(sys.stdin)['id'])" <<<"$added")")
+    hook_ports+=("$hook_port")
+    echo ok >"$work/$hook.mode"
+done
+receiver flaky "${hook_ports[0]}"; flaky=$receiver_pid
+# Short windows and timeouts so that a run of a minute sees every case of failure.
+export PARCOURS_ALLOW_WEBHOOK_HOSTS=127.0.0.1 PARCOURS_WEBHOOK_TIMEOUT=3 PARCOURS_WEBHOOK_RETRY_DELAY=0.5 \
+       PARCOURS_WEBHOOK_RETRY_WINDOW=$((seconds / 3 > 8 ? seconds / 3 : 8))
+
+port=$(free_port)
 "$bin" serve --port "$port" --no-worker --log-level error >"$work/serve.log" 2>&1 &
 server=$!
 pids+=("$server")
@@ -102,17 +132,27 @@ load=$!
 # The faults, spread over the run.
 step=$((seconds / 5))
 sleep "$step"
+say "webhook receiver 1 answers 500"
+echo fail >"$work/flaky.mode"
+sleep 3
+echo ok >"$work/flaky.mode"
 say "SIGKILL worker a (pid $worker_a)"
 kill -9 "$worker_a"
 sleep 2
 worker a
 sleep "$step"
+say "webhook receiver 1 down"
+kill -9 "$flaky"; wait "$flaky" 2>/dev/null || true
+sleep 3
+receiver flaky "${hook_ports[0]}"; flaky=$receiver_pid
 say "restarting PostgreSQL"
 scripts/test-postgres.sh restart 2>/dev/null
 sleep "$step"
 dropped=$(sql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%'" 2>/dev/null || echo "?")
-say "dropped $dropped listening connection(s)"
+say "dropped $dropped listening connection(s); webhook receiver 1 slow"
+echo "slow 1" >"$work/flaky.mode"
 sleep "$step"
+echo ok >"$work/flaky.mode"
 say "queues past their SLA: $(sql "SELECT count(*) FROM tasks WHERE closed_at IS NULL AND sla_due_at < now()") open tasks overdue"
 wait "$load"
 
@@ -155,6 +195,47 @@ ownerless=$(sql "SELECT count(*) FROM cases c WHERE c.status = 'open'
 unexplained=$(sql "SELECT count(*) FROM tasks WHERE kind = 'escalation' AND (reason IS NULL OR context IS NULL)")
 [ "$unexplained" = 0 ] || violation "$unexplained escalations without a reason or context"
 say "cases: $found ($(sql "SELECT count(*) FROM cases WHERE status = 'closed'") closed, $(sql "SELECT count(*) FROM cases WHERE escalated") escalated); escalations by reason: $(sql "SELECT string_agg(reason || '=' || n, ' ') FROM (SELECT reason, count(*) n FROM tasks WHERE kind = 'escalation' GROUP BY 1 ORDER BY 1) x")"
+
+# Webhooks: the late endpoint was disabled after its window; both are enabled (the flaky
+# one may have been disabled too on a slow machine) and must end with every event.
+late_status=$("$bin" webhooks list --json | python3 -c "import json,sys; print([e['status'] for e in json.load(sys.stdin) if e['id'] == ${hook_ids[1]}][0])")
+[ "$late_status" = disabled ] || violation "the endpoint down for the whole run is $late_status, not disabled"
+receiver late "${hook_ports[1]}"
+for id in "${hook_ids[@]}"; do "$bin" webhooks enable "$id" >/dev/null; done
+sql "SELECT id FROM case_events ORDER BY xact, seq" >"$work/outbox"
+webhook_report() { # NAME: checks a receiver's log against the outbox; prints a summary, exits 1 on a violation
+    "$python" - "$work/$1.log" "$work/outbox" <<'PY'
+import json, sys, collections
+outbox = open(sys.argv[2]).read().split()
+acked, invalid, last, disorder = [], 0, {}, 0
+count = collections.Counter()
+try:
+    lines = open(sys.argv[1]).read().splitlines()
+except FileNotFoundError:
+    lines = []
+for line in lines:
+    e = json.loads(line)
+    if not e.get("valid"):
+        invalid += 1
+    if e.get("answered") == 204:
+        count[e["id"]] += 1
+        if count[e["id"]] == 1:
+            acked.append(e["id"])
+            if e["version"] < last.get(e["subject"], 0):
+                disorder += 1
+            last[e["subject"]] = e["version"]
+missing = len(set(outbox) - set(acked))
+order = acked[:len(outbox)] == outbox
+print("%d of %d events, %d redelivered, %d invalid, %d out of order per case, outbox order %s"
+      % (len(set(acked) & set(outbox)), len(outbox), sum(n - 1 for n in count.values()), invalid, disorder, "kept" if order else "NOT kept"))
+sys.exit(0 if missing == 0 and invalid == 0 and disorder == 0 and order else 1)
+PY
+}
+for hook in flaky late; do
+    for _ in $(seq 1 120); do webhook_report "$hook" >/dev/null && break; sleep 1; done
+    report=$(webhook_report "$hook") && say "webhooks to $hook: $report" || violation "webhooks to $hook: $report"
+done
+
 kill -0 "$server" 2>/dev/null || violation "the server died"
 
 echo "chaos: $violations violation(s) in a ${seconds}s run"
