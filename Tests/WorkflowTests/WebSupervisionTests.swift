@@ -194,4 +194,23 @@ struct WebSupervisionTests {
         #expect(chart.matches(of: /<rect class="bar [a-z]*" fill="[^"]+" x="[0-9.]+"/).count == 3)
         #expect(chart.contains("…"))
     }
+
+    @Test("the page lists the endpoints of its workflows' agencies, a disabled one with its reason; not another workflow's")
+    func webhookEndpoints() async throws {
+        let harness = try await APIHarness.make("web-supervision-hooks")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let catalog = WorkflowCatalog(WorkflowRepository(harness.database))
+            let registry = WebhookRegistry(database: harness.database, catalog: catalog)
+            let key = SecretsKey(.init(size: .bits256))
+            let policy = WebhookAddressPolicy(allowedHosts: ["127.0.0.1"])
+            let cnracl = try await registry.add(agency: "cnracl", roles: [], url: "http://127.0.0.1:9/cnracl", types: nil, policy: policy, key: key, by: "cli:test")
+            let ants = try await registry.add(agency: "ants", roles: [], url: "http://127.0.0.1:9/ants", types: nil, policy: policy, key: key, by: "cli:test")
+            #expect(try await WebhookStore(harness.database).disable(cnracl.id, reason: "failing since hier: HTTP 500"))
+            let html = try await WebBrowser.signedIn(api, as: "coord").get("/supervision").html
+            #expect(html.contains("<tr data-webhook=\"\(cnracl.id)\" data-status=\"disabled\">"))
+            #expect(html.contains("failing since hier: HTTP 500"))
+            #expect(!html.contains("data-webhook=\"\(ants.id)\""), "the passport's agencies are not the coordinator's to see")
+        }
+    }
 }

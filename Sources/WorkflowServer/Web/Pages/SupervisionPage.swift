@@ -206,8 +206,25 @@ struct SupervisionPage {
             return values
         }
 
+        let agencies = Set(accesses.flatMap { $0.definition.agencies.map(\.id.value) })
+        let webhooks: [[String: Any]] = try await WebhookStore(site.services.database).list().filter { agencies.contains($0.agency) }.map { endpoint in
+            var values: [String: Any] = [
+                "id": endpoint.id, "agency": names.party(endpoint.agency), "url": endpoint.url, "status_id": endpoint.status,
+                "status": texts["sup_webhook_\(endpoint.status)"], "delivered": endpoint.delivered, "pending": endpoint.pending,
+                "alert": endpoint.status != "enabled",
+            ]
+            if let since = endpoint.failingSince {
+                values["failing"] = texts.format("sup_webhook_failing_since", ["since": TimeText.date(since, texts), "attempts": String(endpoint.attempts),
+                                                                               "next": TimeText.date(endpoint.nextAttemptAt, texts)])
+            }
+            if let at = endpoint.disabledAt { values["disabled"] = texts.format("sup_webhook_disabled_at", ["at": TimeText.date(at, texts)]) }
+            values["problem"] = endpoint.disabledReason ?? endpoint.lastError ?? ""
+            return values
+        }
+
         var values: [String: Any] = [
             "title": texts["sup_title"], "nav_supervision": true,
+            "webhooks": webhooks, "has_webhooks": !webhooks.isEmpty,
             "as_of": TimeText.date(now, texts), "period_text": period,
             "headers": headers, "rows": rows, "has_rows": !rows.isEmpty, "row_count": rows.count,
             "escalations_open": escalations.open, "escalations_resolved": escalations.resolved,
