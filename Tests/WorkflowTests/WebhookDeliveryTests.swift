@@ -89,7 +89,7 @@ struct WebhookDeliveryTests {
         settings.timeout = .seconds(5)
         configure(&settings)
         return WebhookDeliverer(database: setup.database, catalog: setup.catalog, client: setup.client, settings: settings,
-                                key: .success(setup.key), workerID: worker, lease: .seconds(30), logger: TestDatabase.logger,
+                                key: SecretsKeySource(setup.key), workerID: worker, lease: .seconds(30), logger: TestDatabase.logger,
                                 metrics: WebhookMetrics(factory: NOOPMetricsHandler.instance))
     }
 

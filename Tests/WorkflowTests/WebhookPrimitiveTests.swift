@@ -35,6 +35,12 @@ struct WebhookPrimitiveTests {
         #expect(!String(decoding: sealed, as: UTF8.self).contains("whsec_secret"))
         #expect(try SecretsKey.load(from: file, create: false).open(sealed) == "whsec_secret", "the same file opens it again")
         #expect(throws: SecretsKey.Failure.self) { try SecretsKey(SymmetricKey(size: .bits256)).open(sealed) }
+        // A worker started before the first endpoint (and its key file) existed finds the file later.
+        let later = folder.appendingPathComponent("later.key")
+        let source = SecretsKeySource(file: later)
+        #expect(throws: SecretsKey.Failure.self) { try source.key() }
+        let made = try SecretsKey.load(from: later, create: true)
+        #expect(try source.key().open(try made.seal("x")) == "x")
         var tampered = sealed
         tampered[tampered.count / 2] ^= 1
         #expect(throws: SecretsKey.Failure.self) { try key.open(tampered) }

@@ -69,3 +69,31 @@ public struct SecretsKey: Sendable {
         }
     }
 }
+
+/// The secrets key as a long-running process reads it: from its file when first needed,
+/// then kept; a file missing at start (the first endpoint is added while the worker
+/// runs) is looked for again at the next use rather than failing until a restart.
+public final class SecretsKeySource: @unchecked Sendable {
+    private let lock = NSLock()
+    private let file: URL?
+    private var loaded: SecretsKey?
+
+    public init(file: URL) {
+        self.file = file
+    }
+
+    public init(_ key: SecretsKey) {
+        file = nil
+        loaded = key
+    }
+
+    public func key() throws -> SecretsKey {
+        try lock.withLock {
+            if let loaded { return loaded }
+            guard let file else { throw SecretsKey.Failure(description: "no secrets key") }
+            let key = try SecretsKey.load(from: file, create: false)
+            loaded = key
+            return key
+        }
+    }
+}

@@ -17,7 +17,7 @@ struct WebhookDeliverer: Sendable {
     let catalog: WorkflowCatalog
     let client: HTTPClient
     let settings: WebhookSettings
-    let key: Result<SecretsKey, SecretsKey.Failure>
+    let key: SecretsKeySource
     let workerID: String
     let lease: Duration
     let logger: Logger
@@ -107,7 +107,7 @@ struct WebhookDeliverer: Sendable {
 
     /// The current secret's key, then the previous one's while in grace.
     private func signingKeys(_ endpoint: WebhookStore.Claimed) throws -> [SymmetricKey] {
-        let box = try key.get()
+        let box = try key.key()
         return try endpoint.sealedSecrets.map { sealed in
             // PostgreSQL's base64 breaks lines every 76 characters.
             let secret = try box.open(Array(Data(base64Encoded: sealed, options: .ignoreUnknownCharacters) ?? Data()))

@@ -19,7 +19,7 @@ public final class Worker: Service, Sendable {
     let wakeUps: WakeUps
     let holdings = Holdings()
     let stopping = StopFlag()
-    let webhookKey: Result<SecretsKey, SecretsKey.Failure>
+    let webhookKey: SecretsKeySource
     let webhookMetrics: WebhookMetrics
 
     public init(database: Database, catalog: WorkflowCatalog, settings: WorkerSettings,
@@ -34,8 +34,7 @@ public final class Worker: Service, Sendable {
         self.logger = logger
         metrics = WorkerMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         wakeUps = WakeUps(count: settings.concurrency)
-        webhookKey = Result { try SecretsKey.load(from: settings.webhooks.secretsKeyFile, create: false) }
-            .mapError { ($0 as? SecretsKey.Failure) ?? SecretsKey.Failure(description: "\($0)") }
+        webhookKey = SecretsKeySource(file: settings.webhooks.secretsKeyFile)
         webhookMetrics = WebhookMetrics(factory: metricsFactory ?? MetricsSystem.factory)
     }
 
