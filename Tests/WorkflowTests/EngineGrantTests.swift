@@ -3,7 +3,7 @@ import Testing
 @testable import Workflow
 
 /// The student grant workflow (`bourse-sur-criteres-sociaux`): decision rules, a value computed
-/// by `set`, and "silence vaut accord".
+/// by `set`, and "silence vaut accord" by a legal clock.
 @Suite("Engine: student grant on social criteria")
 struct EngineGrantTests {
     static let gestionnaire = Actors.agent("g1", agency: "crous", roles: ["gestionnaire-bourses"])
@@ -62,10 +62,15 @@ struct EngineGrantTests {
         #expect(driver.snapshot.state == "verification-inscription")
         #expect(driver.snapshot.data.value(at: "bourse.echelon") == "6")
         #expect(driver.workQueues == ["notification-bourses"])
-        try driver.fire(.after, state: "verification-inscription")
+        // The clock 'notification' runs from the confirmation; its expiry decides by silence.
+        let clock = try #require(driver.snapshot.clocks.first { $0.name == "notification" })
+        let due = try WorkflowDuration.months(2).added(to: driver.now)
+        #expect(clock.status == .running && clock.dueAt == due)
+        try driver.fire(.clockExpiry, state: "notification")
         #expect(driver.snapshot.status == .closed(outcome: "accepted"))
-        #expect(driver.snapshot.state == "bourse-accordee")
+        #expect(driver.snapshot.state == "accord-tacite")
         #expect(driver.lastChange.closedTasks.count == 1)
+        #expect(driver.snapshot.clocks.first { $0.name == "notification" }?.status == .expired)
     }
 
     @Test("income above every ceiling takes 'otherwise' to the rejection")

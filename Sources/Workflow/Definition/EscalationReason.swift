@@ -9,6 +9,10 @@ public enum EscalationReason: String, CaseIterable, Sendable, Codable {
     case actionFailed = "action-failed"
     case orphaned = "orphaned"
     case agentRaised = "agent-raised"
+    /// A legal clock's `warn_before` was reached (its computation is the context).
+    case clockWarning = "clock-warning"
+    /// A legal clock expired and its `on_expiry` escalates (its computation is the context).
+    case clockExpired = "clock-expired"
 
     /// The codes reserved by the engine; exception codes must differ from them.
     public static let builtIn: Set<String> = Set(allCases.map(\.rawValue))

@@ -19,6 +19,8 @@ public struct WorkflowDefinition: Sendable {
     /// in lists and at the top of the case, each only to those who may see the field.
     public var summary: [Located<String>] = []
     public var globalActions: [TransitionDefinition]
+    /// `clocks:`: legal deadlines that run across states (language brief, "Legal clocks").
+    public var clocks: [ClockDefinition] = []
     public var start: Located<String>
     public internal(set) var states: [StateDefinition]
     /// The `stall_after` given to states that carry no `after`, `sla` or `stall_after`.
@@ -91,6 +93,7 @@ public struct WorkflowDefinition: Sendable {
     }
     public func exception(_ code: String) -> ExceptionDefinition? { index.exceptions[code].map { exceptions[$0] } }
     public func state(_ id: String) -> StateDefinition? { index.states[id].map { states[$0] } }
+    public func clock(_ id: String) -> ClockDefinition? { clocks.first { $0.id.value == id } }
 
     /// The agency whose agents work a queue: the agency of its first role.
     public func agency(ofQueue queueID: String) -> String? {

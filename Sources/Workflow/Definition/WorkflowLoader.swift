@@ -13,7 +13,7 @@ public struct WorkflowLoader {
     public static let thirtyDays = WorkflowDuration.days(30)
 
     static let topLevelKeys = ["id", "version", "title", "description", "agencies", "roles", "queues", "fields", "summary",
-                               "exceptions", "escalation", "override_by", "global_actions", "start", "states"]
+                               "exceptions", "escalation", "override_by", "global_actions", "start", "states", "clocks"]
 
     var reader = NodeReader()
     let options: Options
@@ -62,6 +62,7 @@ public struct WorkflowLoader {
             defaultStallAfter: options.defaultStallAfter)
         definition.overrideBy = top["override_by"].map { reader.stringList($0.value, what: "'override_by'") }
         definition.summary = top["summary"].map { reader.stringList($0.value, what: "'summary'") } ?? []
+        definition.clocks = top["clocks"].map { readClocks($0.value) } ?? []
         definition.namesWithErrors = namesWithErrors
         return definition
     }

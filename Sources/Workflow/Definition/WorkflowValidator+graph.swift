@@ -2,7 +2,8 @@ extension WorkflowValidator {
     /// Reachability from `start`, ways out, and whether each machine can end.
     mutating func checkGraph() {
         guard !hasBrokenStateReference, workflow.namesWithErrors.isEmpty else { return }
-        let globalTargets = workflow.globalActions.compactMap(\.target.state)
+        // A clock's expiry may lead to a state nothing else leads to (a decision by silence).
+        let globalTargets = workflow.globalActions.compactMap(\.target.state) + workflow.clocks.compactMap(\.onExpiry.state)
         checkMachine(states: workflow.states, start: workflow.start.value, extraTargets: globalTargets,
                      scope: "the workflow")
         for state in workflow.states {

@@ -38,6 +38,7 @@ public struct WorkflowValidator {
         checkGraph()
         checkDeadlines()
         checkEscalationQueues()
+        checkClocks()
         return diagnostics
     }
 

@@ -26,10 +26,13 @@ public struct CaseSnapshot: Sendable, Hashable {
     public var createdAt: Date
     public var enteredStateAt: Date
     public var lastEventAt: Date
+    /// The legal clocks this case has started, whatever became of them (language brief,
+    /// "Legal clocks"); a clock never started is absent.
+    public var clocks: [ClockRun]
 
     public init(id: UUID, workflowID: String, workflowVersion: Int, data: JSONValue, status: CaseStatus,
                 state: String, tracks: [TrackPosition], waitingOn: String, version: Int, tasks: [CaseTask],
-                timers: [CaseTimer], createdAt: Date, enteredStateAt: Date, lastEventAt: Date) {
+                timers: [CaseTimer], createdAt: Date, enteredStateAt: Date, lastEventAt: Date, clocks: [ClockRun] = []) {
         self.id = id
         self.workflowID = workflowID
         self.workflowVersion = workflowVersion
@@ -44,6 +47,7 @@ public struct CaseSnapshot: Sendable, Hashable {
         self.createdAt = createdAt
         self.enteredStateAt = enteredStateAt
         self.lastEventAt = lastEventAt
+        self.clocks = clocks
     }
 
     /// True while an escalation task is open.

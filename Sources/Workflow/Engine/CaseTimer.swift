@@ -5,6 +5,8 @@ public struct CaseTimer: Sendable, Hashable {
     public var id: UUID
     public var kind: TimerKind
     /// The state (of the main machine, or of `track`) the timer belongs to; leaving it cancels the timer.
+    /// For a legal clock's timers (`clock-warning`, `clock-expiry`): the clock's id, since a
+    /// clock belongs to no state and runs across them.
     public var state: String
     public var track: String?
     /// For `.after`: which entry of the state's `after` list.
@@ -42,4 +44,11 @@ public enum TimerKind: String, Sendable, Hashable, CaseIterable, Codable {
     case escalationSLA = "escalation-sla"
     /// A pending engine step: evaluate the state again (after a correction, or a retry).
     case step
+    /// A legal clock's `warn_before`: escalated as `clock-warning`.
+    case clockWarning = "clock-warning"
+    /// A legal clock's due date: its `on_expiry`.
+    case clockExpiry = "clock-expiry"
+
+    /// Whether the timer belongs to a legal clock rather than to a state.
+    public var isClock: Bool { self == .clockWarning || self == .clockExpiry }
 }

@@ -71,12 +71,13 @@ extension WorkflowEngine {
     }
 
     /// Leaves the main state: closes every task and cancels every timer of the case, those of
-    /// every track included, since they all belong to the state being left.
+    /// every track included, since they all belong to the state being left; a legal clock's
+    /// timers stay (a clock runs across states; `settleClocks` decides what becomes of it).
     func leaveMain(resolution: String, change: inout ChangeBuilder) {
         for task in change.snapshot.tasks {
             change.close(taskID: task.id, resolution: resolution)
         }
-        for timer in change.snapshot.timers {
+        for timer in change.snapshot.timers where !timer.kind.isClock {
             change.remove(timerID: timer.id)
         }
         change.snapshot.tracks = []

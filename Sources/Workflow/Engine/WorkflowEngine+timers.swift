@@ -8,6 +8,10 @@ extension WorkflowEngine {
         guard var timer = change.snapshot.timers.first(where: { $0.id == timerID }) else {
             throw Refusal(.unknownTimer, "the case has no pending timer \(timerID.uuidString.lowercased())")
         }
+        if timer.kind.isClock {
+            fireClockTimer(timer, change: &change)
+            return
+        }
         var superseded: TimerKind?
         if [.stateSLA, .stall, .queueSLA].contains(timer.kind), let exit = dueExit(beside: timer, change.snapshot, now: change.now) {
             superseded = timer.kind
@@ -58,6 +62,8 @@ extension WorkflowEngine {
         case .step:
             change.stepFailures = timer.attempt
             evaluateAgain(note: nil, change: &change)
+        case .clockWarning, .clockExpiry:
+            break // handled above, by `fireClockTimer`: a clock belongs to no state
         }
     }
 

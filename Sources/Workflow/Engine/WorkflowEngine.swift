@@ -121,11 +121,13 @@ public struct WorkflowEngine: Sendable {
         }
     }
 
-    /// What every applied change ends with: a satisfied join is followed, stall timers are
+    /// What every applied change ends with: a satisfied join is followed, the legal clocks
+    /// follow the states entered and left (started, suspended, resumed, stopped), stall timers are
     /// re-armed ("nothing happened for `stall_after`" counts from now), and the owner invariant
     /// is enforced.
     func finish(_ change: inout ChangeBuilder) {
         settleJoin(&change)
+        settleClocks(&change)
         rearmStallTimers(&change)
         ensureOwner(&change)
         change.snapshot.lastEventAt = change.now

@@ -50,20 +50,20 @@ struct CaseReader {
         return (CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: [], externalRefs: externalRefs), now)
     }
 
-    static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at"
+    static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, clocks::text"
 
     /// A row of `columns` (the first columns of the row), without its tasks and timers.
     private static func decode(_ row: PostgresRow) throws -> (CaseSnapshot, String?, Date?) {
         let (caseID, workflowID, workflowVersion, data, status, outcome, state, tracks, waitingOn, version,
-             citizenRef, createdAt, enteredAt, lastEventAt, closedAt) =
-            try row.decode((UUID, String, Int, String, String, String?, String, String, String, Int, String?, Date, Date, Date, Date?).self)
+             citizenRef, createdAt, enteredAt, lastEventAt, closedAt, clocks) =
+            try row.decode((UUID, String, Int, String, String, String?, String, String, String, Int, String?, Date, Date, Date, Date?, String).self)
         let snapshot = CaseSnapshot(
             id: caseID, workflowID: workflowID, workflowVersion: workflowVersion,
             data: try JSONValue(parsing: data),
             status: status == "closed" ? .closed(outcome: outcome ?? "") : .open,
             state: state, tracks: try CaseRows.parseTracks(tracks), waitingOn: waitingOn, version: version,
             tasks: [], timers: [],
-            createdAt: createdAt, enteredStateAt: enteredAt, lastEventAt: lastEventAt)
+            createdAt: createdAt, enteredStateAt: enteredAt, lastEventAt: lastEventAt, clocks: try CaseRows.parseClocks(clocks))
         return (snapshot, citizenRef, closedAt)
     }
 
@@ -123,7 +123,7 @@ struct CaseReader {
     /// references (an object by agency), and the database's clock:
     /// one round trip, prepared once per connection (every change and read starts with it).
     struct Whole: PostgresPreparedStatement {
-        static let name = "parcours_case_whole_v2"
+        static let name = "parcours_case_whole_v3"
         static let sql = """
 
             SELECT \(CaseReader.columns),

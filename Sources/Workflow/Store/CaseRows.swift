@@ -93,4 +93,14 @@ enum CaseRows {
                              taskID: item.value(at: "task_id")?.stringValue.flatMap(UUID.init(uuidString:)), dueAt: due, attempt: attempt)
         }
     }
+
+    /// A case's `clocks` column.
+    static func parseClocks(_ text: String) throws -> [ClockRun] {
+        try (JSONValue(parsing: text).arrayValue ?? []).map { item in
+            guard let run = ClockRun(json: item) else {
+                throw StoreError(.unavailable, "a case's clocks column is not in the expected form: \(item)")
+            }
+            return run
+        }
+    }
 }
