@@ -8,6 +8,8 @@ public struct CaseReading: Sendable {
     public var rules: CaseRules
     /// The actions the caller may fire now (none on a closed case).
     public var actions: [AvailableAction]
+    /// The legal clocks the case has started, with their computation (no case data in them).
+    public var clocks: [CaseClock] = []
 
     public var id: UUID { record.id }
     public var definition: WorkflowDefinition { rules.definition }

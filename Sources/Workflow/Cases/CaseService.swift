@@ -132,8 +132,11 @@ public struct CaseService: Sendable {
 
     /// A case limited to what the caller may see, with the actions they may fire now.
     func reading(_ record: CaseRecord, rules: CaseRules) -> CaseReading {
-        let actions = record.snapshot.status.isClosed ? [] : engine(rules.definition).actions(for: rules.actor, record.snapshot)
-        return CaseReading(record: rules.visible(record), rules: rules, actions: actions)
+        let engine = engine(rules.definition)
+        let actions = record.snapshot.status.isClosed ? [] : engine.actions(for: rules.actor, record.snapshot)
+        var reading = CaseReading(record: rules.visible(record), rules: rules, actions: actions)
+        reading.clocks = CaseClock.of(record.snapshot, definition: rules.definition, calendar: engine.calendar)
+        return reading
     }
 
     static func noCase(_ id: UUID, _ caller: CaseCaller) -> String {

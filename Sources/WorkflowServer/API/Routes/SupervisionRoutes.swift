@@ -18,6 +18,34 @@ struct SupervisionRoutes {
         group.get("supervision/escalations", use: escalations)
         group.get("supervision/delays", use: delays)
         group.get("supervision/webhooks", use: webhooks)
+        group.get("supervision/clocks", use: clocks)
+    }
+
+    /// Legal clocks: those due within `within` (default 30d), and the cases silence decided
+    /// since `since` ago (default 30d).
+    @Sendable func clocks(_ request: Request, context: APIContext) async throws -> Response {
+        let query = try request.query(allowed: ["within", "since", "workflow"])
+        let scope = try await scope(context)
+        let now = Date()
+        let within = try Self.duration(query["within"], "within") ?? .days(30)
+        let since = try Self.duration(query["since"], "since") ?? .days(30)
+        guard let until = try? within.added(to: now), let from = try? since.subtracted(from: now) else {
+            throw Problem.badRequest("'within' or 'since' reaches out of the calendar", parameter: "within")
+        }
+        var filter = ClockReport.Filter(until: until, from: from)
+        filter.workflowID = query["workflow"]
+        let result = try await ClockReport(services.database, catalog: services.catalog).run(filter, scope: scope)
+        func row(_ row: ClockReport.Row) -> JSONValue {
+            .object(["case": JSONResponse.id(row.caseID), "workflow": .string(row.workflowID), "clock": .string(row.clock),
+                     "label": .string(row.label), "at": JSONResponse.time(row.at), "state": .string(row.state),
+                     "outcome": row.outcome.map(JSONValue.string) ?? .null, "silence": .string(row.silence)])
+        }
+        return JSONResponse.make(.object([
+            "as_of": JSONResponse.time(result.asOf), "until": JSONResponse.time(until), "since": JSONResponse.time(from),
+            "expiring": .array(result.expiring.map(row)),
+            "expiring_by_workflow": .object(result.expiringByWorkflow.mapValues { .number(JSONNumber($0)) }),
+            "decided_by_silence": .array(result.decidedBySilence.map(row)),
+        ]))
     }
 
     /// The webhook endpoints of the agencies of the supervised workflows: which are failing

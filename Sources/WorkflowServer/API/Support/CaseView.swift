@@ -25,10 +25,13 @@ enum CaseView {
             }),
             "data": snapshot.data,
             "tasks": .array(snapshot.tasks.map(task)),
-            "deadlines": .array(snapshot.timers.filter { $0.kind != .step }.map { timer in
+            "deadlines": .array(snapshot.timers.filter { $0.kind != .step && !$0.kind.isClock }.map { timer in
                 .object(["kind": .string(timer.kind.rawValue), "state": .string(timer.state),
                          "track": timer.track.map(JSONValue.string) ?? .null, "due_at": JSONResponse.time(timer.dueAt)])
             }),
+            // Legal clocks, with how each due date was computed (explained in French, the
+            // language of the procedures; the pages explain in theirs).
+            "clocks": .array(reading.clocks.map { $0.json(.french, at: Date()) }),
             "actions": .array(reading.actions.map { offer in
                 .object(["action": .string(offer.action), "track": offer.track.map(JSONValue.string) ?? .null,
                          "label": .string(offer.label)])

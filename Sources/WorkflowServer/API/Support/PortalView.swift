@@ -21,6 +21,7 @@ enum PortalView {
             "waiting_on": .string(snapshot.status.isClosed ? "nobody" : party(parties)),
             "agencies": .array(parties.filter { $0 != "usager" && $0 != "engine" }.map(JSONValue.string)),
             "parts": .array(parts(snapshot, definition)),
+            "clocks": .array(clocks(reading)),
             "actions": .array(actions),
             "action_labels": .object(labels),
             "created_at": JSONResponse.time(snapshot.createdAt),
@@ -40,6 +41,20 @@ enum PortalView {
                 "agency": .string(position.waitingOn),
                 "agency_name": definition.agency(position.waitingOn).map { .string($0.name) } ?? .null,
                 "public_label": state?.publicLabel.map(JSONValue.string) ?? .null,
+            ])
+        }
+    }
+
+    /// The legal delays in the person's words: which, until when, and what the
+    /// administration's silence will mean; the states named by their public labels.
+    static func clocks(_ reading: CaseReading) -> [JSONValue] {
+        let now = Date()
+        return reading.clocks.map { clock in
+            .object([
+                "label": .string(clock.clock.title), "status": .string(clock.run.status.rawValue),
+                "due_at": JSONResponse.time(clock.run.dueAt), "days_left": clock.daysLeft(at: now).map { .number(JSONNumber($0)) } ?? .null,
+                "silence": .string(clock.clock.silence.rawValue),
+                "explanation": .array(clock.lines(.french, forPerson: true).map(JSONValue.string)),
             ])
         }
     }

@@ -206,6 +206,21 @@ struct SupervisionPage {
             return values
         }
 
+        // Legal clocks due within the period ahead, and cases silence decided in the period.
+        var clockFilter = ClockReport.Filter(until: now.addingTimeInterval(Double(filters.period) * 86_400), from: from)
+        clockFilter.workflowID = filters.workflow
+        let clockReport = try await ClockReport(site.services.database, catalog: site.services.catalog).run(clockFilter, scope: scope)
+        func clockRow(_ row: ClockReport.Row) -> [String: Any] {
+            var values: [String: Any] = [
+                "case": WebPaths.text(row.caseID), "case_short": String(WebPaths.text(row.caseID).prefix(8)),
+                "workflow": names.workflow(row.workflowID), "clock": row.label, "at": TimeText.date(row.at, texts),
+                "state": names.state(row.state, row.workflowID, row.workflowVersion),
+            ]
+            if row.silence != "none" { values["silence"] = texts["sup_clock_silence_\(row.silence)"] }
+            return values
+        }
+        let expiring = clockReport.expiring.map(clockRow), silent = clockReport.decidedBySilence.map(clockRow)
+
         let agencies = Set(accesses.flatMap { $0.definition.agencies.map(\.id.value) })
         let webhooks: [[String: Any]] = try await WebhookStore(site.services.database).list().filter { agencies.contains($0.agency) }.map { endpoint in
             var values: [String: Any] = [
@@ -225,6 +240,8 @@ struct SupervisionPage {
         var values: [String: Any] = [
             "title": texts["sup_title"], "nav_supervision": true,
             "webhooks": webhooks, "has_webhooks": !webhooks.isEmpty,
+            "clocks_expiring": expiring, "has_clocks_expiring": !expiring.isEmpty,
+            "clocks_silence": silent, "has_clocks_silence": !silent.isEmpty,
             "as_of": TimeText.date(now, texts), "period_text": period,
             "headers": headers, "rows": rows, "has_rows": !rows.isEmpty, "row_count": rows.count,
             "escalations_open": escalations.open, "escalations_resolved": escalations.resolved,

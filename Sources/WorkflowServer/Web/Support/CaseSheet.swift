@@ -14,6 +14,8 @@ struct CaseSheet {
     /// What the agent's last change did, said at the top of the page they land on.
     var done: CaseChangeDone?
     var journal: [AccessJournal.Entry]?
+    /// The legal clocks the case has started.
+    let clocks: [CaseClock]
 
     private var definition: WorkflowDefinition { access.definition }
 
@@ -22,6 +24,7 @@ struct CaseSheet {
         record = reading.record
         access = reading.rules.access!
         offers = reading.actions
+        clocks = reading.clocks
         self.texts = texts
         self.refusal = refusal
     }
@@ -41,6 +44,7 @@ struct CaseSheet {
             "actions": ordinary, "closing_actions": closing, "has_actions": !forms.isEmpty, "has_closing_actions": !closing.isEmpty,
             "escalations": escalations(snapshot),
             "work": work, "deadlines": deadlines, "has_work": !work.isEmpty, "has_deadlines": !deadlines.isEmpty,
+            "clocks": clockLines(), "has_clocks": !clocks.isEmpty,
             "timeline": timeline(record.history),
             "correction": correction(snapshot), "nav_cases": true, "note_audiences": noteAudiences(),
         ]
@@ -233,8 +237,24 @@ struct CaseSheet {
         }
     }
 
+    /// A line per legal clock: its label, where it stands, its due date and the days left,
+    /// and how it was computed, in the page's language.
+    private func clockLines() -> [[String: Any]] {
+        clocks.map { clock in
+            var item: [String: Any] = ["name": clock.clock.id.value, "label": clock.clock.title,
+                                       "status": texts["clock_\(clock.run.status.rawValue)"], "status_id": clock.run.status.rawValue,
+                                       "explanation": clock.lines(texts.language == .french ? .french : .english)]
+            if clock.run.status == .running, let due = clock.run.dueAt {
+                item["due"] = TimeText.date(due, texts)
+                if let left = TimeText.left(until: due, texts) { item["left"] = left.text; item["overdue"] = left.overdue }
+            }
+            if clock.clock.silence != .none { item["silence"] = texts["clock_silence_\(clock.clock.silence.rawValue)"] }
+            return item
+        }
+    }
+
     private func deadlines(_ snapshot: CaseSnapshot) -> [[String: Any]] {
-        snapshot.timers.filter { $0.kind != .step }.sorted { $0.dueAt < $1.dueAt }.map { timer in
+        snapshot.timers.filter { $0.kind != .step && !$0.kind.isClock }.sorted { $0.dueAt < $1.dueAt }.map { timer in
             var item: [String: Any] = ["kind": texts["timer_\(timer.kind.rawValue)"], "state": timer.state,
                                        "due": TimeText.date(timer.dueAt, texts)]
             if let track = timer.track { item["track"] = track }
@@ -278,6 +298,11 @@ struct CaseSheet {
             item["reason"] = reason
             item["reason_escalation"] = entry.event == "escalated"
             if let title = definition.exception(reason)?.title { item["reason_title"] = title }
+        }
+        if entry.event == "clock", let name = entry.name, let what = entry.reason {
+            // "Délai d'instruction : suspendu", the clock by its label.
+            item["name"] = definition.clock(name)?.title ?? name
+            item["reason"] = texts["clock_event_\(what)"]
         }
         if let note = entry.note { item["note"] = note }
         if let diff = entry.dataDiff?.objectValue, !diff.isEmpty { item["changed"] = diff.keys.sorted().joined(separator: ", ") }
