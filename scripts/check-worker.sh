@@ -7,7 +7,10 @@
 #   2. PostgreSQL restarted under two running workers: they reconnect and finish, nothing
 #      lost, nothing doubled, and SIGTERM stops them cleanly;
 #   3. 200 retirement cases with mixed careers on a copy of the workflow whose deadlines
-#      are seconds, two workers: every case ends final or escalated with a reason.
+#      are seconds, two workers: every case ends final or escalated with a reason;
+#   4. 100 cases of a legal clock of four seconds (a fifth suspended while documents are
+#      awaited, then restarted): each clock warns once and expires once, on time, with its
+#      history entries, and the case is decided by silence.
 #
 # After each: the owner invariant holds and no case's history shows a timer twice.
 set -euo pipefail
@@ -199,6 +202,42 @@ sql "SELECT count(*) || '  ' || label FROM (
 example=$(sql "SELECT id FROM cases WHERE escalated ORDER BY id LIMIT 1")
 "$bin" cases show "$example" > "$work/show.txt"
 grep -qi "escalat" "$work/show.txt" && pass || fail "cases show does not say why case $example is escalated"
+for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+pids=()
+
+# --- 4. A legal clock of four seconds through the real worker ---------------------------
+use_database horloge
+"$bin" publish Tests/WorkflowTests/Fixtures/worker/horloge.yaml >/dev/null
+lines 100 '{"data": {"voie": "a"}}' > "$work/horloge.jsonl"
+"$bin" cases import "$work/horloge.jsonl" --workflow horloge > "$work/horloge.ids"
+head -n 20 "$work/horloge.ids" > "$work/suspended.ids"
+xargs -P 4 -I{} "$bin" cases act {} demander-pieces < "$work/suspended.ids" >/dev/null
+start_worker horloge-a --batch-size 50 --poll-interval 1
+start_worker horloge-b --batch-size 50 --poll-interval 1
+sleep 2
+xargs -P 4 -I{} "$bin" cases act {} completer < "$work/suspended.ids" >/dev/null
+if wait_for "SELECT count(*) = 100 FROM cases WHERE status = 'closed' AND state = 'accord-tacite'" 60; then
+    pass
+else
+    fail "only $(sql "SELECT count(*) FROM cases WHERE state = 'accord-tacite'") of 100 clock cases decided by silence"
+fi
+twice=$(sql "SELECT count(*) FROM (SELECT case_id FROM case_history WHERE event = 'clock' AND reason = 'expired'
+                                   GROUP BY case_id HAVING count(*) <> 1) x")
+[ "$twice" = 0 ] && pass || fail "$twice cases whose clock did not expire exactly once"
+warned=$(sql "SELECT count(*) FROM (SELECT case_id FROM tasks WHERE reason = 'clock-warning' GROUP BY case_id HAVING count(*) = 1) x")
+[ "$warned" = 100 ] && pass || fail "$warned of 100 cases warned exactly once"
+restarted=$(sql "SELECT count(*) FROM cases WHERE clocks->0->'suspensions'->0->>'resumed_by' = 'restart'")
+[ "$restarted" = 20 ] && pass || fail "$restarted of 20 suspended clocks restarted from zero"
+# On time: the expiry's history line is at or after the due date, and at most 3 s after.
+late=$(sql "SELECT coalesce(max(extract(epoch FROM h.at - (c.clocks->0->>'due_at')::timestamptz)), -1)
+            FROM cases c JOIN case_history h ON h.case_id = c.id AND h.event = 'clock' AND h.reason = 'expired'")
+early=$(sql "SELECT count(*) FROM cases c JOIN case_history h ON h.case_id = c.id AND h.event = 'clock' AND h.reason = 'expired'
+             WHERE h.at < (c.clocks->0->>'due_at')::timestamptz")
+python3 -c "import sys; sys.exit(0 if 0 <= float('$late') <= 3 else 1)" && [ "$early" = 0 ] && pass \
+    || fail "clock expiries not on time: latest $late s after the due date, $early before it"
+say "legal clocks: 100 expired once, the latest ${late} s after its due date"
+check_exactly_once_and_owned "horloge"
 for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 pids=()

@@ -56,7 +56,9 @@ struct WorkerOptions: ParsableArguments {
         var webhooks = settings.webhooks
         if let file = secretsKeyFile { webhooks.secretsKeyFile = URL(fileURLWithPath: file) }
         webhooks.addressPolicy = .from(option: allowWebhookHosts, environment: environment)
-        webhooks.timeout = try Self.seconds(webhookTimeout, "PARCOURS_WEBHOOK_TIMEOUT", environment) ?? webhooks.timeout
+        // Unless given, half the lease at most: a delivery must end before its lease can.
+        webhooks.timeout = try Self.seconds(webhookTimeout, "PARCOURS_WEBHOOK_TIMEOUT", environment)
+            ?? min(webhooks.timeout, settings.lease / 2)
         webhooks.firstRetry = try Self.seconds(webhookRetryDelay, "PARCOURS_WEBHOOK_RETRY_DELAY", environment) ?? webhooks.firstRetry
         webhooks.retryWindow = try Self.seconds(webhookRetryWindow, "PARCOURS_WEBHOOK_RETRY_WINDOW", environment) ?? webhooks.retryWindow
         settings.webhooks = webhooks

@@ -5,7 +5,7 @@ import Workflow
 /// or as JSON for scripts.
 enum CaseOutput {
     /// `whoseMove`: every party holding the case (`CaseSnapshot.whoseMove`).
-    static func text(_ record: CaseRecord, whoseMove: [String]) -> String {
+    static func text(_ record: CaseRecord, whoseMove: [String], clocks: [CaseClock] = []) -> String {
         let snapshot = record.snapshot
         var lines: [String] = []
         let status = snapshot.status.outcome.map { "closed (\($0))" } ?? "open"
@@ -35,6 +35,10 @@ enum CaseOutput {
                 lines.append("    \(timer.kind.rawValue) on \(timer.track.map { "\($0)/" } ?? "")\(timer.state), due \(format(timer.dueAt))")
             }
         }
+        for clock in clocks {
+            lines.append("  clock       \(clock.clock.id.value): \(clock.run.status.rawValue)\(clock.run.dueAt.map { ", due \(format($0))" } ?? "")")
+            for line in clock.lines(.english) { lines.append("      " + line) }
+        }
         lines.append("  data        \(snapshot.data.serialized())")
         lines.append("  history")
         for record in record.history {
@@ -60,9 +64,10 @@ enum CaseOutput {
         return parts.joined(separator: "  ")
     }
 
-    static func json(_ record: CaseRecord, whoseMove: [String]) -> JSONValue {
+    static func json(_ record: CaseRecord, whoseMove: [String], clocks: [CaseClock] = []) -> JSONValue {
         let snapshot = record.snapshot
         return .object([
+            "clocks": .array(clocks.map { $0.json(.english, at: Date()) }),
             "id": .string(snapshot.id.uuidString.lowercased()),
             "workflow": .string(snapshot.workflowID),
             "workflow_version": .number(JSONNumber(snapshot.workflowVersion)),

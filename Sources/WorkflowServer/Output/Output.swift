@@ -17,8 +17,8 @@ struct OutputOptions: ParsableArguments {
     /// A case as the door returned it: whose move it is comes from its workflow.
     func print(_ reading: CaseReading) {
         let whoseMove = reading.record.snapshot.whoseMove(in: reading.definition)
-        Swift.print(json ? CaseOutput.json(reading.record, whoseMove: whoseMove).serialized()
-                         : CaseOutput.text(reading.record, whoseMove: whoseMove))
+        Swift.print(json ? CaseOutput.json(reading.record, whoseMove: whoseMove, clocks: reading.clocks).serialized()
+                         : CaseOutput.text(reading.record, whoseMove: whoseMove, clocks: reading.clocks))
     }
 
     func print(_ cases: [CaseStore.Summary]) {
