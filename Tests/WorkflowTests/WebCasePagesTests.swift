@@ -281,4 +281,25 @@ struct WebCasePagesTests {
             #expect(timeline.contains("<details class=\"followers\">") && timeline.contains("<summary>Suites enregistrées par le moteur"))
         }
     }
+
+    @Test("the case page has a line per legal clock, its due date and how it was computed; the timeline names the clock")
+    func legalClocks() async throws {
+        let harness = try await APIHarness.make("web-case-clocks")
+        defer { harness.database.close() }
+        let (_, token) = try await AgentStore(harness.database).add(id: "gb", agency: "crous", roles: ["gestionnaire-bourses"])
+        let store = CaseStore(harness.database, catalog: WorkflowCatalog(WorkflowRepository(harness.database)))
+        let created = try await store.create(workflowID: "bourse-sur-criteres-sociaux", data: EngineGrantTests.data,
+                                             actor: StoreCaseTests.operatorActor)
+        _ = try await StoreCaseTests.act(store, created.id, "valider-dse", data: EngineGrantTests.dse())
+        try await harness.run { api in
+            let page = try await WebBrowser.signedIn(api, as: token).get("/cases/\(WebPaths.text(created.id))")
+            #expect(page.status == 200)
+            #expect(page.html.contains("<section id=\"clocks\""))
+            #expect(page.html.contains("data-clock=\"examen\" data-status=\"running\""))
+            #expect(page.html.contains("Délai d&#39;examen du dossier complet") || page.html.contains("Délai d'examen du dossier complet"))
+            #expect(page.html.contains("Comment l&#39;échéance est calculée") || page.html.contains("Comment l'échéance est calculée"))
+            #expect(page.html.contains(": 1 mois, à compter du "))
+            #expect(page.html.contains("démarré"), "the timeline says the clock started")
+        }
+    }
 }
