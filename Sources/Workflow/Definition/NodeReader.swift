@@ -120,8 +120,15 @@ struct NodeReader {
 /// The shape of the names a designer gives to states, queues, roles and the like.
 enum Identifier {
     static func isValid(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, first.properties.isAlphabetic || first == "_" else { return false }
-        return text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+        guard let first = text.unicodeScalars.first, isLetter(first) || first == "_" else { return false }
+        return text.unicodeScalars.allSatisfy { isLetter($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+    }
+
+    /// A letter of any script; ASCII is answered without the Unicode tables (names are
+    /// mostly ASCII, and the tables' lookup was a twentieth of a large file's validation).
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) }
+        return scalar.properties.isAlphabetic
     }
 
     /// A dotted field path: names joined by '.', each an ASCII letter or '_' then letters,

@@ -50,14 +50,26 @@ public struct YAMLScalar: Sendable {
 
     public var value: String
     public var style: Style
-    /// The file location of each Unicode scalar of `value` (plus one past the end), when
-    /// it could be recovered exactly; nil for block and multi-line scalars.
-    public var offsetMap: [SourceLocation]?
+    /// Where the scalar was written, kept so that `offsetMap` can be computed when asked:
+    /// only expressions need it, and computing it for every scalar cost a tenth of a
+    /// large workflow's validation.
+    var written: ScalarOffsets.Written?
 
-    public init(value: String, style: Style, offsetMap: [SourceLocation]? = nil) {
+    public init(value: String, style: Style) {
         self.value = value
         self.style = style
-        self.offsetMap = offsetMap
+    }
+
+    init(value: String, style: Style, written: ScalarOffsets.Written?) {
+        self.value = value
+        self.style = style
+        self.written = written
+    }
+
+    /// The file location of each Unicode scalar of `value` (plus one past the end), when
+    /// it could be recovered exactly; nil for block and multi-line scalars.
+    public var offsetMap: [SourceLocation]? {
+        written.flatMap { ScalarOffsets.map($0, style: style, valueLength: value.unicodeScalars.count) }
     }
 
     /// An empty plain scalar, or `~` / `null`: a key written with no value.

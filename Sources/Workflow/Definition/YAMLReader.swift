@@ -120,9 +120,8 @@ struct YAMLTreeBuilder {
             }
             let value = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
             let style = Self.style(data.style)
-            let map = ScalarOffsets.map(source: source, start: event.start_mark, end: event.end_mark,
-                                        style: style, valueLength: value.unicodeScalars.count)
-            let node = YAMLNode(.scalar(YAMLScalar(value: value, style: style, offsetMap: map)), at: location)
+            let written = ScalarOffsets.written(source: source, start: event.start_mark, end: event.end_mark)
+            let node = YAMLNode(.scalar(YAMLScalar(value: value, style: style, written: written)), at: location)
             return complete(node, anchor: Self.string(data.anchor), size: 1)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""

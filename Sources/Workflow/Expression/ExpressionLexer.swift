@@ -3,10 +3,15 @@ import Foundation
 /// Splits an expression into tokens, counting positions in Unicode scalars.
 struct ExpressionLexer {
     private let scalars: [Unicode.Scalar]
+    /// The source's UTF-8 bytes when it is all ASCII (one byte per scalar): a token's text
+    /// is then made from its bytes at once rather than a scalar at a time.
+    private let ascii: [UInt8]?
     private var index = 0
 
     init(_ source: String) {
         scalars = Array(source.unicodeScalars)
+        let bytes = Array(source.utf8)
+        ascii = bytes.count == scalars.count ? bytes : nil
     }
 
     /// All the tokens of the source, ending with `.end`.
@@ -25,6 +30,7 @@ struct ExpressionLexer {
     }
 
     private func text(from start: Int) -> String {
+        if let ascii { return String(decoding: ascii[start..<index], as: UTF8.self) }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars[start..<index])
         return String(view)
@@ -53,13 +59,15 @@ struct ExpressionLexer {
     }
 
     mutating func next() throws(ExpressionError) -> ExpressionToken {
-        while let scalar = peek(), scalar.properties.isWhitespace { index += 1 }
+        while let scalar = peek(), scalar.isASCII ? (scalar == " " || (9...13).contains(scalar.value)) : scalar.properties.isWhitespace {
+            index += 1
+        }
         let start = index
         guard let scalar = peek() else { return token(.end, from: start) }
         if Self.isDigit(scalar) { return try number() }
         if Self.isNameStart(scalar) { return try name() }
         if scalar == "\"" || scalar == "'" { return try string(quote: scalar) }
-        if scalar.properties.isAlphabetic {
+        if Identifier.isLetter(scalar) {
             index += 1
             throw syntaxError("'\(scalar)' cannot appear in a field name; names use the letters a-z, digits and _",
                               from: start)
