@@ -26,10 +26,12 @@ public struct CaseSnapshot: Sendable, Hashable {
     public var createdAt: Date
     public var enteredStateAt: Date
     public var lastEventAt: Date
+    /// The agent who answers for the case as a whole across its agencies (`referent:`), if any.
+    public var referent: String?
 
     public init(id: UUID, workflowID: String, workflowVersion: Int, data: JSONValue, status: CaseStatus,
                 state: String, tracks: [TrackPosition], waitingOn: String, version: Int, tasks: [CaseTask],
-                timers: [CaseTimer], createdAt: Date, enteredStateAt: Date, lastEventAt: Date) {
+                timers: [CaseTimer], createdAt: Date, enteredStateAt: Date, lastEventAt: Date, referent: String? = nil) {
         self.id = id
         self.workflowID = workflowID
         self.workflowVersion = workflowVersion
@@ -44,6 +46,7 @@ public struct CaseSnapshot: Sendable, Hashable {
         self.createdAt = createdAt
         self.enteredStateAt = enteredStateAt
         self.lastEventAt = lastEventAt
+        self.referent = referent
     }
 
     /// True while an escalation task is open.
