@@ -700,6 +700,9 @@ class Scenario:
         self.check(p.count("svg.chart") >= 1, "[chef] supervision: no svg.chart")
         self.check(p.count("table#delays") == 1 and p.count("table#overrides") == 1, "[chef] supervision: table#delays or table#overrides missing")
         self.check("vérifié sur l'état des services" in p.text("table#overrides"), "[chef] supervision: the override's justification is not in table#overrides")
+        self.check(p.count("table#unassigned tr[data-workflow=retraite-multi-statuts]") == 1, "[chef] supervision: no row of cases without a referent")
+        load = p.text("table#referent-load tr[data-agent=lucie]")
+        self.check("2" in load, f"[chef] supervision: lucie's load is {load!r}, not her two cases")
         p.screenshot(self.out, "supervision.png")
         p.check_page("supervision")
         if p.count("form#stuck-filters [name=workflow]"):

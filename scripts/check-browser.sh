@@ -110,6 +110,8 @@ set +e
 status=$?
 set -e
 [ "$status" -eq 1 ] && grep -q "not-a-referent" "$work/referent.err" && pass || fail "cases referent CASE anne: exit $status, $(cat "$work/referent.err")"
+[ "$("$bin" supervise referents --json | field "[r['count'] for r in d['without_referent'] if r['workflow'] == 'retraite-multi-statuts']")" = "[4]" ] \
+    && pass || fail "supervise referents: $("$bin" supervise referents --json)"
 
 # A workflow with a misspelt state, as a designer would paste it; the page's diagnostic must
 # be at the line the command line names.

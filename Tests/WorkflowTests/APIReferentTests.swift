@@ -230,6 +230,10 @@ struct APIReferentTests {
             let inbox = try await cellule.get("/inbox")
             #expect(inbox.contains("id=\"inbox-referred\"") && inbox.contains("<tr data-case=\"\(id)\"") && inbox.contains("<tr data-case=\"\(other)\""))
             for body in ["sre", "cnracl", "ircantec"] { #expect(inbox.contains("data-party=\"\(body)\""), "\(body)") }
+            // The supervision page says who answers for the cases.
+            let supervision = try await coord.get("/supervision")
+            #expect(supervision.contains("<tr data-agent=\"cellule\"><td>cellule") && supervision.contains("id=\"unassigned\""), "\(supervision.status)")
+            #expect(!supervision.contains("<tr data-workflow=\"retraite-multi-statuts\">"), "both open cases have a referent")
             // rh sees no referent form, and its inbox has no referent row.
             let rh = try await WebBrowser.signedIn(api, as: "rh")
             #expect(!(try await rh.get("/cases/\(id)").contains("id=\"referent-")))

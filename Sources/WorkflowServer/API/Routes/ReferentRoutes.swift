@@ -73,20 +73,6 @@ struct ReferentRoutes {
         let agent = try context.caller()
         guard agent.supervisor else { throw Problem.forbidden("supervision reports are for supervisors; \(agent.id) is not one") }
         let report = try await services.door.referentReport(by: .agent(agent, via: "GET \(APIApplication.prefix)/supervision/referents"))
-        return JSONResponse.make(Self.json(report))
-    }
-
-    static func json(_ report: ReferentReport) -> JSONValue {
-        .object([
-            "without_referent": .array(report.unassigned.map { row in
-                .object(["workflow": .string(row.workflowID), "count": .number(JSONNumber(row.count)),
-                         "under_7_days": .number(JSONNumber(row.underAWeek)), "7_to_30_days": .number(JSONNumber(row.weekToMonth)),
-                         "over_30_days": .number(JSONNumber(row.overAMonth)), "oldest_created_at": JSONResponse.time(row.oldestCreatedAt)])
-            }),
-            "load": .array(report.load.map { row in
-                .object(["agent": .string(row.agent), "agency": row.agency.map(JSONValue.string) ?? .null,
-                         "open": .number(JSONNumber(row.open)), "escalated": .number(JSONNumber(row.escalated))])
-            }),
-        ])
+        return JSONResponse.make(SupervisionOutput.json(report))
     }
 }
