@@ -240,4 +240,31 @@ struct APIReferentTests {
             #expect(try await rh.get("/inbox").contains("table id=\"referred\"") == false)
         }
     }
+
+    @Test("a change of referent costs four statements (token, the agent named, case, write) and moves only the version and the history")
+    func aChangeOfTheCase() async throws {
+        let counter = StatementCounter()
+        let harness = try await APIHarness.make("referent-trips", logger: counter.logger)
+        defer { harness.database.close() }
+        try await harness.run { api in
+            // A first change warms the pool and the catalog, as a running server has them.
+            let warm = try await WebCasePagesTests.caseWithTracks(api)
+            #expect(try await Self.referent(api, warm, "cellule", as: "coord").status == 200)
+            let id = try await WebCasePagesTests.caseWithTracks(api)
+            let before = try await api.send(.get, "/api/v1/cases/\(id)", as: "coord")
+            var after: APIResponse?
+            let statements = try await counter.statements {
+                after = try await Self.referent(api, id, "cellule", as: "coord")
+            }
+            let changed = try #require(after)
+            #expect(changed.status == 200)
+            #expect(statements > 0 && statements <= 4, "a change of referent sent \(statements) statements")
+            #expect(changed["version"]?.numberValue?.int == (before["version"]?.numberValue?.int ?? 0) + 1)
+            for key in ["state", "whose_move", "tracks", "tasks", "deadlines", "last_event_at", "entered_state_at", "data"] {
+                #expect(changed[key] == before[key], "a change of referent moved '\(key)'")
+            }
+            let history = try await api.send(.get, "/api/v1/cases/\(id)/history", as: "coord")
+            #expect(history["items"]?.arrayValue?.last?.value(at: "event") == "referent")
+        }
+    }
 }
