@@ -265,6 +265,13 @@ struct APIReferentTests {
             }
             let history = try await api.send(.get, "/api/v1/cases/\(id)/history", as: "coord")
             #expect(history["items"]?.arrayValue?.last?.value(at: "event") == "referent")
+            // A closed case keeps its referent and takes no new one.
+            let withdrawn = try await api.send(.post, "/api/v1/cases/\(id)/events", as: "coord", json: ["action": "desistement", "note": "courrier de l'agent"])
+            #expect(withdrawn["status"] == "closed", "\(withdrawn.json)")
+            let closed = try await Self.referent(api, id, "coord", as: "coord")
+            #expect(closed.status == 422 && closed["code"] == "case-closed" && closed["detail"]?.stringValue?.contains("no new referent") == true,
+                    "\(closed.json)")
+            #expect(try await api.send(.get, "/api/v1/referred", as: "cellule")["items"]?.arrayValue?.count == 1, "only the open case is listed")
         }
     }
 }

@@ -81,6 +81,9 @@ public struct WorkflowEngine: Sendable {
             if snapshot.status.isClosed {
                 guard case .override = event.kind, event.actor.isSupervisorOrOperator else {
                     let outcome = snapshot.status.outcome ?? "closed"
+                    if case .setReferent = event.kind {
+                        throw Refusal(.caseClosed, "the case is closed (\(outcome)): its referent stays as it was; a closed case takes no new referent")
+                    }
                     throw Refusal(.caseClosed,
                                   "the case is closed (\(outcome)); only a supervisor can reopen it, by an override with a justification")
                 }
