@@ -411,7 +411,7 @@ class Scenario:
     def run(self, binary):
         self.cdp = CDP(binary)
         try:
-            steps = [self.login, self.inbox_and_case, self.restricted_field, self.escalation, self.other_agency,
+            steps = [self.login, self.inbox_and_case, self.restricted_field, self.escalation, self.referent, self.other_agency,
                      self.supervision, self.workflows, self.designer, self.phone, self.sign_out]
             for step in steps:
                 try:
@@ -628,6 +628,52 @@ class Scenario:
         self.check(p.count("section#tracks .track[data-track]") == 4, "[chef] after the evaluation, the case has not four tracks")
         p.check_page("case page after the evaluation")
 
+    def referent(self):
+        """The supervisor names a referent from the case page; the referent sees the case in a
+        section of her inbox with whose move it is in each body, and takes another case herself."""
+        referred, third = self.ctx["cases"]["referred"], self.ctx["cases"]["corrected"]
+        p = self.chef
+        p.goto(f"/cases/{referred}")
+        self.check(p.count("section#referent form#referent-form select[name=agent] option[value=lucie]") == 1,
+                   "[chef] case page: no referent form offering lucie")
+        self.check(p.count("section#referent option[value=anne], section#referent option[value=sophie]") == 0,
+                   "[chef] case page: the referent form offers agents of no referent role")
+        note = "Mme Lefèvre a trois caisses : la cellule la suit"
+        p.submit("form#referent-form", {"agent": "lucie", "note": note})
+        self.check(p.path() == f"/cases/{referred}" and p.count("p.done[role=status]") == 1, "[chef] naming the referent did not land on the case saying it")
+        self.check(p.count('#case-referent [data-agent="lucie"]') == 1, f"[chef] the case page does not show lucie as referent: {p.text('#case-referent')}")
+        self.check(note in p.text("section#timeline") and p.count("section#timeline li.event[data-kind=referent]") >= 1,
+                   "[chef] the timeline does not show the referent's nomination with its note")
+        p.screenshot(self.out, "case-referent.png")
+        p.check_page("case page after naming the referent")
+
+        l = self.sign_in("lucie")
+        row = f'section#inbox-referred table#referred tr[data-case="{referred}"]'
+        self.check(l.count(row) == 1, f"[lucie] inbox: case {referred} is not in her referent section")
+        parties = l.eval(f"[...document.querySelectorAll('{row} li[data-party]')].map(e => e.dataset.party)") or []
+        self.check(all(b in parties for b in ("sre", "cnracl", "ircantec")), f"[lucie] the section shows whose move in {parties}, not the three bodies")
+        self.check(l.count("table#tasks") == 0 or l.count(f'table#tasks tr[data-case="{referred}"]') == 0,
+                   "[lucie] her role has a task on the case: the section is not what shows it")
+        self.check(self.ctx["restricted"]["value"] not in l.text(), "[lucie] the inbox shows the restricted medical value")
+        l.screenshot(self.out, "inbox-referent.png")
+        l.check_page("referent's inbox")
+        l.click(f"{row} a.case-link")
+        self.check(l.count(f'[data-field="{self.ctx["restricted"]["field"]}"]') == 0 and self.ctx["restricted"]["value"] not in l.text(),
+                   "[lucie] the referent sees the medical field her role may not see")
+        self.check(l.count("#case-referent .badge") == 1, "[lucie] the case page does not say she is the referent")
+        self.check(l.eval("document.querySelector('#note-audience').value") == "all", "[lucie] the referent's note is not for every agency by default")
+        l.check_page("case page of the referent")
+        # She takes a case that has no referent herself (self_assign: true).
+        l.goto(f"/cases/{third}")
+        self.check(l.count("form#referent-take") == 1 and l.count("form#referent-form") == 0,
+                   "[lucie] a case without a referent offers her no way to take it (or offers to name another)")
+        l.submit("form#referent-take")
+        self.check(l.count('#case-referent [data-agent="lucie"]') == 1, "[lucie] taking the case did not make her its referent")
+        self.check(l.count("form#referent-take") == 0, "[lucie] the take button stays once she is the referent")
+        l.check_page("case page after taking it")
+        l.goto("/inbox")
+        self.check(l.count("table#referred tr[data-case]") == 2, f"[lucie] her referent section has {l.count('table#referred tr[data-case]')} rows, not 2")
+
     def other_agency(self):
         """An agent of a town hall knows nothing of a retirement case: the same 404 as no case."""
         p = self.sign_in("marc")
@@ -654,6 +700,9 @@ class Scenario:
         self.check(p.count("svg.chart") >= 1, "[chef] supervision: no svg.chart")
         self.check(p.count("table#delays") == 1 and p.count("table#overrides") == 1, "[chef] supervision: table#delays or table#overrides missing")
         self.check("vérifié sur l'état des services" in p.text("table#overrides"), "[chef] supervision: the override's justification is not in table#overrides")
+        self.check(p.count("table#unassigned tr[data-workflow=retraite-multi-statuts]") == 1, "[chef] supervision: no row of cases without a referent")
+        load = p.text("table#referent-load tr[data-agent=lucie]")
+        self.check("2" in load, f"[chef] supervision: lucie's load is {load!r}, not her two cases")
         p.screenshot(self.out, "supervision.png")
         p.check_page("supervision")
         if p.count("form#stuck-filters [name=workflow]"):

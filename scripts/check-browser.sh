@@ -47,7 +47,8 @@ marie=$(token marie armees medecin-conseil)
 chef=$(token chef armees coordinateur-retraite --supervisor)
 marc=$(token marc mairie-recueil agent-accueil-titres)
 dora=$(token dora armees "" --designer)
-for t in "$sophie" "$anne" "$camille" "$ines" "$marie" "$chef" "$marc" "$dora"; do
+lucie=$(token lucie armees coordinateur-retraite)
+for t in "$sophie" "$anne" "$camille" "$ines" "$marie" "$chef" "$marc" "$dora" "$lucie"; do
     [ -n "$t" ] || { echo "check-browser: workflow agents add printed no token" >&2; exit 1; }
 done
 
@@ -94,6 +95,24 @@ corrected=$(body "$out" | field "d['id']")
 out=$(call "$anne" POST "/cases/$corrected/events" "{\"action\": \"deposer\", \"data\": $(cat $examples/retraite-depot.json)}")
 [ "$(body "$out" | field "d['escalated']")" = True ] && pass || fail "no escalation: $(body "$out")"
 
+# A fourth, deposited, whose referent the supervisor names from its page: its tracks wait on
+# three pension bodies. The command line names and removes a referent, and refuses an agent
+# of no referent role.
+out=$(call "$anne" POST /cases "{\"workflow\": \"retraite-multi-statuts\", \"data\": $(cat $examples/retraite.json)}")
+referred=$(body "$out" | field "d['id']")
+out=$(call "$anne" POST "/cases/$referred/events" "{\"action\": \"deposer\", \"data\": $(cat $examples/retraite-depot.json)}")
+[ "$(body "$out" | field "d['state']")" = instruction-parts ] && pass || fail "deposer: $(body "$out")"
+"$bin" cases correct "$referred" --data "$work/sante.json" --note "avis du conseil médical" >/dev/null && pass || fail "cases correct on the referred case"
+"$bin" cases referent "$escalated" chef | grep -q "referent    chef (armees)" && pass || fail "cases referent CASE chef"
+"$bin" cases referent "$escalated" --remove | grep -q "^  referent    " && fail "cases referent --remove left a referent" || pass
+set +e
+"$bin" cases referent "$escalated" anne >/dev/null 2>"$work/referent.err"
+status=$?
+set -e
+[ "$status" -eq 1 ] && grep -q "not-a-referent" "$work/referent.err" && pass || fail "cases referent CASE anne: exit $status, $(cat "$work/referent.err")"
+[ "$("$bin" supervise referents --json | field "[r['count'] for r in d['without_referent'] if r['workflow'] == 'retraite-multi-statuts']")" = "[4]" ] \
+    && pass || fail "supervise referents: $("$bin" supervise referents --json)"
+
 # A workflow with a misspelt state, as a designer would paste it; the page's diagnostic must
 # be at the line the command line names.
 sed 's/^    next: liquidation$/    next: liquidaton/' workflows/retraite-multi-statuts.yaml >"$work/broken.yaml"
@@ -114,8 +133,8 @@ def load(name): return json.load(open(f"{ex}/{name}.json"))
 json.dump({
     "base": "$base", "out": "$work/shots", "summary": "$work/summary",
     "tokens": {"sophie": "$sophie", "anne": "$anne", "camille": "$camille", "ines": "$ines",
-               "marie": "$marie", "chef": "$chef", "marc": "$marc", "dora": "$dora"},
-    "cases": {"along": "$along", "escalated": "$escalated", "corrected": "$corrected"},
+               "marie": "$marie", "chef": "$chef", "marc": "$marc", "dora": "$dora", "lucie": "$lucie"},
+    "cases": {"along": "$along", "escalated": "$escalated", "corrected": "$corrected", "referred": "$referred"},
     "data": {"carriere": load("retraite-carriere"), "cnracl": load("retraite-cnracl"), "ircantec": load("retraite-ircantec")},
     "restricted": {"field": "sante.taux_invalidite", "value": "$restricted"},
     "broken": {"source": open("$work/broken.yaml").read(), "line": int("${line:-0}")},

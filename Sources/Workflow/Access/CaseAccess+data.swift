@@ -28,9 +28,10 @@ extension CaseAccess {
     public func visibleRecord(_ record: CaseRecord) -> CaseRecord {
         var visible = record
         visible.snapshot = visibleSnapshot(record.snapshot)
+        let asReferent = record.snapshot.referent == agent.id
         visible.history = record.history.map { history in
             var entry = history
-            entry.entry = visibleHistory(history.entry)
+            entry.entry = visibleHistory(history.entry, asReferent: asReferent)
             return entry
         }
         return visible

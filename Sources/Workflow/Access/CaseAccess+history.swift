@@ -3,10 +3,11 @@ extension CaseAccess {
     public static let redactedText = "hidden: this concerns data you cannot see"
 
     /// A history entry with its data diff limited to the fields the agent sees, its context
-    /// filtered by `visibleContext`, and its note only when `mayRead(noteOf:)`.
-    public func visibleHistory(_ entry: HistoryEntry) -> HistoryEntry {
+    /// filtered by `visibleContext`, and its note only when `mayRead(noteOf:)`; `asReferent`
+    /// when the agent is the case's referent.
+    public func visibleHistory(_ entry: HistoryEntry, asReferent: Bool = false) -> HistoryEntry {
         var visible = entry
-        if entry.note != nil, !mayRead(noteOf: entry) {
+        if entry.note != nil, !mayRead(noteOf: entry, asReferent: asReferent) {
             visible.note = nil
             visible.noteVisibleTo = nil
         }
@@ -21,14 +22,19 @@ extension CaseAccess {
     /// Whether the agent may read the note of `entry`: its author always; otherwise by its
     /// `note_visible_to` (agencies, `role:ID`s, `all`), every agency knowing the case when it
     /// has none (notes from before notes had a visibility).
-    public func mayRead(noteOf entry: HistoryEntry) -> Bool {
+    ///
+    /// The case's referent (`asReferent`) answers for the case across its agencies and reads
+    /// the whole timeline: every note addressed to an agency, whichever. A note kept to a role
+    /// (`role:ID`) stays with that role, as a field `visible_to` a role does: the referent
+    /// reads it only by holding the role.
+    public func mayRead(noteOf entry: HistoryEntry, asReferent: Bool = false) -> Bool {
         guard mayKnowCases else { return false }
         if entry.actor == actor.recorded { return true }
         guard let audience = entry.noteVisibleTo else { return true }
         return audience.contains { subject in
             if subject == NoteAudience.everyone { return true }
             if subject.hasPrefix("role:") { return roles.contains(String(subject.dropFirst("role:".count))) }
-            return subject == agent.agency
+            return subject == agent.agency || asReferent
         }
     }
 

@@ -88,7 +88,8 @@ public struct CaseService: Sendable {
                 guard rules.knows(record) else { throw CaseFailure.notFound(Self.noCase(id, caller)) }
                 try check(record, rules)
                 if let failure = rules.writeFailure(request.data) { throw failure }
-                let audience = try NoteAudience.resolve(request.noteVisibleTo, kind: request.kind, rules: rules)
+                let audience = try NoteAudience.resolve(request.noteVisibleTo, kind: request.kind, rules: rules,
+                                                        referent: record.snapshot.referent)
                 let event = CaseEvent(request.kind, actor: rules.actor, note: request.note)
                 return CaseStore.Prepared(
                     event: event,

@@ -8,9 +8,14 @@ public enum NoteAudience {
 
     /// The audience to store for a note of `rules`' caller: `requested` checked against the
     /// workflow (problems point into `note_visible_to`), else the default.
-    static func resolve(_ requested: [String]?, kind: CaseEvent.Kind, rules: CaseRules) throws(CaseFailure) -> [String] {
+    /// `referent` is the case's referent: their notes are for every agency of the case by
+    /// default (their job is coordination).
+    static func resolve(_ requested: [String]?, kind: CaseEvent.Kind, rules: CaseRules, referent: String? = nil) throws(CaseFailure) -> [String] {
         if explainsThePath(kind) { return [everyone] }
-        guard let requested, !requested.isEmpty else { return defaultAudience(rules) }
+        guard let requested, !requested.isEmpty else {
+            if let referent, case .agent(let agent) = rules.caller.kind, agent.id == referent { return [everyone] }
+            return defaultAudience(rules)
+        }
         var problems: [CaseFailure.Problem] = []
         for (index, subject) in requested.enumerated() {
             let known: Bool

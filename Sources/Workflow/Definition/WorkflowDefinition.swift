@@ -15,6 +15,8 @@ public struct WorkflowDefinition: Sendable {
     public var escalationQueue: Located<String>?
     /// `override_by`: when present, only these roles (and supervisors) may override.
     public var overrideBy: [Located<String>]?
+    /// `referent:` as written; nil when absent (`referentRules` gives the defaults then).
+    public var referent: ReferentDefinition?
     /// `summary`: the field paths that identify a case to a person (name, birth date…), shown
     /// in lists and at the top of the case, each only to those who may see the field.
     public var summary: [Located<String>] = []

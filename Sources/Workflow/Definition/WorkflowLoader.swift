@@ -13,7 +13,7 @@ public struct WorkflowLoader {
     public static let thirtyDays = WorkflowDuration.days(30)
 
     static let topLevelKeys = ["id", "version", "title", "description", "agencies", "roles", "queues", "fields", "summary",
-                               "exceptions", "escalation", "override_by", "global_actions", "start", "states", "clocks"]
+                               "exceptions", "escalation", "override_by", "referent", "global_actions", "start", "states", "clocks"]
 
     var reader = NodeReader()
     let options: Options
@@ -61,6 +61,7 @@ public struct WorkflowLoader {
             escalationQueue: escalation, globalActions: globalActions, start: start, states: states,
             defaultStallAfter: options.defaultStallAfter)
         definition.overrideBy = top["override_by"].map { reader.stringList($0.value, what: "'override_by'") }
+        definition.referent = top["referent"].flatMap { readReferent($0.value) }
         definition.summary = top["summary"].map { reader.stringList($0.value, what: "'summary'") } ?? []
         definition.clocks = top["clocks"].map { readClocks($0.value) } ?? []
         definition.namesWithErrors = namesWithErrors

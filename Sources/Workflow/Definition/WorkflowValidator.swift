@@ -34,6 +34,7 @@ public struct WorkflowValidator {
         for role in workflow.overrideBy ?? [] where workflow.role(role.value) == nil {
             unknown("role", role, among: roleIDs, context: "'override_by'")
         }
+        checkReferent()
         checkStates()
         checkGraph()
         checkDeadlines()

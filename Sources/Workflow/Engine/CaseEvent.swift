@@ -26,6 +26,9 @@ public struct CaseEvent: Sendable, Hashable {
         case sweepFoundNoOwner
         /// An agent's note on the case (the text is the event's `note`): the case does not move.
         case addNote
+        /// Names the case's referent (an agent id), or removes it (nil). The door checks who
+        /// may do it and who may be named; the case does not move.
+        case setReferent(agent: String?)
     }
 
     public var kind: Kind

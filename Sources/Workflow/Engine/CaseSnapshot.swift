@@ -26,13 +26,16 @@ public struct CaseSnapshot: Sendable, Hashable {
     public var createdAt: Date
     public var enteredStateAt: Date
     public var lastEventAt: Date
+    /// The agent who answers for the case as a whole across its agencies (`referent:`), if any.
+    public var referent: String?
     /// The legal clocks this case has started, whatever became of them (language brief,
     /// "Legal clocks"); a clock never started is absent.
     public var clocks: [ClockRun]
 
     public init(id: UUID, workflowID: String, workflowVersion: Int, data: JSONValue, status: CaseStatus,
                 state: String, tracks: [TrackPosition], waitingOn: String, version: Int, tasks: [CaseTask],
-                timers: [CaseTimer], createdAt: Date, enteredStateAt: Date, lastEventAt: Date, clocks: [ClockRun] = []) {
+                timers: [CaseTimer], createdAt: Date, enteredStateAt: Date, lastEventAt: Date, referent: String? = nil,
+                clocks: [ClockRun] = []) {
         self.id = id
         self.workflowID = workflowID
         self.workflowVersion = workflowVersion
@@ -47,6 +50,7 @@ public struct CaseSnapshot: Sendable, Hashable {
         self.createdAt = createdAt
         self.enteredStateAt = enteredStateAt
         self.lastEventAt = lastEventAt
+        self.referent = referent
         self.clocks = clocks
     }
 

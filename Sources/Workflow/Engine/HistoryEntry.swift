@@ -4,7 +4,8 @@ import Foundation
 public struct HistoryEntry: Sendable, Hashable {
     /// What happened: `created`, `action`, `timer`, `entered`, `track-opened`, `track-finished`,
     /// `escalated`, `task-opened`, `task-closed`, `override`, `evaluated`, `data-corrected`,
-    /// `handed-over`, `closed`, `reopened`.
+    /// `handed-over`, `closed`, `reopened`, `referent` (the case's referent named, changed or
+    /// removed: `name` is the new one, `context` says `from` and `to`).
     public var event: String
     public var actor: String
     public var fromState: String?

@@ -81,11 +81,20 @@ public struct WorkflowEngine: Sendable {
             if snapshot.status.isClosed {
                 guard case .override = event.kind, event.actor.isSupervisorOrOperator else {
                     let outcome = snapshot.status.outcome ?? "closed"
+                    if case .setReferent = event.kind {
+                        throw Refusal(.caseClosed, "the case is closed (\(outcome)): its referent stays as it was; a closed case takes no new referent")
+                    }
                     throw Refusal(.caseClosed,
                                   "the case is closed (\(outcome)); only a supervisor can reopen it, by an override with a justification")
                 }
             }
             var change = ChangeBuilder(snapshot, now: now, actor: event.actor.recorded)
+            // Naming a referent moves nothing: no join, no stall timer re-armed, and the case's
+            // last event stays the last step of its work.
+            if case .setReferent(let agent) = event.kind {
+                try setReferent(agent, actor: event.actor, note: event.note, change: &change)
+                return .applied(built(change, before: snapshot))
+            }
             switch event.kind {
             case .action(let name, let data, let track):
                 try fireAction(name, data: data, track: track, actor: event.actor, note: event.note, change: &change)
@@ -108,6 +117,8 @@ public struct WorkflowEngine: Sendable {
                 try sweepFoundNoOwner(change: &change)
             case .addNote:
                 try addNote(event.note, actor: event.actor, change: &change)
+            case .setReferent:
+                break
             }
             finish(&change)
             // However it gets there (a final state, an automatic state or a join that leads to

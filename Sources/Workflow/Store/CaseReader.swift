@@ -23,12 +23,12 @@ struct CaseReader {
     /// that is not found is absent from the result.
     func snapshots(_ ids: [UUID]) async throws -> [UUID: CaseSnapshot] {
         let rows = try await connection.query(
-            "SELECT \(unescaped: Self.columns) FROM cases WHERE id = ANY(\(ids))", logger: logger)
-        var found: [(CaseSnapshot, String?, Date?)] = []
+            "SELECT \(unescaped: Self.columns) FROM cases c WHERE id = ANY(\(ids))", logger: logger)
+        var found: [(CaseSnapshot, String?, Date?, String?)] = []
         for try await row in rows { found.append(try Self.decode(row)) }
         let (tasks, timers, _) = try await details(of: ids)
         var result: [UUID: CaseSnapshot] = [:]
-        for (snapshot, _, _) in found {
+        for (snapshot, _, _, _) in found {
             var snapshot = snapshot
             snapshot.tasks = tasks[snapshot.id] ?? []
             snapshot.timers = timers[snapshot.id] ?? []
@@ -43,28 +43,32 @@ struct CaseReader {
         var found: Whole.Row?
         for try await row in try await connection.execute(Whole(id: id), logger: logger) where found == nil { found = row }
         guard let (row, tasks, timers, refs, now) = found else { throw StoreError(.notFound, "no case \(id)") }
-        var (snapshot, citizenRef, closedAt) = try Self.decode(row)
+        var (snapshot, citizenRef, closedAt, referentAgency) = try Self.decode(row)
         snapshot.tasks = try CaseRows.parseTasks(tasks)
         snapshot.timers = try CaseRows.parseTimers(timers)
         let externalRefs = (try JSONValue(parsing: refs).objectValue ?? [:]).compactMapValues(\.stringValue)
-        return (CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: [], externalRefs: externalRefs), now)
+        var record = CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: [], externalRefs: externalRefs)
+        record.referentAgency = referentAgency
+        return (record, now)
     }
 
-    static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, clocks::text"
+    static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, referent, (SELECT a.agency FROM agents a WHERE a.id = c.referent), clocks::text"
 
     /// A row of `columns` (the first columns of the row), without its tasks and timers.
-    private static func decode(_ row: PostgresRow) throws -> (CaseSnapshot, String?, Date?) {
+    private static func decode(_ row: PostgresRow) throws -> (CaseSnapshot, String?, Date?, String?) {
         let (caseID, workflowID, workflowVersion, data, status, outcome, state, tracks, waitingOn, version,
-             citizenRef, createdAt, enteredAt, lastEventAt, closedAt, clocks) =
-            try row.decode((UUID, String, Int, String, String, String?, String, String, String, Int, String?, Date, Date, Date, Date?, String).self)
+             citizenRef, createdAt, enteredAt, lastEventAt, closedAt, referent, referentAgency, clocks) =
+            try row.decode((UUID, String, Int, String, String, String?, String, String, String, Int, String?, Date, Date, Date, Date?,
+                            String?, String?, String).self)
         let snapshot = CaseSnapshot(
             id: caseID, workflowID: workflowID, workflowVersion: workflowVersion,
             data: try JSONValue(parsing: data),
             status: status == "closed" ? .closed(outcome: outcome ?? "") : .open,
             state: state, tracks: try CaseRows.parseTracks(tracks), waitingOn: waitingOn, version: version,
             tasks: [], timers: [],
-            createdAt: createdAt, enteredStateAt: enteredAt, lastEventAt: lastEventAt, clocks: try CaseRows.parseClocks(clocks))
-        return (snapshot, citizenRef, closedAt)
+            createdAt: createdAt, enteredStateAt: enteredAt, lastEventAt: lastEventAt, referent: referent,
+            clocks: try CaseRows.parseClocks(clocks))
+        return (snapshot, citizenRef, closedAt, referentAgency)
     }
 
     /// The open tasks of each case (oldest first), its pending timers (soonest first) and the
@@ -123,7 +127,7 @@ struct CaseReader {
     /// references (an object by agency), and the database's clock:
     /// one round trip, prepared once per connection (every change and read starts with it).
     struct Whole: PostgresPreparedStatement {
-        static let name = "parcours_case_whole_v3"
+        static let name = "parcours_case_whole_v4"
         static let sql = """
 
             SELECT \(CaseReader.columns),

@@ -8,6 +8,9 @@ public struct CaseRecord: Sendable {
     public var history: [HistoryRecord]
     /// Each agency's own reference for the case (`case_external_refs`), by agency.
     public var externalRefs: [String: String] = [:]
+    /// The agency of the case's referent (`snapshot.referent`), read with the case: what the
+    /// portal names as the administration to contact.
+    public var referentAgency: String?
 
     public init(snapshot: CaseSnapshot, citizenRef: String?, closedAt: Date?, history: [HistoryRecord],
                 externalRefs: [String: String] = [:]) {

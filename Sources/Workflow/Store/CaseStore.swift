@@ -130,9 +130,12 @@ public struct CaseStore: Sendable {
                                              tasksAsRead: snapshot.tasks)],
                            journal: lines, now: now)
                 // As written: a case closed by this change (or reopened and closed again) at `now`.
-                return (CaseRecord(snapshot: change.after, citizenRef: record.citizenRef,
-                                   closedAt: change.after.status.isClosed ? now : nil, history: [],
-                                   externalRefs: record.externalRefs), change)
+                var written = CaseRecord(snapshot: change.after, citizenRef: record.citizenRef,
+                                         closedAt: change.after.status.isClosed ? now : nil, history: [],
+                                         externalRefs: record.externalRefs)
+                // A change of referent says the new one's agency itself (`CaseService.setReferent`).
+                written.referentAgency = change.after.referent == snapshot.referent ? record.referentAgency : nil
+                return (written, change)
             }
         }
     }

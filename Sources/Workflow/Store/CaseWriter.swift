@@ -118,7 +118,7 @@ struct CaseWriter {
             "outcome": after.status.outcome.map(JSONValue.string) ?? .null, "state": .string(after.state),
             "tracks": CaseRows.tracksValue(after.tracks), "waiting_on": .string(after.waitingOn),
             "whose_move": .array(entry.change.whoseMove.map(JSONValue.string)),
-            "escalated": .bool(after.isEscalated), "citizen_ref": entry.citizenRef.map(JSONValue.string) ?? .null,
+            "escalated": .bool(after.isEscalated), "referent": after.referent.map(JSONValue.string) ?? .null, "citizen_ref": entry.citizenRef.map(JSONValue.string) ?? .null,
             "created_at": DatabaseTime.json(after.createdAt), "entered_state_at": DatabaseTime.json(after.enteredStateAt),
             "last_event_at": DatabaseTime.json(after.lastEventAt),
             "closed_at": after.status.isClosed ? .string(closedAt) : .null,
@@ -133,27 +133,27 @@ struct CaseWriter {
     /// after its first five executions instead of planning each change again (an array
     /// parameter's length, which it can see, made every change's plan look cheaper).
     struct Statement: PostgresPreparedStatement {
-        static let name = "parcours_case_write_v8"
+        static let name = "parcours_case_write_v9"
         static let sql = """
 
             WITH case_rows AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb)
                     AS r(id uuid, previous integer, workflow_id text, workflow_version integer, data jsonb, status text,
-                         outcome text, state text, tracks jsonb, waiting_on text, whose_move jsonb, escalated boolean, citizen_ref text,
+                         outcome text, state text, tracks jsonb, waiting_on text, whose_move jsonb, escalated boolean, referent text, citizen_ref text,
                          created_at timestamptz, entered_state_at timestamptz, last_event_at timestamptz, closed_at timestamptz,
                          clocks jsonb)
             ), inserted AS (
                 INSERT INTO cases (id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on, whose_move,
-                                   escalated, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, clocks)
+                                   escalated, referent, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, clocks)
                 SELECT id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
                        ARRAY(SELECT jsonb_array_elements_text(whose_move)),
-                       escalated, 1, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, clocks
+                       escalated, referent, 1, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, clocks
                 FROM case_rows WHERE previous IS NULL
                 RETURNING id
             ), updated AS (
                 -- A case whose version moved since it was read is not updated: a conflict.
                 UPDATE cases SET data = r.data, status = r.status, outcome = r.outcome, state = r.state, tracks = r.tracks,
-                                 waiting_on = r.waiting_on, escalated = r.escalated, version = cases.version + 1,
+                                 waiting_on = r.waiting_on, escalated = r.escalated, referent = r.referent, version = cases.version + 1,
                                  whose_move = ARRAY(SELECT jsonb_array_elements_text(r.whose_move)),
                                  entered_state_at = r.entered_state_at, last_event_at = r.last_event_at, closed_at = r.closed_at,
                                  clocks = r.clocks

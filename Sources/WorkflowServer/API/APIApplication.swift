@@ -31,6 +31,7 @@ enum APIApplication {
         AccessLogRoutes(services: services).add(to: table)
         PortalRoutes(services: services).add(to: table)
         SupervisionRoutes(services: services).add(to: table)
+        ReferentRoutes(services: services).add(to: table)
         WebSite(services: services, secureCookies: secureCookies).add(to: router)
         return (router, table)
     }

@@ -7,9 +7,10 @@ import Workflow
 struct SuperviseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supervise",
-        abstract: "Supervision reports: stuck cases, escalations and overrides, time held by each party.",
+        abstract: "Supervision reports: stuck cases, escalations and overrides, time held by each party, referents.",
         discussion: "The same reports as GET /api/v1/supervision/…, over every workflow. No case data is printed.",
-        subcommands: [SuperviseStuckCommand.self, SuperviseEscalationsCommand.self, SuperviseDelaysCommand.self])
+        subcommands: [SuperviseStuckCommand.self, SuperviseEscalationsCommand.self, SuperviseDelaysCommand.self,
+                      SuperviseReferentsCommand.self])
 
     /// A duration as workflows write them (`3d`, `12h`, `P10D`).
     static func duration(_ text: String) throws -> WorkflowDuration {

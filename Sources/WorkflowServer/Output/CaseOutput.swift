@@ -14,6 +14,9 @@ enum CaseOutput {
         lines.append("  status      \(status), version \(snapshot.version)")
         lines.append("  state       \(snapshot.state) since \(format(snapshot.enteredStateAt))")
         lines.append("  whose move  \(whoseMove.isEmpty ? "nobody" : whoseMove.joined(separator: ", "))")
+        if let referent = snapshot.referent {
+            lines.append("  referent    \(referent)\(record.referentAgency.map { " (\($0))" } ?? "")")
+        }
         for track in snapshot.tracks {
             lines.append("  track       \(track.track): \(track.state)\(track.finished ? " (finished)" : ", waiting on \(track.waitingOn)")")
         }
@@ -81,6 +84,7 @@ enum CaseOutput {
             }),
             "waiting_on": .string(snapshot.waitingOn),
             "whose_move": .array(whoseMove.map(JSONValue.string)),
+            "referent": snapshot.referent.map { .object(["agent": .string($0), "agency": record.referentAgency.map(JSONValue.string) ?? .null]) } ?? .null,
             "escalated": .bool(snapshot.isEscalated),
             "data": snapshot.data,
             "tasks": .array(snapshot.tasks.filter { $0.escalation == nil }.map(task)),

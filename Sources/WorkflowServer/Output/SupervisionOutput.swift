@@ -167,3 +167,35 @@ enum StuckCursor {
         return StuckReport.Cursor(enteredStateAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), caseID: id)
     }
 }
+
+extension SupervisionOutput {
+    /// The referents report, for `GET /supervision/referents` and `workflow supervise referents --json`.
+    static func json(_ report: ReferentReport) -> JSONValue {
+        .object([
+            "without_referent": .array(report.unassigned.map { row in
+                .object(["workflow": .string(row.workflowID), "count": .number(JSONNumber(row.count)),
+                         "under_7_days": .number(JSONNumber(row.underAWeek)), "7_to_30_days": .number(JSONNumber(row.weekToMonth)),
+                         "over_30_days": .number(JSONNumber(row.overAMonth)), "oldest_created_at": JSONResponse.time(row.oldestCreatedAt)])
+            }),
+            "load": .array(report.load.map { row in
+                .object(["agent": .string(row.agent), "agency": row.agency.map(JSONValue.string) ?? .null,
+                         "open": .number(JSONNumber(row.open)), "escalated": .number(JSONNumber(row.escalated))])
+            }),
+        ])
+    }
+
+    static func text(_ report: ReferentReport) -> String {
+        var lines = ["open cases without a referent (under 7 days / 7 to 30 days / over 30 days):"]
+        if report.unassigned.isEmpty { lines.append("  none") }
+        for row in report.unassigned {
+            lines.append("  \(row.workflowID)  \(row.count)  (\(row.underAWeek) / \(row.weekToMonth) / \(row.overAMonth))"
+                         + (row.oldestCreatedAt.map { "  oldest opened \(CaseOutput.format($0))" } ?? ""))
+        }
+        lines.append("referents' load (open cases, escalated):")
+        if report.load.isEmpty { lines.append("  none") }
+        for row in report.load {
+            lines.append("  \(row.agent)\(row.agency.map { " (\($0))" } ?? "")  \(row.open)  \(row.escalated) escalated")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

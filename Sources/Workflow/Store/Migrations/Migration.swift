@@ -26,5 +26,6 @@ public struct Migration: Sendable {
         Migration016ExternalRefs.migration,
         Migration017Webhooks.migration,
         Migration020Clocks.migration,
+        Migration022Referent.migration,
     ]
 }

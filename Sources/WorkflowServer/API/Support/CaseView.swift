@@ -18,6 +18,7 @@ enum CaseView {
             "waiting_on": .string(snapshot.waitingOn),
             "whose_move": .array(snapshot.whoseMove(in: reading.definition).map(JSONValue.string)),
             "external_refs": .object(record.externalRefs.mapValues(JSONValue.string)),
+            "referent": snapshot.referent.map { .object(["agent": .string($0), "agency": record.referentAgency.map(JSONValue.string) ?? .null]) } ?? .null,
             "escalated": .bool(snapshot.isEscalated),
             "tracks": .array(snapshot.tracks.map { position in
                 .object(["track": .string(position.track), "state": .string(position.state), "finished": .bool(position.finished),

@@ -28,7 +28,38 @@ enum PortalView {
             "since": JSONResponse.time(snapshot.enteredStateAt),
             "last_event_at": JSONResponse.time(snapshot.lastEventAt),
             "closed_at": JSONResponse.time(record.closedAt),
+            "referent": referent(record, definition),
+            "contact": contact(record, definition, parties: parties),
         ])
+    }
+
+    /// The case's referent as the workflow lets the person see it (`referent.shown_to_citizen`):
+    /// the agent and their agency (`name`), their agency only (`agency`, the default), or
+    /// nothing (`none`, and when the case has no referent).
+    static func referent(_ record: CaseRecord, _ definition: WorkflowDefinition) -> JSONValue {
+        guard let agent = record.snapshot.referent else { return .null }
+        let agency = agencyJSON(record.referentAgency, definition)
+        switch definition.referentRules.shownToCitizen {
+        case .none: return .null
+        case .agency: return .object(agency)
+        case .name: return .object(agency.merging(["name": .string(agent)]) { first, _ in first })
+        }
+    }
+
+    /// The administration the person may contact about the case: the referent's, when the
+    /// person may be told it; else the one agency whose move it is, when there is one.
+    static func contact(_ record: CaseRecord, _ definition: WorkflowDefinition, parties: [String]) -> JSONValue {
+        if record.snapshot.referent != nil, definition.referentRules.shownToCitizen != .none, record.referentAgency != nil {
+            return .object(agencyJSON(record.referentAgency, definition))
+        }
+        let agencies = parties.filter { definition.agency($0) != nil }
+        guard agencies.count == 1 else { return .null }
+        return .object(agencyJSON(agencies[0], definition))
+    }
+
+    private static func agencyJSON(_ agency: String?, _ definition: WorkflowDefinition) -> [String: JSONValue] {
+        ["agency": agency.map(JSONValue.string) ?? .null,
+         "agency_name": agency.flatMap { definition.agency($0) }.map { .string($0.name) } ?? .null]
     }
 
     /// Each open track in the person's words: the agency holding it and the track's state's

@@ -14,6 +14,36 @@ struct CasePage {
         pages.postPage("/cases/{id}/data", use: correct)
         pages.postPage("/cases/{id}/notes", use: note)
         pages.postPage("/tasks/{id}/resolve", use: resolve)
+        pages.postPage("/cases/{id}/referent", use: referent)
+    }
+
+    /// Names the case's referent (a supervisor, from the agents who may be), takes the case as
+    /// its referent (an agent, when the workflow allows it), or removes it (`remove=yes`).
+    @Sendable func referent(_ request: Request, context: WebContext) async throws -> Response {
+        let caller = try Self.caller(context, "POST /cases/{id}/referent (page)")
+        let id = try WebPaths.id(context)
+        let form = context.form
+        guard let expected = form.trimmed("expected_version").flatMap(Int.init) else { throw WebFailure(status: .badRequest, key: "error_bad_form") }
+        let agent: String?
+        if form["remove"] == "yes" {
+            agent = nil
+        } else if form["take"] == "yes" {
+            agent = try context.agent().id
+        } else {
+            guard let named = form.trimmed("agent") else {
+                return try await rerender(id, caller: caller, context: context, form: "referent", context.texts["refusal_choose_referent"],
+                                          status: .unprocessableContent)
+            }
+            agent = named
+        }
+        do {
+            _ = try await site.services.door.setReferent(id, agent: agent, note: form.trimmed("note"), expectedVersion: expected, by: caller)
+        } catch let failure as CaseFailure where failure.code != .notFound {
+            let problem = Problem(failure)
+            return try await rerender(id, caller: caller, context: context, form: "referent", Self.message(problem, context.texts),
+                                      status: problem.status)
+        }
+        return PageRenderer.redirect("/cases/\(WebPaths.text(id))?done=\(CaseChangeDone.referent.rawValue)", cookies: context.cookies)
     }
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
@@ -163,6 +193,8 @@ struct CasePage {
         context.pagePath = "/cases/\(WebPaths.text(reading.id))"
         var sheet = CaseSheet(reading: reading, texts: context.texts, refusal: refusal)
         sheet.done = done
+        sheet.referentCandidates = try await site.services.door.referentCandidates(reading).map(\.id)
+        sheet.mayTakeAsReferent = site.services.door.mayTakeAsReferent(reading)
         if agent.supervisor {
             sheet.journal = try await site.services.door.accessLog(reading.id, by: .agent(agent, via: "GET /cases/{id} access journal (page)"))
         }

@@ -105,8 +105,35 @@ struct InboxPage {
             if !part.summary.isEmpty { row["summary"] = WebWords.summary(part.summary); row["has_summary"] = true }
             return row
         }
+        // The cases the agent answers for as their referent, where their role may have no task.
+        let referred = try await site.services.door.referredCases(of: agent, accesses: accesses, limit: 200, route: "GET /inbox")
+        let referredRows: [[String: Any]] = referred.map { found in
+            let definition = found.access.definition
+            let parts: [[String: Any]] = found.parts.map { part in
+                let state = part.track.map { texts.format("state_in_track", ["state": WebLabels.state(part.state, track: $0, in: definition),
+                                                                              "track": $0]) }
+                    ?? WebLabels.state(part.state, in: definition)
+                return ["party": part.waitingOn,
+                        "text": texts.format("referred_part", ["party": WebLabels.party(part.waitingOn, in: definition, texts),
+                                                               "state": state, "since": TimeText.ago(part.since, texts)])]
+            }
+            let escalations: [[String: Any]] = found.escalations.map { escalation in
+                ["reason": escalation.reason, "queue": escalation.queue,
+                 "agency": escalation.agency.map { WebLabels.party($0, in: definition, texts) } ?? "",
+                 "opened": TimeText.ago(escalation.openedAt, texts)]
+            }
+            var row: [String: Any] = [
+                "case": WebPaths.text(found.caseID), "case_short": String(WebPaths.text(found.caseID).prefix(8)),
+                "workflow": definition.title ?? definition.id.value,
+                "parts": parts, "escalations": escalations, "has_escalations": !escalations.isEmpty,
+                "escalated": !escalations.isEmpty,
+            ]
+            if !found.summary.isEmpty { row["summary"] = WebWords.summary(found.summary); row["has_summary"] = true }
+            return row
+        }
         var values: [String: Any] = [
             "title": texts["inbox_title"], "nav_inbox": true,
+            "referred": referredRows, "has_referred": !referredRows.isEmpty,
             "waiting": waitingRows, "has_waiting": !waitingRows.isEmpty,
             "waiting_intro": texts.format("inbox_waiting_intro", ["agency": agent.agency]),
             "queues": queues.keys.sorted().map { name in

@@ -237,8 +237,20 @@ struct SupervisionPage {
             return values
         }
 
+        // Who answers for the cases: those without a referent, and each referent's load.
+        let referents = try await site.services.door.referentReport(by: .agent(agent, via: "GET /supervision (page)"))
+        let unassigned: [[String: Any]] = referents.unassigned.map { row in
+            ["workflow_id": row.workflowID, "workflow": names.workflow(row.workflowID), "count": row.count,
+             "week": row.underAWeek, "month": row.weekToMonth, "older": row.overAMonth,
+             "oldest": row.oldestCreatedAt.map { TimeText.ago($0, texts) } ?? ""]
+        }
+        let load: [[String: Any]] = referents.load.map { row in
+            ["agent": row.agent, "agency": row.agency.map { names.party($0) } ?? "", "open": row.open, "escalated": row.escalated]
+        }
+
         var values: [String: Any] = [
             "title": texts["sup_title"], "nav_supervision": true,
+            "unassigned": unassigned, "has_unassigned": !unassigned.isEmpty, "referent_load": load, "has_referent_load": !load.isEmpty,
             "webhooks": webhooks, "has_webhooks": !webhooks.isEmpty,
             "clocks_expiring": expiring, "has_clocks_expiring": !expiring.isEmpty,
             "clocks_silence": silent, "has_clocks_silence": !silent.isEmpty,

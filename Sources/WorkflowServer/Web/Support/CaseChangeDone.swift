@@ -12,6 +12,8 @@ enum CaseChangeDone: String, CaseIterable {
     case evaluated
     case overridden
     case handedOver = "handed-over"
+    /// The case's referent named, changed or removed.
+    case referent
 
     /// Its message in `case.json`.
     var textKey: String { "done_" + rawValue.replacingOccurrences(of: "-", with: "_") }

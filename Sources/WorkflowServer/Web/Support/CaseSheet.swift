@@ -16,6 +16,10 @@ struct CaseSheet {
     var journal: [AccessJournal.Entry]?
     /// The legal clocks the case has started.
     let clocks: [CaseClock]
+    /// The agents this agent may name referent (a supervisor's choice), by id.
+    var referentCandidates: [String] = []
+    /// Whether this agent may take the case as its referent.
+    var mayTakeAsReferent = false
 
     private var definition: WorkflowDefinition { access.definition }
 
@@ -59,20 +63,44 @@ struct CaseSheet {
             }
             values["has_journal"] = true
         }
+        values["referent"] = referent(snapshot)
         if let done { values["done"] = texts[done.textKey] }
         if let refusal, refusal.form == "page" { values["page_refusal"] = refusal.message }
         if let refusal, refusal.form == "note" { values["note_refusal"] = refusal.message }
         return values
     }
 
+    /// The case's referent and what this agent may do about it: a supervisor names one of the
+    /// agents who may be (or removes it), an agent takes the case when the workflow allows it.
+    private func referent(_ snapshot: CaseSnapshot) -> [String: Any] {
+        // Every key the template reads, even when absent: Mustache would look further up.
+        var values: [String: Any] = ["version": snapshot.version, "is_me": snapshot.referent == access.agent.id,
+                                     "agent": false, "agency": false, "candidates": [[String: Any]](), "may_name": false,
+                                     "may_remove": false, "may_take": false, "refusal": false]
+        if let agent = snapshot.referent {
+            values["agent"] = agent
+            if let agency = record.referentAgency { values["agency"] = WebLabels.party(agency, in: definition, texts) }
+        }
+        if !referentCandidates.isEmpty {
+            values["candidates"] = referentCandidates.map { ["id": $0, "selected": $0 == snapshot.referent] }
+            values["may_name"] = true
+            if snapshot.referent != nil { values["may_remove"] = true }
+        }
+        if mayTakeAsReferent { values["may_take"] = true }
+        if let refusal, refusal.form == "referent" { values["refusal"] = refusal.message }
+        return values
+    }
+
     /// Who may read a note written here: the agent's agency first and preselected (notes
-    /// are confidential by default), every agency of the case, or one other agency.
+    /// are confidential by default), every agency of the case, or one other agency. The
+    /// case's referent writes for every agency by default (their job is coordination).
     private func noteAudiences() -> [[String: Any]] {
         let mine = access.agent.agency
+        let asReferent = record.snapshot.referent == access.agent.id
         var options: [[String: Any]] = [
             ["value": mine, "label": texts.format("note_audience_mine", ["agency": WebLabels.party(mine, in: definition, texts)]),
-             "selected": true],
-            ["value": NoteAudience.everyone, "label": texts["note_audience_all"]],
+             "selected": !asReferent],
+            ["value": NoteAudience.everyone, "label": texts["note_audience_all"], "selected": asReferent],
         ]
         for agency in definition.agencies.map(\.id.value) where agency != mine {
             options.append(["value": agency, "label": texts.format("note_audience_agency", ["agency": WebLabels.party(agency, in: definition, texts)])])
@@ -289,6 +317,7 @@ struct CaseSheet {
             item[key] = false
         }
         if let name = entry.name { item["name"] = name }
+        if entry.event == "referent", entry.name == nil { item["name"] = texts["referent_removed"] }
         if let from = entry.fromState { item["from"] = WebLabels.state(from, in: definition) }
         if let to = entry.toState {
             item["to"] = entry.track.map { WebLabels.state(to, track: $0, in: definition) } ?? WebLabels.state(to, in: definition)
