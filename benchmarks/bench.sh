@@ -13,6 +13,12 @@ bin=$(swift build -c release --show-bin-path)/workflow
 echo "bench: built in $(( $(date +%s) - started )) s"
 benchmarks/validate.sh
 export PARCOURS_TEST_PG_STATE="$PWD/.build/bench/postgres.env"
+# BENCH_DURABLE=1: a cluster that waits for the disk at every commit (fsync,
+# synchronous_commit and full_page_writes on), as in production.
+if [ "${BENCH_DURABLE:-0}" = 1 ]; then
+    export PARCOURS_TEST_PG_DURABLE=1
+    echo "bench: durable cluster (fsync, synchronous_commit, full_page_writes on)"
+fi
 url=$(scripts/test-postgres.sh start)
 trap 'scripts/test-postgres.sh stop' EXIT
 psql "$url" -XAtq -c "SELECT 'bench: ' || version()"

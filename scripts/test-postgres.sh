@@ -147,10 +147,12 @@ listen_addresses = ''
 unix_socket_directories = '$socket'
 port = $port
 max_connections = 200
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 EOF
+    # No durability, for tests; PARCOURS_TEST_PG_DURABLE=1 (make bench's BENCH_DURABLE) keeps
+    # PostgreSQL's defaults, as in production: every commit waits for the disk.
+    if [ "${PARCOURS_TEST_PG_DURABLE:-0}" != 1 ]; then
+        printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' | as_server tee -a "$dir/data/postgresql.conf" >/dev/null
+    fi
     as_server "$bindir/pg_ctl" start -D "$dir/data" -w -t 30 -l "$dir/server.log" >/dev/null
     as_server "$bindir/createdb" -h "$socket" -p "$port" -U parcours parcours
 

@@ -12,6 +12,7 @@ import api_bench  # noqa: E402
 import lag_bench  # noqa: E402
 import pgbench_ref  # noqa: E402
 import supervision_bench  # noqa: E402
+import sql_limit  # noqa: E402
 import worker_bench  # noqa: E402
 
 POLL_INTERVAL = 5  # the worker's default, which serve's worker uses here
@@ -26,11 +27,19 @@ def worker_workloads(cluster, binary, results, tps):
     batch = env_int("BENCH_WORKER_BATCH", 100)
     worker_bench.make_template(cluster, binary, cases)
     reference = "pgbench TPC-B tps, 8 clients"
+    # The same writes in pure SQL, 1 and 2 connections: the limit of the worker's own work.
+    limits = {}
+    for connections in (1, 2):
+        limits[connections] = sql_limit.run(cluster, worker_bench.TEMPLATE, connections)
+        results.add(f"sql_limit_{connections}_connection" + ("s" if connections > 1 else ""), round(limits[connections], 1),
+                    "transitions/s", reference, tps)
     for workers in (1, 2):
         say(f"worker: {cases} cases × 5 due timers, {workers} worker(s), batch {batch}")
         rate, peak, samples = worker_bench.drain(cluster, binary, workers, cases, batch)
-        results.add(f"auto_transitions_{workers}_worker" + ("s" if workers > 1 else ""), round(rate, 1),
-                    "transitions/s", reference, tps, cases=cases, batch_size=batch)
+        name = f"auto_transitions_{workers}_worker" + ("s" if workers > 1 else "")
+        results.add(name, round(rate, 1), "transitions/s", reference, tps, cases=cases, batch_size=batch)
+        results.add(f"{name}_of_sql_limit", round(rate, 1), "transitions/s", f"pure-SQL limit, {workers} connection(s)",
+                    round(limits[workers], 1))
         if workers == 1:
             results.add("memory_worker_peak_rss", mib(peak), "MiB", samples=len(samples))
             # Flat memory: resident size at the end against after the first fifth of the work.
