@@ -135,7 +135,18 @@ struct WorkerSharingTests {
         let worker = Worker(database: database, catalog: catalog, settings: settings, logger: TestDatabase.logger,
                             metricsFactory: metrics)
         let running = WorkerTestWorkflow.start(worker)
-        try await Task.sleep(for: .milliseconds(500))
+        // The case must come after the worker listens and has made its first claim, else
+        // that first claim (not a notification) may find it: wait for its LISTEN session
+        // (a fixed pause was not enough on a loaded machine), then a little more.
+        let listening = try await WorkerTestWorkflow.eventually(.seconds(10)) {
+            let rows = try await database.client.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
+                logger: TestDatabase.logger)
+            for try await count in rows.decode(Int.self) { return count > 0 }
+            return false
+        }
+        #expect(listening, "the worker never listened")
+        try await Task.sleep(for: .milliseconds(300))
         let id = try await WorkerTestWorkflow.create(store, voie: "sortie")
         let done = try await WorkerTestWorkflow.eventually(.seconds(10)) { try await Self.allClosed(database, [id]) }
         worker.stop()
