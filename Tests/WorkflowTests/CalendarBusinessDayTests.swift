@@ -76,3 +76,20 @@ struct CalendarBusinessDayTests {
         #expect(BusinessCalendar().holidays == .french)
     }
 }
+
+@Suite("The deployment's calendar from its environment")
+struct DeploymentCalendarTests {
+    @Test("PARCOURS_TIME_ZONE and PARCOURS_HOLIDAYS_FILE replace Paris and the French holidays; mistakes are told")
+    func fromEnvironment() throws {
+        #expect(try BusinessCalendar.deployment(environment: [:]) == .french)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("holidays-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "# Alsace-Moselle 2026\n2026-04-03  # Vendredi saint\n\n2026-12-26\n".write(to: file, atomically: true, encoding: .utf8)
+        let calendar = try BusinessCalendar.deployment(environment: ["PARCOURS_TIME_ZONE": "America/Cayenne", "PARCOURS_HOLIDAYS_FILE": file.path])
+        #expect(calendar.timeZone.identifier == "America/Cayenne")
+        #expect(calendar.isHoliday(CalendarDate("2026-04-03")!) && !calendar.isHoliday(CalendarDate("2026-07-14")!), "exactly the listed days")
+        #expect(throws: DeploymentCalendarError.self) { try BusinessCalendar.deployment(environment: ["PARCOURS_TIME_ZONE": "Europe/Parsi"]) }
+        try "2026-13-01\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: DeploymentCalendarError.self) { try BusinessCalendar.deployment(environment: ["PARCOURS_HOLIDAYS_FILE": file.path]) }
+    }
+}

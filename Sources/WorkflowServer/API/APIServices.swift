@@ -15,14 +15,14 @@ struct APIServices: Sendable {
     /// The answers of POSTs sent with an `Idempotency-Key`, per caller.
     let idempotencyKeys: IdempotencyKeyStore
 
-    init(database: Database) {
+    init(database: Database, calendar: BusinessCalendar = .french) {
         self.database = database
         repository = WorkflowRepository(database)
         catalog = WorkflowCatalog(repository)
         tasks = TaskStore(database)
         agents = AgentStore(database)
         search = CaseSearch(database)
-        door = CaseService(database: database, catalog: catalog)
+        door = CaseService(database: database, catalog: catalog, calendar: calendar)
         idempotencyKeys = IdempotencyKeyStore(database)
     }
 

@@ -49,10 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
                 try await Self.publish(folder: workflows, session: session, logger: logger)
             }
         }) { session in
-            let services = APIServices(database: session.database)
+            let services = APIServices(database: session.database, calendar: session.calendar)
             var others: [any Service] = []
             if !noWorker {
-                others.append(Worker(database: session.database, catalog: services.catalog, settings: settings,
+                others.append(Worker(database: session.database, catalog: services.catalog, settings: settings, calendar: session.calendar,
                                      logger: Logger(label: "parcours.worker")))
             }
             let app = APIApplication.make(services: services, host: host, port: port, running: others,

@@ -30,7 +30,7 @@ struct WorkerCommand: AsyncParsableCommand {
         // The database client runs as a service before the worker, so it stops after it:
         // the worker gives back what it holds on SIGTERM through the client.
         try await database.runServices(logger: logger) { session in
-            [Worker(database: session.database, catalog: session.catalog, settings: settings, logger: logger)]
+            [Worker(database: session.database, catalog: session.catalog, settings: settings, calendar: session.calendar, logger: logger)]
         }
     }
 }

@@ -21,7 +21,7 @@ struct DatabaseOptions: ParsableArguments {
                 group.addTask { await database.client.run() }
                 defer { group.cancelAll() }
                 try await prepare(database, migrate: migrate, isPrivateCluster: isPrivateCluster)
-                return try await body(DatabaseSession(database: database))
+                return try await body(DatabaseSession(database: database, calendar: try Self.calendar()))
             }
         }
     }
@@ -35,7 +35,7 @@ struct DatabaseOptions: ParsableArguments {
                      setUp: @escaping @Sendable (DatabaseSession) async throws -> Void = { _ in },
                      _ make: @escaping @Sendable (DatabaseSession) -> [any Service]) async throws {
         try await withDatabase { database, isPrivateCluster in
-            let session = DatabaseSession(database: database)
+            let session = DatabaseSession(database: database, calendar: try Self.calendar())
             let afterSetUp = AfterSetUp(logger: logger) {
                 try await prepare(database, migrate: migrate, isPrivateCluster: isPrivateCluster)
                 try await setUp(session)
@@ -45,6 +45,16 @@ struct DatabaseOptions: ParsableArguments {
                 services: [.init(service: database.client), .init(service: afterSetUp)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
+        }
+    }
+
+    /// The deployment's calendar, or a clear error when its variables are wrong.
+    static func calendar() throws -> BusinessCalendar {
+        do {
+            return try BusinessCalendar.deployment()
+        } catch let error as DeploymentCalendarError {
+            Output.error("error: \(error.message)")
+            throw ExitCode(1)
         }
     }
 
@@ -158,11 +168,14 @@ struct DatabaseSession: Sendable {
     let cases: CaseStore
     /// The one door to the cases, for the operator at the command line.
     let door: CaseService
+    /// The deployment's calendar (`BusinessCalendar.deployment`), for every engine built here.
+    let calendar: BusinessCalendar
 
-    init(database: Database) {
+    init(database: Database, calendar: BusinessCalendar) {
         self.database = database
+        self.calendar = calendar
         catalog = WorkflowCatalog(WorkflowRepository(database))
-        cases = CaseStore(database, catalog: catalog)
-        door = CaseService(database: database, catalog: catalog)
+        cases = CaseStore(database, catalog: catalog, calendar: calendar)
+        door = CaseService(database: database, catalog: catalog, calendar: calendar)
     }
 }
