@@ -115,7 +115,7 @@ struct EngineClockTests {
         #expect(run.dueAt == Self.at("2026-05-02T09:00:00+02:00"), "two calendar months, in Paris time across the change to summer time")
         #expect(try driver.timer(.clockExpiry, state: "instruction").dueAt == run.dueAt)
         #expect(try driver.timer(.clockWarning, state: "instruction").dueAt == Self.at("2026-04-22T09:00:00+02:00"))
-        driver.now = Self.at("2026-03-20T10:00:00+01:00")
+        driver.now = Self.at("2026-03-12T10:00:00+01:00")
         let decided = try driver.act("accorder", by: Self.agent)
         #expect(Self.clockHistory(decided).sorted() == ["instruction:stopped", "reponse:stopped"])
         let stopped = try Self.run(driver, "instruction")
@@ -126,7 +126,7 @@ struct EngineClockTests {
     @Test("documents asked: suspended; when they arrive, `restart` counts again from zero (CRPA L114-5)")
     func suspensionAndRestart() throws {
         var driver = try Self.deposited(at: EngineFixtures.monday)
-        driver.now = Self.at("2026-03-16T09:00:00+01:00")
+        driver.now = Self.at("2026-03-13T09:00:00+01:00")
         let asked = try driver.act("demander-pieces", by: Self.agent)
         #expect(Self.clockHistory(asked).sorted() == ["instruction:suspended", "reponse:suspended"])
         var run = try Self.run(driver, "instruction")
@@ -145,7 +145,7 @@ struct EngineClockTests {
             .lines(.french) { $0 == "pieces" ? "Pièces demandées" : $0 }
         #expect(lines == [
             "« Délai d'instruction » : 2 mois, à compter du 2 mars 2026.",
-            "Suspendu du 16 mars 2026 au 1er avril 2026 (« Pièces demandées ») ; le délai est reparti de zéro le 1er avril 2026.",
+            "Suspendu du 13 mars 2026 au 1er avril 2026 (« Pièces demandées ») ; le délai est reparti de zéro le 1er avril 2026.",
             "Échéance : le 1er juin 2026.",
             "Sans décision à l'échéance, le silence de l'administration vaut accord.",
         ])
@@ -164,23 +164,56 @@ struct EngineClockTests {
         let run = try Self.run(driver, "reponse")
         // Friday + 7 days is a Friday, a business day.
         #expect(run.dueAt == Self.at("2026-03-27T09:00:00+01:00") && run.suspensions.first?.resumedBy == "continue")
-        // Landing on a weekend moves to the next business day.
-        #expect(WorkflowEngine.continued(from: Self.at("2026-03-20T09:00:00+01:00"), remaining: 86_400, businessDays: true, calendar: .french)
-                == Self.at("2026-03-23T09:00:00+01:00"))
+    }
+
+    @Test("`continue` in business days counts the business days left, not seconds: one left on Friday is Wednesday after a Tuesday resume")
+    func continueCountsBusinessDays() throws {
+        // Due Monday 16 March; suspended Friday 13 with one business day left (Monday).
+        var driver = try Self.deposited(at: EngineFixtures.monday)
+        driver.now = Self.at("2026-03-13T09:00:00+01:00")
+        try driver.act("demander-pieces", by: Self.agent)
+        #expect(try Self.run(driver, "reponse").remainingBusinessDays == 1)
+        driver.now = Self.at("2026-03-17T10:00:00+01:00")
+        try driver.act("completer", by: Self.agent)
+        #expect(try Self.run(driver, "reponse").dueAt == Self.at("2026-03-18T09:00:00+01:00"), "Wednesday, at the former due time")
+        // Across 11 November: five business days left on Monday 2 November, resumed Monday 9.
+        let due = WorkflowEngine.continued(from: Self.at("2026-11-09T09:00:00+01:00"), businessDays: 5,
+                                           timeOf: Self.at("2026-11-09T09:00:00+01:00"), calendar: .french)
+        #expect(due == Self.at("2026-11-17T09:00:00+01:00"), "10, 12, 13, 16, 17: the holiday is not a day")
+        #expect(WorkflowEngine.businessDays(from: Self.at("2026-11-02T09:00:00+01:00"), to: Self.at("2026-11-09T09:00:00+01:00"), calendar: .french) == 5)
+    }
+
+    @Test("a clock past its due date when an agent acts expired at its due date: a late decision is told, not counted as in time")
+    func lateChanges() throws {
+        // The workers lagged: the agent suspends after the due date; the clock is not restarted.
+        var driver = try Self.deposited(at: EngineFixtures.monday)
+        driver.now = Self.at("2026-05-04T09:00:00+02:00")   // past 2 May
+        try driver.act("demander-pieces", by: Self.agent)
+        var run = try Self.run(driver, "instruction")
+        #expect(run.status == .expired && run.endedAt == Self.at("2026-05-02T09:00:00+02:00"))
+        #expect(driver.snapshot.state == "accord-tacite", "silence decided on 2 May: the case goes where the expiry leads")
+        // A decision taken after the due date stops nothing: the clock expired, a person is told.
+        driver = try Self.deposited(at: EngineFixtures.monday)
+        driver.now = Self.at("2026-03-18T09:00:00+01:00")   // the 10bd clock was due on the 16th
+        try driver.act("rejeter", by: Self.agent)
+        run = try Self.run(driver, "reponse")
+        #expect(run.status == .expired && run.endedAt == Self.at("2026-03-16T09:00:00+01:00"))
+        #expect(try Self.run(driver, "instruction").status == .stopped, "the two-month clock was still in time")
+        #expect(driver.snapshot.status == .closed(outcome: "rejected"))
     }
 
     @Test("the warning escalates clock-warning with the computation; the expiry moves the case to its state")
     func warningAndExpiryToState() throws {
         var driver = try Self.deposited(at: EngineFixtures.monday)
+        _ = try driver.fire(.clockExpiry, state: "reponse")   // the 10bd clock expires first: an escalation
+        #expect(driver.escalations.contains("clock-expired") && driver.snapshot.state == "instruction")
+        #expect(try Self.run(driver, "reponse").status == .expired)
         let warned = try driver.fire(.clockWarning, state: "instruction")
         let warning = try driver.escalation("clock-warning")
         #expect(warning.escalation?.context.value(at: "clock") == "instruction")
         #expect(warning.escalation?.context.value(at: "due_at") == "2026-05-02T07:00:00Z")
         #expect(try Self.run(driver, "instruction").warned && !warned.history.isEmpty)
         #expect(!driver.snapshot.timers.contains { $0.kind == .clockWarning }, "warned once")
-        _ = try driver.fire(.clockExpiry, state: "reponse")   // the 10bd clock expires first: an escalation
-        #expect(driver.escalations.contains("clock-expired") && driver.snapshot.state == "instruction")
-        #expect(try Self.run(driver, "reponse").status == .expired)
         let expired = try driver.fire(.clockExpiry, state: "instruction")
         #expect(driver.snapshot.state == "accord-tacite" && driver.snapshot.status == .closed(outcome: "accepted"))
         #expect(Self.clockHistory(expired) == ["instruction:expired"])

@@ -42,8 +42,10 @@ public struct CaseClock: Sendable {
             } else {
                 state = definition.state(reference)
             }
+            // The person is told states by their public labels only, never an internal name.
+            if forPerson { return state?.publicLabel ?? "une étape interne de l'instruction" }
             guard let state else { return reference }
-            return (forPerson ? state.publicLabel ?? state.title : state.title ?? state.publicLabel) ?? reference
+            return state.title ?? state.publicLabel ?? reference
         }
     }
 

@@ -42,7 +42,7 @@ extension CaseService {
                 ? (snapshot.waitingOn == agent.agency ? [(snapshot.state, nil, snapshot.enteredStateAt)] : [])
                 : open.filter { $0.waitingOn == agent.agency }.map { ($0.state, $0.track, $0.enteredStateAt) }
             for part in waiting {
-                let deadline = snapshot.timers
+                let deadline = snapshot.timers.filter { !$0.kind.isClock }
                     .filter { $0.state == part.state && $0.track == part.track && $0.kind != .stall && $0.kind != .step }
                     .map(\.dueAt).min()
                 parts.append(WaitingPart(caseID: snapshot.id, workflowID: snapshot.workflowID, workflowVersion: snapshot.workflowVersion,

@@ -90,7 +90,10 @@ public struct ClockExplanation: Sendable {
         case .running:
             if let due = run.dueAt { lines.append(french ? "Échéance : le \(date(due))." : "Due: \(date(due)).") }
         case .suspended:
-            if let remaining = run.remaining {
+            if let days = run.remainingBusinessDays {
+                let left = Self.words(.businessDays(days), french: french)
+                lines.append(french ? "Il restera \(left) à la reprise." : "\(left) will remain when it resumes.")
+            } else if let remaining = run.remaining {
                 lines.append(french ? "Il restera \(Self.span(remaining, french: true)) à la reprise." : "\(Self.span(remaining, french: false)) will remain when it resumes.")
             } else {
                 lines.append(french ? "À la reprise, le délai repartira de zéro." : "When it resumes, the delay starts again from zero.")

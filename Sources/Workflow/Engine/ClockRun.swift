@@ -31,6 +31,11 @@ public struct ClockRun: Sendable, Hashable {
     public var dueAt: Date?
     /// While suspended under `continue`: the seconds that remained when it stopped.
     public var remaining: Double?
+    /// While suspended under `continue`, for a clock in business days: the business days
+    /// that remained (resumed with the calendar, not in seconds).
+    public var remainingBusinessDays: Int?
+    /// The due date before the current suspension (its time of day is kept on resume).
+    public var lastDue: Date?
     public var suspensions: [Suspension]
     /// Whether the `warn_before` escalation was raised for the current count.
     public var warned: Bool
@@ -39,6 +44,7 @@ public struct ClockRun: Sendable, Hashable {
     public var endedBy: String?
 
     public init(name: String, status: Status, startedAt: Date, countsFrom: Date, dueAt: Date?, remaining: Double? = nil,
+                remainingBusinessDays: Int? = nil, lastDue: Date? = nil,
                 suspensions: [Suspension] = [], warned: Bool = false, endedAt: Date? = nil, endedBy: String? = nil) {
         self.name = name
         self.status = status
@@ -46,6 +52,8 @@ public struct ClockRun: Sendable, Hashable {
         self.countsFrom = countsFrom
         self.dueAt = dueAt
         self.remaining = remaining
+        self.remainingBusinessDays = remainingBusinessDays
+        self.lastDue = lastDue
         self.suspensions = suspensions
         self.warned = warned
         self.endedAt = endedAt
@@ -73,6 +81,8 @@ extension ClockRun {
         object["counts_from"] = time(countsFrom)
         object["due_at"] = time(dueAt)
         object["remaining_seconds"] = remaining.map { .number(JSONNumber(Int($0.rounded()))) } ?? .null
+        object["remaining_business_days"] = remainingBusinessDays.map { .number(JSONNumber($0)) } ?? .null
+        object["due_before_suspension"] = time(lastDue)
         object["suspensions"] = .array(stops)
         object["warned"] = .bool(warned)
         object["ended_at"] = time(endedAt)
@@ -93,6 +103,7 @@ extension ClockRun {
         }
         self.init(name: name, status: status, startedAt: started, countsFrom: counts, dueAt: time("due_at"),
                   remaining: json.value(at: "remaining_seconds")?.numberValue?.int.map(Double.init),
+                  remainingBusinessDays: json.value(at: "remaining_business_days")?.numberValue?.int, lastDue: time("due_before_suspension"),
                   suspensions: suspensions, warned: json.value(at: "warned")?.boolValue ?? false,
                   endedAt: time("ended_at"), endedBy: json.value(at: "ended_by")?.stringValue)
     }

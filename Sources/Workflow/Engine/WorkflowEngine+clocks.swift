@@ -18,6 +18,14 @@ extension WorkflowEngine {
             let name = clock.id.value
             var run = change.snapshot.clocks.first { $0.name == name }
             let before = run
+            // Past its due date while its expiry waits for a worker: silence decided at the
+            // due date, whatever this change does (it must not suspend, restart or stop it).
+            if var live = run, live.status == .running, let due = live.dueAt, due <= change.now {
+                expireLate(&live, clock: clock, entered: entered, change: &change)
+                store(live, change: &change)
+                armTimers(of: live, clock: clock, change: &change)
+                continue
+            }
             for place in entered {
                 if run == nil, clock.startsOn.contains(where: { ClockDefinition.names($0.value, state: place.state, track: place.track) }) {
                     run = start(clock, change: &change)
@@ -37,6 +45,11 @@ extension WorkflowEngine {
                     suspend(&live, at: holding, clock: clock, change: &change)
                 } else if live.status == .suspended, holding == nil {
                     resume(&live, clock: clock, change: &change)
+                } else if live.status == .suspended, let holding, let last = live.suspensions.last,
+                          last.state != holding.state || last.track != holding.track {
+                    // From one suspension state to another: still suspended, now by the other.
+                    live.suspensions[live.suspensions.count - 1].to = change.now
+                    live.suspensions.append(ClockRun.Suspension(from: change.now, to: nil, state: holding.state, track: holding.track))
                 }
                 run = live
             }
@@ -64,8 +77,12 @@ extension WorkflowEngine {
     private func suspend(_ run: inout ClockRun, at place: (state: String, track: String?), clock: ClockDefinition, change: inout ChangeBuilder) {
         if clock.onResume == .continue, let due = run.dueAt {
             run.remaining = max(0, due.timeIntervalSince(change.now))
+            if clock.duration.value.businessDays > 0 {
+                run.remainingBusinessDays = Self.businessDays(from: change.now, to: due, calendar: calendar)
+            }
         }
         run.status = .suspended
+        run.lastDue = run.dueAt
         run.dueAt = nil
         run.suspensions.append(ClockRun.Suspension(from: change.now, to: nil, state: place.state, track: place.track))
         recordClock(run, clock: clock, what: "suspended", change: &change)
@@ -82,24 +99,38 @@ extension WorkflowEngine {
             run.warned = false
             run.dueAt = clockDue(clock.duration.value, from: change.now, clock: clock, change: &change)
         case .continue:
-            run.dueAt = Self.continued(from: change.now, remaining: run.remaining ?? 0, businessDays: clock.duration.value.businessDays > 0,
-                                       calendar: calendar)
+            if let days = run.remainingBusinessDays, let due = run.suspensions.last.flatMap({ _ in run.lastDue }) {
+                run.dueAt = Self.continued(from: change.now, businessDays: days, timeOf: due, calendar: calendar)
+            } else {
+                run.dueAt = change.now.addingTimeInterval(run.remaining ?? 0)
+            }
         }
         run.remaining = nil
+        run.remainingBusinessDays = nil
         run.status = run.dueAt == nil ? .stopped : .running
         recordClock(run, clock: clock, what: "resumed", change: &change)
     }
 
-    /// The due date after a `continue`: what remained, counted from now; for a clock counted
-    /// in business days, moved on to the next business day when it falls on another day.
-    static func continued(from now: Date, remaining: Double, businessDays: Bool, calendar: BusinessCalendar) -> Date {
-        var due = now.addingTimeInterval(remaining)
-        guard businessDays else { return due }
-        for _ in 0..<30 {
-            guard let day = CalendarDate(due, in: calendar.timeZone), !calendar.isBusinessDay(day) else { break }
-            due = due.addingTimeInterval(86_400)
+    /// The business days left between `from` and the due date: those after `from`'s day up to
+    /// the due date's day (a clock counted in business days counts whole days).
+    static func businessDays(from: Date, to due: Date, calendar: BusinessCalendar) -> Int {
+        guard var day = CalendarDate(from, in: calendar.timeZone), let last = CalendarDate(due, in: calendar.timeZone) else { return 0 }
+        var count = 0
+        while day < last, count < 10_000 {
+            guard let next = day.adding(days: 1) else { break }
+            day = next
+            if calendar.isBusinessDay(day) { count += 1 }
         }
-        return due
+        return count
+    }
+
+    /// The due date after a `continue` of a clock in business days: the business days that
+    /// remained, counted from the day it resumes, at the former due date's time of day.
+    static func continued(from now: Date, businessDays: Int, timeOf formerDue: Date, calendar: BusinessCalendar) -> Date {
+        guard let today = CalendarDate(now, in: calendar.timeZone), let day = calendar.adding(businessDays: businessDays, to: today),
+              let formerDay = CalendarDate(formerDue, in: calendar.timeZone) else { return now }
+        let timeOfDay = formerDue.timeIntervalSince(formerDay.startOfDay(in: calendar.timeZone))
+        return day.startOfDay(in: calendar.timeZone).addingTimeInterval(timeOfDay)
     }
 
     private func end(_ run: inout ClockRun, by cause: String, clock: ClockDefinition, change: inout ChangeBuilder) {
@@ -150,6 +181,34 @@ extension WorkflowEngine {
                       context: ClockExplanation(run: run, clock: clock, calendar: calendar).computation)
     }
 
+    /// A running clock found past its due date by another change (its expiry not applied yet:
+    /// the workers lag, or an agent acted just after the due date): it expired at its due
+    /// date. When this change itself decided (entered a state of `stops_on`) or closed the
+    /// case, the decision came too late and a person is told (`clock-expired`, on an open
+    /// case); otherwise `on_expiry` applies now, as the timer would have.
+    private func expireLate(_ run: inout ClockRun, clock: ClockDefinition, entered: [(state: String, track: String?)],
+                            change: inout ChangeBuilder) {
+        run.status = .expired
+        run.endedAt = run.dueAt
+        run.endedBy = "expired"
+        recordClock(run, clock: clock, what: "expired", change: &change)
+        let context = ClockExplanation(run: run, clock: clock, calendar: calendar).computation.objectValue ?? [:]
+        let decided = entered.contains { place in clock.stopsOn.contains { ClockDefinition.names($0.value, state: place.state, track: place.track) } }
+        guard !change.snapshot.status.isClosed, let current = definition.state(change.snapshot.state) else { return }
+        if decided {
+            var late = context
+            late["late_decision"] = .bool(true)
+            escalate(.clockExpired, context: late, state: current.id.value, track: nil, change: &change)
+            return
+        }
+        switch clock.onExpiry {
+        case .state(let target):
+            move(to: target.value, track: nil, from: current, resolution: "clock '\(clock.id.value)' expired", change: &change)
+        case .escalate(let code):
+            escalate(code: code.value, context: context, state: current.id.value, track: nil, change: &change)
+        }
+    }
+
     /// A clock's timer fell due: the warning escalates `clock-warning`; the expiry applies
     /// `on_expiry` (a state of the main machine, left from wherever the case stands, or an
     /// escalation), each with the clock's computation as context.
@@ -172,7 +231,7 @@ extension WorkflowEngine {
                      state: here, track: nil, change: &change)
         default:
             run.status = .expired
-            run.endedAt = change.now
+            run.endedAt = run.dueAt ?? change.now   // silence decides at the due date, whenever the worker applies it
             run.endedBy = "expired"
             change.snapshot.clocks[index] = run
             for other in change.snapshot.timers where other.kind.isClock && other.state == run.name {

@@ -37,6 +37,13 @@ extension WorkflowEngine {
             throw Refusal(.unknownTimer, "the case has no pending timer \(timerID.uuidString.lowercased())")
         }
         change.remove(timerID: timer.id)
+        // A clock whose expiry could not be applied has expired all the same: it must not
+        // stay "running" without a timer, showing a due date in the past.
+        if timer.kind == .clockExpiry, let index = change.snapshot.clocks.firstIndex(where: { $0.name == timer.state && $0.status == .running }) {
+            change.snapshot.clocks[index].status = .expired
+            change.snapshot.clocks[index].endedAt = change.snapshot.clocks[index].dueAt ?? change.now
+            change.snapshot.clocks[index].endedBy = "expiry-failed"
+        }
         let place = isActive(state: timer.state, track: timer.track, snapshot: change.snapshot)
             ? (timer.state, timer.track) : (change.snapshot.state, nil)
         escalate(.actionFailed, context: [

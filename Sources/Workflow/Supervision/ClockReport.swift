@@ -55,30 +55,55 @@ public struct ClockReport: Sendable {
         var result = Result(asOf: asOf, expiring: [], expiringByWorkflow: [:], decidedBySilence: [])
         guard !scope.isEmpty else { return result }
         let versions = scope.boundJSON
-        let rows = try await database.client.query("""
-            SELECT c.id, c.workflow_id, c.workflow_version, c.state, c.outcome, k->>'name', k->>'status',
-                   coalesce(k->>'due_at', k->>'ended_at')::timestamptz
+        // Two lists, each with its own limit (one shared limit let the past expiries crowd
+        // out the clocks falling due), and the counts by workflow from a query of their own.
+        result.expiring = try await rows(expired: false, filter: filter, versions: versions)
+        let expired = try await rows(expired: true, filter: filter, versions: versions)
+        for row in expired {
+            // Only expiries that decide (`on_expiry: { to: … }`); an escalation is not a decision.
+            if try await catalog.definition(id: row.workflowID, version: row.workflowVersion).clock(row.clock)?.onExpiry.state != nil {
+                result.decidedBySilence.append(row)
+            }
+        }
+        let counts = try await database.client.query("""
+            SELECT c.workflow_id, count(*)::int
             FROM cases c CROSS JOIN LATERAL jsonb_array_elements(c.clocks) AS k
             WHERE c.clocks <> '[]'::jsonb
               AND (\(filter.workflowID)::text IS NULL OR c.workflow_id = \(filter.workflowID))
               AND (\(versions)::jsonb IS NULL OR EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions)::jsonb) AS a(w text, v integer)
                                                         WHERE a.w = c.workflow_id AND a.v = c.workflow_version))
-              AND ((k->>'status' = 'running' AND (k->>'due_at')::timestamptz < \(DatabaseTime.text(filter.until))::timestamptz)
-                   OR (k->>'status' = 'expired' AND (k->>'ended_at')::timestamptz >= \(DatabaseTime.text(filter.from))::timestamptz))
-            ORDER BY 8
-            LIMIT \(max(1, min(filter.limit, 5000)))
+              AND k->>'status' = 'running' AND (k->>'due_at')::timestamptz < \(DatabaseTime.text(filter.until))::timestamptz
+            GROUP BY 1
             """, logger: database.logger)
-        for try await (id, workflow, version, state, outcome, name, status, at)
-            in rows.decode((UUID, String, Int, String, String?, String, String, Date).self) {
+        for try await (workflow, count) in counts.decode((String, Int).self) { result.expiringByWorkflow[workflow] = count }
+        return result
+    }
+
+    /// The running clocks due before `until`, soonest first; or the clocks expired since
+    /// `from`, latest first.
+    private func rows(expired: Bool, filter: Filter, versions: String?) async throws -> [Row] {
+        let status = expired ? "expired" : "running"
+        let until = DatabaseTime.text(filter.until), from = DatabaseTime.text(filter.from)
+        let limit = max(1, min(filter.limit, 5000))
+        let rows = try await database.client.query("""
+            SELECT c.id, c.workflow_id, c.workflow_version, c.state, c.outcome, k->>'name',
+                   (CASE WHEN \(expired) THEN k->>'ended_at' ELSE k->>'due_at' END)::timestamptz AS at
+            FROM cases c CROSS JOIN LATERAL jsonb_array_elements(c.clocks) AS k
+            WHERE c.clocks <> '[]'::jsonb AND k->>'status' = \(status)
+              AND (\(filter.workflowID)::text IS NULL OR c.workflow_id = \(filter.workflowID))
+              AND (\(versions)::jsonb IS NULL OR EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions)::jsonb) AS a(w text, v integer)
+                                                        WHERE a.w = c.workflow_id AND a.v = c.workflow_version))
+              AND (CASE WHEN \(expired) THEN (k->>'ended_at')::timestamptz >= \(from)::timestamptz
+                        ELSE (k->>'due_at')::timestamptz < \(until)::timestamptz END)
+            ORDER BY CASE WHEN \(expired) THEN 0 ELSE extract(epoch FROM (k->>'due_at')::timestamptz) END,
+                     CASE WHEN \(expired) THEN -extract(epoch FROM (k->>'ended_at')::timestamptz) ELSE 0 END
+            LIMIT \(limit)
+            """, logger: database.logger)
+        var result: [Row] = []
+        for try await (id, workflow, version, state, outcome, name, at) in rows.decode((UUID, String, Int, String, String?, String, Date).self) {
             let clock = try await catalog.definition(id: workflow, version: version).clock(name)
-            let row = Row(caseID: id, workflowID: workflow, workflowVersion: version, clock: name, label: clock?.title ?? name,
-                          at: at, state: state, outcome: outcome, silence: clock?.silence.rawValue ?? "none")
-            if status == "running" {
-                result.expiring.append(row)
-                result.expiringByWorkflow[workflow, default: 0] += 1
-            } else if clock?.onExpiry.state != nil {
-                result.decidedBySilence.append(row)
-            }
+            result.append(Row(caseID: id, workflowID: workflow, workflowVersion: version, clock: name, label: clock?.title ?? name,
+                              at: at, state: state, outcome: outcome, silence: clock?.silence.rawValue ?? "none"))
         }
         return result
     }
