@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The deployment's key for the secrets Parcours must be able to read back (a webhook's
 /// signing secret cannot be hashed: it signs). Secrets are sealed with AES-256-GCM under
@@ -35,9 +38,16 @@ public struct SecretsKey: Sendable {
             try manager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             let key = SymmetricKey(size: .bits256)
             let text = key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
-            guard manager.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw Failure(description: "could not write the secrets key file \(file.path)")
+            // Created with mode 0600 from the start, and only if absent: two commands made at
+            // once cannot each write a key of their own.
+            let descriptor = Glibc.open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            if descriptor < 0 {
+                if errno == EEXIST { return try load(from: file, create: false) }
+                throw Failure(description: "could not create the secrets key file \(file.path) (errno \(errno))")
             }
+            defer { Glibc.close(descriptor) }
+            let written = Array(text.utf8).withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard written == text.utf8.count else { throw Failure(description: "could not write the secrets key file \(file.path)") }
             return SecretsKey(key)
         }
         let text = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -101,7 +101,12 @@ public struct WebhookAddressPolicy: Sendable {
         if address[0..<12] == [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0] {
             return isPublicIPv4(Array(address[12..<16]))        // 64:ff9b::/96 (NAT64)
         }
-        if address[0..<15].allSatisfy({ $0 == 0 }) { return false } // :: and ::1
+        if address[0..<12].allSatisfy({ $0 == 0 }) { return false } // ::, ::1 and the deprecated ::a.b.c.d
+        if address[0] == 0x20 && address[1] == 0x02 {                 // 2002::/16 (6to4): the IPv4 inside
+            return isPublicIPv4(Array(address[2..<6]))
+        }
+        if address[0..<6] == [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01] { return false } // 64:ff9b:1::/48 (local NAT64)
+        if address[0] == 0xfe && address[1] & 0xc0 == 0xc0 { return false }        // fec0::/10 (site-local)
         if address[0] & 0xfe == 0xfc { return false }           // fc00::/7
         if address[0] == 0xfe && address[1] & 0xc0 == 0x80 { return false } // fe80::/10
         if address[0] == 0xff { return false }                  // multicast
@@ -117,6 +122,7 @@ public struct WebhookAddressPolicy: Sendable {
         case (172, 16...31): return false
         case (192, 168): return false
         case (192, 0) where a[2] == 0 || a[2] == 2: return false
+        case (192, 88) where a[2] == 99: return false                 // 6to4 relay anycast
         case (198, 18...19): return false
         case (198, 51) where a[2] == 100: return false
         case (203, 0) where a[2] == 113: return false

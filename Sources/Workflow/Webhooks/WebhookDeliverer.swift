@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 
 /// Pushes the outbox to the endpoints, for a worker: claims due endpoints under a lease,
 /// and to each delivers the events after its position, one at a time and in outbox order
@@ -55,6 +56,10 @@ struct WebhookDeliverer: Sendable {
             let keys: [SymmetricKey]
             do {
                 keys = try signingKeys(endpoint)
+                // Once per round, on a thread of its own: a slow DNS must not hold the
+                // worker's other loops (the lease's heartbeat among them).
+                let policy = settings.addressPolicy, url = endpoint.url
+                try await NIOThreadPool.singleton.runIfActive { try policy.check(url) }
             } catch {
                 try await fail(endpoint, skippedTo: nil, "\(error)")
                 return 0
@@ -99,8 +104,14 @@ struct WebhookDeliverer: Sendable {
             }
             try await store.release(endpoint.id, worker: workerID)
         } catch {
-            logger.warning("webhook delivery stopped; the lease runs out and the endpoint is tried again",
+            // Not the receiver's failure (the database, the workflow, the journal): counted as
+            // one all the same, so that it backs off, shows as failing and ends disabled
+            // rather than being retried every lease unseen.
+            logger.warning("webhook delivery stopped; the endpoint is tried again later",
                            metadata: ["endpoint": "\(endpoint.id)", "error": "\(Database.describe(error))"])
+            if !Task.isCancelled {
+                try? await fail(endpoint, skippedTo: nil, "delivery stopped: \(Database.describe(error))")
+            }
         }
         return delivered
     }
@@ -132,11 +143,6 @@ struct WebhookDeliverer: Sendable {
     /// One POST of one event.
     private func attempt(_ event: EventStore.Stored, for access: CaseAccess, to endpoint: WebhookStore.Claimed,
                          keys: [SymmetricKey]) async -> Attempt {
-        do {
-            try settings.addressPolicy.check(endpoint.url)
-        } catch {
-            return .failed("\(error)")
-        }
         let body = Data(CloudEvent.envelope(event, for: access).serialized().utf8)
         var request = HTTPClientRequest(url: endpoint.url)
         request.method = .POST

@@ -71,8 +71,16 @@ extension WebhooksCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let secretsKey = try key.load(create: true)
             try await database.withSession { session in
+                // A new key only for the first endpoint: with endpoints already sealed, a missing
+                // file means the wrong folder or variable, and a new key would seal a secret the
+                // workers cannot open.
+                let existing = try await WebhookStore(session.database).list()
+                if !existing.isEmpty, !FileManager.default.fileExists(atPath: key.file.path) {
+                    Output.error("error: \(existing.count) endpoint(s) are sealed with a secrets key, but \(key.file.path) does not exist; run from the deployment's folder or give its key with --secrets-key-file or PARCOURS_SECRETS_KEY_FILE")
+                    throw ExitCode(1)
+                }
+                let secretsKey = try key.load(create: existing.isEmpty)
                 let added: WebhookRegistry.Added
                 do {
                     added = try await WebhookRegistry(database: session.database, catalog: session.catalog)
