@@ -24,5 +24,6 @@ public struct Migration: Sendable {
         Migration014Outbox.migration,
         Migration015IdempotencyKeys.migration,
         Migration016ExternalRefs.migration,
+        Migration018OIDCSignIn.migration,
     ]
 }
