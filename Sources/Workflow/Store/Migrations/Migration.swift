@@ -25,5 +25,6 @@ public struct Migration: Sendable {
         Migration015IdempotencyKeys.migration,
         Migration016ExternalRefs.migration,
         Migration018OIDCSignIn.migration,
+        Migration019AgentChanges.migration,
     ]
 }
