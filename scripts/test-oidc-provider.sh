@@ -35,7 +35,7 @@ start)
         command -v "$tool" >/dev/null || { echo "test-oidc-provider: $tool is missing (make test-browser installs OIDC_PACKAGES)" >&2; exit 1; }
     done
     stop
-    mkdir -p "$state"/{conf,sessions,psessions,cache,notifications,nginx,run}
+    mkdir -p "$state"/{conf,sessions/lock,psessions/lock,cache,notifications,nginx,run}
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     issuer="http://127.0.0.1:$port/"
     secret=$(openssl rand -hex 24)
