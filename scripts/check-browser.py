@@ -826,6 +826,13 @@ class Scenario:
         p.submit("form#lform", {"user": "msmith", "password": "msmith"})
         if self.wait_at(p, self.base + "/inbox", "[msmith] signed in at the provider, lands on the inbox"):
             self.check(o["agents"]["msmith"] in p.text("header .who"), f"[msmith] the inbox is not {o['agents']['msmith']}'s")
+            # An operator takes a role away meanwhile: the open session ends at once.
+            agent = o["agents"]["msmith"].split(" ")[0]
+            done = subprocess.run([o["bin"], "agents", "update", agent, "--roles", ""], capture_output=True, text=True)
+            self.check(done.returncode == 0 and "sessions ended: 1" in done.stdout,
+                       f"[msmith] agents update {agent} --roles '': {done.returncode} {done.stdout} {done.stderr}")
+            p.goto("/inbox")
+            self.check(p.path() == "/login", f"[msmith] after losing its roles the agent still sees {p.path()}")
 
         # A real person of the provider whom no agent is registered for: told whom to ask.
         p = self.provider_sign_in("rtyler", "rtyler")

@@ -131,7 +131,7 @@ json.dump({
     "restricted": {"field": "sante.taux_invalidite", "value": "$restricted"},
     "broken": {"source": open("$work/broken.yaml").read(), "line": int("${line:-0}")},
     "next_version": {"source": open("$work/next.yaml").read(), "id": "retraite-multi-statuts", "version": 2},
-    "oidc": {"name": "lemonldap", "issuer": "$issuer", "contact": "$contact",
+    "oidc": {"name": "lemonldap", "issuer": "$issuer", "contact": "$contact", "bin": "$bin",
              "agents": {"dwho": "docteur · sre", "msmith": "mickey · mairie-recueil"}},
 }, open(sys.argv[1], "w"), ensure_ascii=False)
 EOF
