@@ -80,4 +80,23 @@ struct WebOIDCSignInTests {
             #expect(try await browser.get("/login/oidc/nobody").status == 404)
         }
     }
+
+    @Test("serve's sign-in options: providers from the environment with their secrets, the mode's default, and mistakes said")
+    func options() throws {
+        let environment = ["PARCOURS_OIDC_PROVIDERS": "agents-gouv https://idp.example.gouv.fr/ parcours; intradef https://sso.intradef.example/ rh trust-emails",
+                           "PARCOURS_OIDC_SECRET_AGENTS_GOUV": "s1", "PARCOURS_OIDC_SECRET_INTRADEF": "s2"]
+        let options = try SignInOptions.parse([])
+        let checked = try options.checked(host: "127.0.0.1", port: 8080, environment: environment)
+        #expect(checked.mode == .both && checked.publicURL == "http://127.0.0.1:8080")
+        #expect(checked.providers.map(\.name) == ["agents-gouv", "intradef"])
+        #expect(checked.providers.map(\.trustsEmails) == [false, true] && checked.providers[0].clientSecret == "s1")
+        #expect(!"\(checked.providers[0])".contains("s1"), "a provider's description shows its secret")
+        #expect(try SignInOptions.parse([]).checked(host: "h", port: 1, environment: [:]).mode == .token)
+        #expect(throws: (any Error).self) { try SignInOptions.parse(["--web-sign-in", "oidc"]).checked(host: "h", port: 1, environment: [:]) }
+        #expect(throws: (any Error).self) { try SignInOptions.parse(["--web-sign-in", "sometimes"]).checked(host: "h", port: 1, environment: environment) }
+        var missing = environment
+        missing["PARCOURS_OIDC_SECRET_INTRADEF"] = nil
+        #expect(throws: (any Error).self) { try options.checked(host: "h", port: 1, environment: missing) }
+        #expect(throws: (any Error).self) { try SignInOptions.parse(["--oidc-provider", "Bad_Name https://x/ c"]).checked(host: "h", port: 1, environment: environment) }
+    }
 }

@@ -98,21 +98,6 @@ public struct SessionStore: Sendable {
         }
     }
 
-    /// Ends every session of an agent (its rights shrank); returns how many were open.
-    @discardableResult
-    public func closeAll(of agentID: String) async throws -> Int {
-        do {
-            var count = 0
-            for try await _ in try await database.client.query(
-                "DELETE FROM web_sessions WHERE agent_id = \(agentID) RETURNING 1", logger: database.logger).decode(Int.self) {
-                count += 1
-            }
-            return count
-        } catch {
-            throw Database.storeError(error)
-        }
-    }
-
     /// 256 random bits from the system's cryptographic generator, in base64url.
     public static func randomText() -> String {
         var generator = SystemRandomNumberGenerator()
