@@ -179,6 +179,9 @@ grep -q "^updated: $who  agency armees  roles gestionnaire-rh " <<<"$out" && gre
 [ "$(psql "$DATABASE_URL" -XAtq -c "SELECT count(*) FROM agent_changes WHERE agent_id = '$who' AND changed_by LIKE 'cli:%'")" = 2 ] \
     && pass || fail "the two changes of $who are not journaled with their operator"
 "$bin" agents list | grep -q "signs in with e-mail $who@armees.example" && pass || fail "agents list does not show the sign-in e-mail"
+journal=$("$bin" agents changes "$who" --json)
+[ "$(field "[(e['by'][:4], e['before']['supervisor'], e['after']['supervisor'], e['sessions_ended']) for e in d]" <<<"$journal")" \
+    = "[('cli:', False, True, 0), ('cli:', True, False, 1)]" ] && pass || fail "agents changes: $journal"
 set +e
 "$bin" agents update "$who" >/dev/null 2>&1
 status=$?

@@ -11,5 +11,5 @@ struct AgentsCommand: AsyncParsableCommand {
             its agency and the roles the workflow gives that agency allow (see docs/access.md). A \
             token is printed once, when it is made; only its SHA-256 is stored.
             """,
-        subcommands: [Add.self, List.self, Update.self, Revoke.self, Rotate.self])
+        subcommands: [Add.self, List.self, Update.self, Changes.self, Revoke.self, Rotate.self])
 }
