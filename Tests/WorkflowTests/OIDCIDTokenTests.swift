@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import _CryptoExtras
 import Testing
 @testable import Workflow
 
@@ -111,6 +112,32 @@ struct OIDCIDTokenTests {
 
     static func base64URL(_ text: String) -> String {
         Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    @Test("RS256, as LemonLDAP::NG signs: accepted with its published modulus and exponent; another RSA key's signature refused")
+    func rs256() async throws {
+        // A key made for this test, of the size LemonLDAP::NG's set-up uses.
+        let key = try Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
+        let (modulus, exponent) = try key.publicKey.getKeyPrimitives()
+        let jwks = try JSONSerialization.data(withJSONObject: ["keys": [[
+            "kty": "RSA", "kid": "rsa-1", "use": "sig", "n": Self.base64URL(modulus), "e": Self.base64URL(exponent),
+        ]]])
+        let verifier = IDTokenVerifier(issuer: TestOIDCProvider.issuer, clientID: TestOIDCProvider.clientID, keys: OIDCKeySet { jwks })
+        let signer = JWTKeyCollection()
+        await signer.add(rsa: key, digestAlgorithm: .sha256, kid: "rsa-1")
+        let token = try await signer.sign(provider.claims(nonce: "n"), kid: "rsa-1")
+        #expect(try IDTokenVerifier.header(token)["alg"] as? String == "RS256")
+        #expect(try await verifier.verify(token, nonce: "n").sub == "sub-123")
+
+        let parts = token.split(separator: ".").map(String.init)
+        let other = try await signer.sign(provider.claims(nonce: "n", sub: "the-director"), kid: "rsa-1").split(separator: ".").map(String.init)
+        await #expect(throws: IDTokenVerifier.Refusal.self) { try await verifier.verify([parts[0], other[1], parts[2]].joined(separator: "."), nonce: "n") }
+        await #expect(throws: IDTokenVerifier.Refusal.self) { try await verifier.verify(token, nonce: "another") }
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 }
