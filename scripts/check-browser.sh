@@ -63,7 +63,7 @@ contact="le bureau des habilitations (habilitations@example.org)"
 "$bin" agents add mickey --agency mairie-recueil --roles agent-accueil-titres --oidc-subject msmith --oidc-issuer "$issuer" >/dev/null
 PARCOURS_OIDC_SECRET_LEMONLDAP=$(scripts/test-oidc-provider.sh secret) \
     "$bin" serve --port "$port" --poll-interval 1 --log-level warning \
-    --oidc-provider "lemonldap $issuer $(scripts/test-oidc-provider.sh client-id) trust-emails" --sign-in-contact "$contact" \
+    --oidc-provider "lemonldap $issuer $(scripts/test-oidc-provider.sh client-id)" --sign-in-contact "$contact" \
     >"$work/serve.log" 2>&1 &
 server=$!
 api="$base/api/v1"

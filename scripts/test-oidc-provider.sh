@@ -79,7 +79,10 @@ print(json.dumps({
         "oidcRPMetaDataOptionsIDTokenSignAlg": "RS256",
         "oidcRPMetaDataOptionsIDTokenForceClaims": 1,
     }},
-    "oidcRPMetaDataExportedVars": {rp: {"email": "mail", "name": "cn", "family_name": "sn", "preferred_username": "uid"}},
+    # The Demo directory's e-mails are the administration's own: said so with email_verified.
+    "macros": {"mailVerified": "1"},
+    "oidcRPMetaDataExportedVars": {rp: {"email": "mail", "email_verified": "mailVerified;bool", "name": "cn",
+                                        "family_name": "sn", "preferred_username": "uid"}},
 }))
 EOF
     cli=/usr/share/lemonldap-ng/bin/lemonldap-ng-cli

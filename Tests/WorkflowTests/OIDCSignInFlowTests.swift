@@ -150,4 +150,19 @@ struct OIDCSignInFlowTests {
         #expect(url.absoluteString.hasPrefix("https://idp.test.example/logout?id_token_hint=the.id.token&client_id=parcours"))
         #expect(url.absoluteString.contains("post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Flogin"))
     }
+
+    @Test("a provider configured with trust-emails matches an e-mail without email_verified, never one it says is not verified")
+    func trustedEmails() async throws {
+        let (database, provider, _) = try await Self.setUp("oidctrusted")
+        defer { database.close() }
+        let trusted = try OIDCProviderSettings(name: "test-idp", issuer: TestOIDCProvider.issuer, clientID: TestOIDCProvider.clientID,
+                                               clientSecret: TestOIDCProvider.secret, trustsEmails: true)
+        let signIn = OIDCSignIn(providers: [trusted], publicURL: "http://127.0.0.1:8080", database: database, transport: provider)
+        var started = try await Self.begin(signIn)
+        provider.answerNextCode(with: try await provider.sign(provider.claims(nonce: started.nonce, emailVerified: nil)))
+        #expect(Self.agentID(try await signIn.finish(provider: "test-idp", code: "c", state: started.state, error: nil, browser: started.browser)) == "claude")
+        started = try await Self.begin(signIn)
+        provider.answerNextCode(with: try await provider.sign(provider.claims(nonce: started.nonce, emailVerified: false)))
+        #expect(Self.isUnknown(try await signIn.finish(provider: "test-idp", code: "c", state: started.state, error: nil, browser: started.browser)))
+    }
 }
