@@ -165,4 +165,19 @@ struct OIDCSignInFlowTests {
         provider.answerNextCode(with: try await provider.sign(provider.claims(nonce: started.nonce, emailVerified: false)))
         #expect(Self.isUnknown(try await signIn.finish(provider: "test-idp", code: "c", state: started.state, error: nil, browser: started.browser)))
     }
+
+    @Test("keys that cannot be fetched refuse the sign-in, said in the reason, and are fetched again at the next one")
+    func keysUnreachable() async throws {
+        let (database, provider, signIn) = try await Self.setUp("oidckeysdown")
+        defer { database.close() }
+        provider.keysDown = true
+        var started = try await Self.begin(signIn)
+        provider.answerNextCode(with: try await provider.sign(provider.claims(nonce: started.nonce)))
+        let outcome = try await signIn.finish(provider: "test-idp", code: "c", state: started.state, error: nil, browser: started.browser)
+        #expect(Self.refusal(outcome)?.contains("cannot be reached") == true)
+        provider.keysDown = false
+        started = try await Self.begin(signIn)
+        provider.answerNextCode(with: try await provider.sign(provider.claims(nonce: started.nonce)))
+        #expect(Self.agentID(try await signIn.finish(provider: "test-idp", code: "c", state: started.state, error: nil, browser: started.browser)) == "claude")
+    }
 }

@@ -17,6 +17,8 @@ final class TestOIDCProvider: OIDCTransport, @unchecked Sendable {
     private var nextIDToken: String?
     private(set) var tokenRequests: [[String: String]] = []
     private(set) var jwksFetches = 0
+    /// The provider's keys cannot be fetched (its server fails).
+    var keysDown = false
 
     var settings: OIDCProviderSettings {
         try! OIDCProviderSettings(name: "test-idp", issuer: Self.issuer, clientID: Self.clientID, clientSecret: Self.secret)
@@ -70,6 +72,7 @@ final class TestOIDCProvider: OIDCTransport, @unchecked Sendable {
         }
         if url == metadata.jwksURI {
             lock.withLock { jwksFetches += 1 }
+            if keysDown { throw URLError(.cannotConnectToHost) }
             return (200, jwksJSON)
         }
         return (404, Data())

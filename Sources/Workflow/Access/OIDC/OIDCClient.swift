@@ -42,9 +42,14 @@ public actor OIDCClient {
         let transport = self.transport
         let jwksURI = document.jwksURI
         verifier = IDTokenVerifier(issuer: settings.issuer, clientID: settings.clientID, keys: OIDCKeySet {
-            let (status, body) = try await transport.get(jwksURI)
-            guard status == 200 else { throw Failure(reason: "the provider's keys \(jwksURI) answered \(status)") }
-            return body
+            let answer: (status: Int, body: Data)
+            do {
+                answer = try await transport.get(jwksURI)
+            } catch {
+                throw Failure(reason: "the provider's keys \(jwksURI) cannot be reached: \(error.localizedDescription)")
+            }
+            guard answer.status == 200 else { throw Failure(reason: "the provider's keys \(jwksURI) answered \(answer.status)") }
+            return answer.body
         })
         return document
     }

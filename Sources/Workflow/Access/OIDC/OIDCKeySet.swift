@@ -40,7 +40,7 @@ public actor OIDCKeySet {
     private func refresh() async throws {
         fetches += 1
         let data = try await fetch()
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
               let published = object["keys"] as? [[String: Any]] else {
             throw IDTokenVerifier.Refusal(reason: "the provider's JWKS is not a JSON object with keys")
         }
@@ -50,9 +50,10 @@ public actor OIDCKeySet {
             if let use = member["use"] as? String, use != "sig" { continue }
             guard let json = try? JSONSerialization.data(withJSONObject: member),
                   var key = try? JSONDecoder().decode(JWK.self, from: json) else { continue }
+            // A key without an id gets one for jwt-kit; a token naming no kid finds it when it is alone.
             let kid = key.keyIdentifier?.string ?? "#\(index)"
             key.keyIdentifier = JWKIdentifier(string: kid)
-            fresh[member["kid"] == nil ? "#\(index)" : kid] = key
+            fresh[kid] = key
         }
         keys = fresh
         fetched = true
