@@ -3,6 +3,14 @@
 
 SWIFT ?= swift
 PACKAGES = libyaml-dev pkg-config graphviz postgresql
+# The OpenID provider of the browser tests (scripts/test-oidc-provider.sh): LemonLDAP::NG's
+# portal as a FastCGI server behind nginx; with --no-install-recommends these Perl modules
+# must be named too.
+OIDC_PACKAGES = lemonldap-ng lemonldap-ng-fastcgi-server nginx openssl curl \
+    libemail-sender-perl libmime-tools-perl libgd-securityimage-perl libimage-magick-perl \
+    libstring-random-perl libio-string-perl libconvert-base32-perl libdigest-hmac-perl \
+    libcookie-baker-xs-perl libhttp-parser-xs-perl libipc-run-perl libio-socket-timeout-perl \
+    libunicode-string-perl liblwp-protocol-https-perl libapache-session-browseable-perl
 # pgbench comes with Debian's postgresql; wrk is the HTTP load generator of make bench only.
 BENCH_PACKAGES = $(PACKAGES) wrk
 WORKFLOW = .build/debug/workflow
@@ -42,9 +50,10 @@ test: deps
 	    scripts/check-webhooks.sh
 
 ## test-browser: the web pages in headless Chromium (scripts/check-browser.sh) on a
-## throwaway PostgreSQL; screenshots of each page in .build/browser/
+## throwaway PostgreSQL, with sign-in through a real OpenID provider (LemonLDAP::NG on
+## loopback); screenshots of each page in .build/browser/
 test-browser: deps
-	@scripts/ensure-packages.sh chromium graphviz
+	@scripts/ensure-packages.sh chromium graphviz $(OIDC_PACKAGES)
 	$(SWIFT) build
 	@scripts/test-postgres.sh start >/dev/null
 	@set -e; trap 'scripts/test-postgres.sh stop' EXIT; \

@@ -299,6 +299,7 @@ class Page:
             if (e.tagName === 'FORM' && (e.getAttribute('method') || 'get').toLowerCase() !== 'get') continue;
             const raw = e.getAttribute(e.tagName === 'IMG' || e.tagName === 'SCRIPT' ? 'src' : e.tagName === 'FORM' ? 'action' : 'href');
             if (raw.startsWith('#')) continue;  // within the page: nothing is loaded
+            if (e.hasAttribute('data-leaves-site')) continue;  // redirects to another site (a provider's sign-in)
             let u;
             try { u = new URL(raw, location.href); } catch (err) { continue; }
             if (u.origin !== location.origin) continue;
@@ -412,7 +413,7 @@ class Scenario:
         self.cdp = CDP(binary)
         try:
             steps = [self.login, self.inbox_and_case, self.restricted_field, self.escalation, self.referent, self.other_agency,
-                     self.supervision, self.workflows, self.designer, self.phone, self.sign_out]
+                     self.supervision, self.workflows, self.designer, self.phone, self.sign_out, self.oidc]
             for step in steps:
                 try:
                     step()
@@ -810,6 +811,91 @@ class Scenario:
         p.goto("/inbox")
         self.check(p.path() == "/login", f"[sophie] after sign-out /inbox shows {p.path()}, not the login page")
         p.check_page("after sign-out")
+
+    # --- sign-in through the OpenID provider's own login page (LemonLDAP::NG)
+
+    def wait_at(self, p, url, what, timeout=20):
+        """Waits until the tab shows URL (origin and path): pages that move on by themselves
+        (a refresh) load more than once."""
+        deadline = time.monotonic() + timeout
+        here = None
+        while time.monotonic() < deadline:
+            self.cdp.drain(0.2)
+            try:
+                here = p.eval("document.readyState === 'complete' ? location.origin + location.pathname : ''")
+            except CDPError:
+                here = None  # between two documents
+            if here == url:
+                return self.check(True, what)
+        return self.check(False, f"[{p.who}] {what}: still at {here}, not {url}")
+
+    def provider_sign_in(self, who, password):
+        """From Parcours' sign-in page, through the provider's login form, as a person types."""
+        o = self.ctx["oidc"]
+        p = self.page(who)
+        p.goto("/login")
+        button = f"a#oidc-{o['name']}"
+        self.check(p.count(button) == 1, f"[{who}] /login shows no button {button}")
+        p.click(button)
+        self.wait_at(p, o["issuer"].rstrip("/") + "/oauth2/authorize", f"{button} leads to the provider's login page")
+        self.check(p.count("form#lform input[name=user]") == 1 and p.count("form#lform input[name=password]") == 1,
+                   f"[{who}] the provider's page has no login form")
+        return p
+
+    def oidc(self):
+        o = self.ctx.get("oidc")
+        if not self.check(o is not None, "check-browser.sh gave no OpenID provider"):
+            return
+        issuer = o["issuer"].rstrip("/")
+        p = self.provider_sign_in("dwho", "dwho")
+        p.screenshot(self.out, "oidc-provider-login.png")
+        before = p.loads
+        p.submit("form#lform", {"user": "dwho", "password": "dwho"})
+        if self.wait_at(p, self.base + "/inbox", "[dwho] signed in at the provider, lands on the inbox"):
+            self.check(o["agents"]["dwho"] in p.text("header .who"), f"[dwho] the inbox is not {o['agents']['dwho']}'s: {p.text('header .who')}")
+            self.check(p.loads - before >= 2, "[dwho] the provider's return did not pass through the page that moves on")
+            p.responses, p.problems = [], []
+            p.screenshot(self.out, "oidc-inbox.png")
+            p.check_page("inbox after the provider's sign-in")
+        # Sign-out ends the session here, then the provider's (it asks to confirm), and comes back.
+        p.submit("form#logout")
+        self.wait_at(p, issuer + "/oauth2/logout", "[dwho] sign-out leads to the provider's sign-out")
+        p.screenshot(self.out, "oidc-provider-logout.png")
+        p.submit("form#form", button="button.positive")
+        self.wait_at(p, self.base + "/login", "[dwho] the provider's sign-out comes back to the sign-in page")
+        p.goto("/inbox")
+        self.check(p.path() == "/login", f"[dwho] after sign-out /inbox shows {p.path()}, not the login page")
+        # The provider's session ended too: its button asks for the password again.
+        p.click(f"a#oidc-{o['name']}")
+        self.wait_at(p, issuer + "/oauth2/authorize", "[dwho] after sign-out the provider asks again")
+        self.check(p.count("form#lform input[name=password]") == 1, "[dwho] the provider's session outlived the sign-out")
+
+        # Matched by the subject the operator registered, whatever the e-mail.
+        p = self.provider_sign_in("msmith", "msmith")
+        p.submit("form#lform", {"user": "msmith", "password": "msmith"})
+        if self.wait_at(p, self.base + "/inbox", "[msmith] signed in at the provider, lands on the inbox"):
+            self.check(o["agents"]["msmith"] in p.text("header .who"), f"[msmith] the inbox is not {o['agents']['msmith']}'s")
+            # An operator takes a role away meanwhile: the open session ends at once.
+            agent = o["agents"]["msmith"].split(" ")[0]
+            done = subprocess.run([o["bin"], "agents", "update", agent, "--roles", ""], capture_output=True, text=True)
+            self.check(done.returncode == 0 and "sessions ended: 1" in done.stdout,
+                       f"[msmith] agents update {agent} --roles '': {done.returncode} {done.stdout} {done.stderr}")
+            p.goto("/inbox")
+            self.check(p.path() == "/login", f"[msmith] after losing its roles the agent still sees {p.path()}")
+
+        # A real person of the provider whom no agent is registered for: told whom to ask.
+        p = self.provider_sign_in("rtyler", "rtyler")
+        p.submit("form#lform", {"user": "rtyler", "password": "rtyler"}, status=403)
+        self.wait_at(p, self.base + f"/login/oidc/{o['name']}/callback", "[rtyler] the unknown person's page")
+        self.check(p.count("#unknown-person") == 1, "[rtyler] no page for an unknown person")
+        self.check(o["contact"] in p.text("#contact"), f"[rtyler] the page does not say whom to ask: {p.text('#unknown-person')[:200]}")
+        self.check("rtyler@badwolf.org" in p.text("#unknown-email"), "[rtyler] the page does not show the e-mail to give")
+        p.screenshot(self.out, "oidc-unknown-person.png")
+        p.responses = [r for r in p.responses if r[1].startswith(self.base)]  # the provider's own pages are not ours to check
+        p.problems = []
+        p.check_page("unknown person")
+        p.goto("/inbox")
+        self.check(p.path() == "/login", f"[rtyler] an unknown person reached {p.path()}")
 
 
 def main():

@@ -3,8 +3,10 @@
 # against `workflow serve` on a database of its own in the PostgreSQL of DATABASE_URL (as
 # `make test-browser` sets it). Agents get tokens from `workflow agents add`; three example
 # retirement cases are made through the API with curl: one that goes along its four tracks,
-# two whose incomplete career escalates `statut-inconnu` to the coordination cell. The
-# screenshots of every page go to .build/browser/ (BROWSER_SHOTS to change it).
+# two whose incomplete career escalates `statut-inconnu` to the coordination cell. A real
+# OpenID provider (LemonLDAP::NG, scripts/test-oidc-provider.sh) runs beside the server, and
+# people sign in through its own login page too. The screenshots of every page go to
+# .build/browser/ (BROWSER_SHOTS to change it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${WORKFLOW_BIN:-.build/debug/workflow}"
@@ -24,6 +26,7 @@ field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.ar
 
 cleanup() {
     [ -n "$server" ] && kill -9 "$server" 2>/dev/null || true
+    scripts/test-oidc-provider.sh stop >/dev/null 2>&1 || true
     psql "$server_url" -XAtq -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
@@ -53,9 +56,17 @@ for t in "$sophie" "$anne" "$camille" "$ines" "$marie" "$chef" "$marc" "$dora" "
 done
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin" serve --port "$port" --poll-interval 1 --log-level warning >"$work/serve.log" 2>&1 &
-server=$!
 base="http://127.0.0.1:$port"
+# The provider's demo people: dwho is registered by e-mail, msmith by subject, rtyler not at all.
+issuer=$(scripts/test-oidc-provider.sh start "$base")
+contact="le bureau des habilitations (habilitations@example.org)"
+"$bin" agents add docteur --agency sre --roles gestionnaire-sre --oidc-email dwho@badwolf.org >/dev/null
+"$bin" agents add mickey --agency mairie-recueil --roles agent-accueil-titres --oidc-subject msmith --oidc-issuer "$issuer" >/dev/null
+PARCOURS_OIDC_SECRET_LEMONLDAP=$(scripts/test-oidc-provider.sh secret) \
+    "$bin" serve --port "$port" --poll-interval 1 --log-level warning \
+    --oidc-provider "lemonldap $issuer $(scripts/test-oidc-provider.sh client-id)" --sign-in-contact "$contact" \
+    >"$work/serve.log" 2>&1 &
+server=$!
 api="$base/api/v1"
 for _ in $(seq 1 100); do
     curl -sf "$api/openapi.yaml" >/dev/null 2>&1 && break
@@ -139,6 +150,8 @@ json.dump({
     "restricted": {"field": "sante.taux_invalidite", "value": "$restricted"},
     "broken": {"source": open("$work/broken.yaml").read(), "line": int("${line:-0}")},
     "next_version": {"source": open("$work/next.yaml").read(), "id": "retraite-multi-statuts", "version": 2},
+    "oidc": {"name": "lemonldap", "issuer": "$issuer", "contact": "$contact", "bin": "$bin",
+             "agents": {"dwho": "docteur · sre", "msmith": "mickey · mairie-recueil"}},
 }, open(sys.argv[1], "w"), ensure_ascii=False)
 EOF
 

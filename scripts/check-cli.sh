@@ -3,7 +3,8 @@
 # `make test` sets it): a retirement case from deposit to liquidation through its four
 # parallel tracks, the refusals a person would meet on the way, and the history; then
 # escalations resolved by an override, a hand-over, a correction and "evaluate again",
-# and the overrides listed. The same steps are shown in docs/walkthrough.md.
+# and the overrides listed. The same steps are shown in docs/walkthrough.md. Last, an agent's
+# rights changed with `agents update`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${WORKFLOW_BIN:-.build/debug/workflow}"
@@ -160,6 +161,36 @@ record=$("$bin" cases evaluate "$rid" --note "Statuts corrigés" --expected-vers
     && pass || fail "evaluate did not send the corrected case to its four tracks: $record"
 [ "$(field "[h['event'] for h in d['history'] if h['event'] in ('handed-over', 'data-corrected', 'evaluated')]" <<<"$record")" \
     = "['handed-over', 'data-corrected', 'evaluated']" ] && pass || fail "the history does not show the hand-over, correction and evaluation"
+
+# An agent whose rights change: each change journaled with the operator who made it, and the
+# agent's sessions on the pages ended when it loses a role or a right, not when it gains one.
+who="cli-update-$$"
+"$bin" agents add "$who" --agency armees --roles gestionnaire-rh --oidc-email "$who@armees.example" >/dev/null 2>&1
+# A session of the pages, as a sign-in opens one (only the hash of the cookie's id is stored).
+psql "$DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 -c "INSERT INTO web_sessions (id_sha256, agent_id, csrf, expires_at)
+    VALUES (encode(sha256('$who'::bytea), 'hex'), '$who', repeat('x', 43), now() + interval '1 hour')" >/dev/null
+record=$("$bin" agents update "$who" --add-roles medecin-conseil --supervisor --json 2>/dev/null)
+[ "$(field "str(d['roles']) + ' ' + str(d['supervisor']) + ' ' + str(d['sessions_ended']) + ' ' + d['oidc_email']" <<<"$record")" \
+    = "['gestionnaire-rh', 'medecin-conseil'] True 0 $who@armees.example" ] && pass || fail "agents update --add-roles --supervisor: $record"
+out=$("$bin" agents update "$who" --remove-roles medecin-conseil --no-supervisor 2>/dev/null)
+grep -q "^updated: $who  agency armees  roles gestionnaire-rh " <<<"$out" && grep -q "sessions ended: 1" <<<"$out" \
+    && pass || fail "agents update --remove-roles did not end the session: $out"
+[ "$(psql "$DATABASE_URL" -XAtq -c "SELECT count(*) FROM web_sessions WHERE agent_id = '$who'")" = 0 ] && pass || fail "the session outlived the lost role"
+[ "$(psql "$DATABASE_URL" -XAtq -c "SELECT count(*) FROM agent_changes WHERE agent_id = '$who' AND changed_by LIKE 'cli:%'")" = 2 ] \
+    && pass || fail "the two changes of $who are not journaled with their operator"
+"$bin" agents list | grep -q "signs in with e-mail $who@armees.example" && pass || fail "agents list does not show the sign-in e-mail"
+journal=$("$bin" agents changes "$who" --json)
+[ "$(field "[(e['by'][:4], e['before']['supervisor'], e['after']['supervisor'], e['sessions_ended']) for e in d]" <<<"$journal")" \
+    = "[('cli:', False, True, 0), ('cli:', True, False, 1)]" ] && pass || fail "agents changes: $journal"
+set +e
+"$bin" agents update "$who" >/dev/null 2>&1
+status=$?
+"$bin" agents revoke "$who" >/dev/null 2>&1
+message=$("$bin" agents update "$who" --roles gestionnaire-rh,medecin-conseil 2>&1 >/dev/null)
+revoked=$?
+set -e
+[ "$status" -ne 0 ] && [ "$revoked" -eq 1 ] && grep -q "revoked" <<<"$message" && pass \
+    || fail "agents update with nothing to change exited $status; on a revoked agent $revoked: $message"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

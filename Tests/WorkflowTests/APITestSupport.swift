@@ -46,8 +46,9 @@ struct APIHarness: Sendable {
     }
 
     /// Runs `body` with a client of the API; every response is checked against the contract.
-    func run(registry: PrometheusCollectorRegistry? = nil, _ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
-        let (router, _) = APIApplication.router(services: services, registry: registry)
+    func run(registry: PrometheusCollectorRegistry? = nil, signIn: WebSignIn = .tokenOnly,
+             _ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
+        let (router, _) = APIApplication.router(services: services, registry: registry, signIn: signIn)
         let app = Application(router: router)
         let contract = contract
         let tokens = tokens

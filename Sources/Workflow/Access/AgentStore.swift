@@ -19,10 +19,15 @@ public struct AgentStore: Sendable {
 
     /// Registers an agent and returns it with its token, which is not stored and cannot be
     /// shown again. An id already taken (even by a revoked agent) is refused.
+    /// An identity at an OpenID provider (`identity`) lets the agent sign in to the pages there.
     public func add(id: String, agency: String, roles: Set<String>, designer: Bool = false, supervisor: Bool = false,
-                    portal: Bool = false, expiresAt: Date? = nil) async throws -> (Agent, token: String) {
-        if let problem = Self.problem(id: id, agency: agency, roles: roles) {
+                    portal: Bool = false, expiresAt: Date? = nil,
+                    identity: AgentIdentityStore.Identity = .init()) async throws -> (Agent, token: String) {
+        if let problem = Self.problem(id: id, agency: agency, roles: roles) ?? AgentIdentityStore.problem(identity) {
             throw StoreError(.invalidInput, problem)
+        }
+        if portal, !identity.isEmpty {
+            throw StoreError(.invalidInput, "the citizen's portal signs in with its token only: give it no --oidc-email or --oidc-subject")
         }
         if let expiresAt, expiresAt <= Date() {
             throw StoreError(.invalidInput, "the expiry \(DatabaseTime.text(expiresAt)) of agent '\(id)' is already past; give a time to come")
@@ -30,13 +35,19 @@ public struct AgentStore: Sendable {
         let token = AgentToken.generate()
         let sortedRoles = roles.sorted()
         let expiry = expiresAt.map(DatabaseTime.text)
-        let rows = try await query("""
-            INSERT INTO agents (id, agency, roles, designer, supervisor, portal, token_sha256, expires_at)
-            VALUES (\(id), \(agency), \(sortedRoles)::text[], \(designer), \(supervisor), \(portal), \(token.sha256), \(expiry)::timestamptz)
-            ON CONFLICT (id) DO NOTHING
-            RETURNING \(unescaped: Self.columns)
-            """)
-        guard let agent = rows.first else {
+        let agent: Agent? = try await database.transaction { connection in
+            let rows = try await Self.decode(connection.query("""
+                INSERT INTO agents (id, agency, roles, designer, supervisor, portal, token_sha256, expires_at)
+                VALUES (\(id), \(agency), \(sortedRoles)::text[], \(designer), \(supervisor), \(portal), \(token.sha256), \(expiry)::timestamptz)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING \(unescaped: Self.columns)
+                """, logger: database.logger))
+            if let agent = rows.first, !identity.isEmpty {
+                try await AgentIdentityStore(database).set(identity, of: agent.id, on: connection)
+            }
+            return rows.first
+        }
+        guard let agent else {
             throw StoreError(.alreadyExists, "an agent '\(id)' already exists; ids are never reused (a revoked agent keeps its id), choose another id or rotate its token with 'workflow agents rotate \(id)'")
         }
         return (agent, token.text)

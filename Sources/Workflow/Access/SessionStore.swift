@@ -27,8 +27,9 @@ public struct SessionStore: Sendable {
     }
 
     /// Opens a session for an active agent; returns the id to put in the cookie (shown once,
-    /// never stored) and the session. Sessions already over are deleted on the way.
-    public func open(for agent: Agent) async throws -> (id: String, session: Session) {
+    /// never stored) and the session. Sessions already over are deleted on the way. A session
+    /// opened through a provider keeps its name and the ID token, for the provider's sign-out.
+    public func open(for agent: Agent, provider: String? = nil, idToken: String? = nil) async throws -> (id: String, session: Session) {
         let id = Self.randomText()
         let csrf = Self.randomText()
         let lifetimeSeconds = Int(lifetime.components.seconds)
@@ -39,8 +40,9 @@ public struct SessionStore: Sendable {
                 WHERE expires_at <= now() OR last_seen_at <= now() - make_interval(secs => \(idleSeconds))
                 """, logger: database.logger)
             try await database.client.query("""
-                INSERT INTO web_sessions (id_sha256, agent_id, csrf, expires_at)
-                VALUES (\(SHA256Digest.hex(id)), \(agent.id), \(csrf), now() + make_interval(secs => \(lifetimeSeconds)))
+                INSERT INTO web_sessions (id_sha256, agent_id, csrf, expires_at, oidc_provider, oidc_id_token)
+                VALUES (\(SHA256Digest.hex(id)), \(agent.id), \(csrf), now() + make_interval(secs => \(lifetimeSeconds)),
+                        \(provider), \(idToken))
                 """, logger: database.logger)
         } catch {
             throw Database.storeError(error)
@@ -77,11 +79,20 @@ public struct SessionStore: Sendable {
         }
     }
 
-    /// Closes the session of a cookie's id (sign-out); nothing happens for an unknown id.
-    public func close(id: String) async throws {
-        guard Self.looksValid(id) else { return }
+    /// Closes the session of a cookie's id (sign-out); nothing happens for an unknown id. For
+    /// a session opened through a provider, returns the provider's name and the ID token, so
+    /// that the provider's session can be ended too.
+    @discardableResult
+    public func close(id: String) async throws -> (provider: String, idToken: String?)? {
+        guard Self.looksValid(id) else { return nil }
         do {
-            try await database.client.query("DELETE FROM web_sessions WHERE id_sha256 = \(SHA256Digest.hex(id))", logger: database.logger)
+            let rows = try await database.client.query("""
+                DELETE FROM web_sessions WHERE id_sha256 = \(SHA256Digest.hex(id)) RETURNING oidc_provider, oidc_id_token
+                """, logger: database.logger)
+            for try await (provider, idToken) in rows.decode((String?, String?).self) {
+                return provider.map { ($0, idToken) }
+            }
+            return nil
         } catch {
             throw Database.storeError(error)
         }

@@ -11,7 +11,7 @@ enum APIApplication {
 
     /// The router, and the table of the routes it serves (for the contract test).
     static func router(services: APIServices, registry: PrometheusCollectorRegistry? = nil,
-                       secureCookies: Bool = false) -> (Router<APIContext>, RouteTable) {
+                       secureCookies: Bool = false, signIn: WebSignIn = .tokenOnly) -> (Router<APIContext>, RouteTable) {
         let router = Router(context: APIContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
@@ -32,14 +32,15 @@ enum APIApplication {
         PortalRoutes(services: services).add(to: table)
         SupervisionRoutes(services: services).add(to: table)
         ReferentRoutes(services: services).add(to: table)
-        WebSite(services: services, secureCookies: secureCookies).add(to: router)
+        WebSite(services: services, secureCookies: secureCookies, signIn: signIn).add(to: router)
         return (router, table)
     }
 
     /// The application listening on `host:port`, running `services` (the worker) beside it.
     static func make(services: APIServices, host: String, port: Int, running others: [any Service],
-                     registry: PrometheusCollectorRegistry?, secureCookies: Bool = false, logger: Logger) -> some ApplicationProtocol {
-        let (router, _) = router(services: services, registry: registry, secureCookies: secureCookies)
+                     registry: PrometheusCollectorRegistry?, secureCookies: Bool = false, signIn: WebSignIn = .tokenOnly,
+                     logger: Logger) -> some ApplicationProtocol {
+        let (router, _) = router(services: services, registry: registry, secureCookies: secureCookies, signIn: signIn)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "parcours"),
                            services: others, logger: logger)
     }

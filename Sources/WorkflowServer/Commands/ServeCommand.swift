@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var worker: WorkerOptions
 
+    @OptionGroup var signIn: SignInOptions
+
     @Option(help: "trace, debug, info, notice, warning, error or critical [$PARCOURS_LOG_LEVEL, default info].")
     var logLevel: String?
 
@@ -37,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try worker.settings()
+        let signIn = try self.signIn.checked(host: host, port: port)
         try LogSetup.bootstrap(logLevel)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -50,14 +53,17 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }) { session in
             let services = APIServices(database: session.database, calendar: session.calendar)
+            let webSignIn = signIn.signIn(database: session.database)
             var others: [any Service] = []
             if !noWorker {
                 others.append(Worker(database: session.database, catalog: services.catalog, settings: settings, calendar: session.calendar,
                                      logger: Logger(label: "parcours.worker")))
             }
             let app = APIApplication.make(services: services, host: host, port: port, running: others,
-                                         registry: registry, secureCookies: secureCookies, logger: logger)
-            logger.info("serving the pages and the API", metadata: ["address": "http://\(host):\(port)/", "worker": "\(!noWorker)"])
+                                         registry: registry, secureCookies: secureCookies, signIn: webSignIn, logger: logger)
+            logger.info("serving the pages and the API", metadata: ["address": "http://\(host):\(port)/", "worker": "\(!noWorker)",
+                                                                     "web_sign_in": "\(webSignIn.mode.rawValue)",
+                                                                     "oidc_providers": "\(webSignIn.providers.joined(separator: ","))"])
             return [app]
         }
     }

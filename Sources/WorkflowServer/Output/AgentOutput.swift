@@ -18,6 +18,23 @@ enum AgentOutput {
         return parts.joined(separator: "  ")
     }
 
+    /// The provider identity of an agent, on a line of its own; nil when it has none.
+    static func identityText(_ identity: AgentIdentityStore.Identity?) -> String? {
+        guard let identity, !identity.isEmpty else { return nil }
+        var parts: [String] = []
+        if let email = identity.email { parts.append("e-mail \(email)") }
+        if let subject = identity.subject, let issuer = identity.issuer { parts.append("subject \(subject) at \(issuer)") }
+        return "  signs in with " + parts.joined(separator: " or ")
+    }
+
+    static func json(_ agent: Agent, now: Date, identity: AgentIdentityStore.Identity?) -> JSONValue {
+        var members = json(agent, now: now).objectValue ?? [:]
+        members["oidc_email"] = identity?.email.map(JSONValue.string) ?? .null
+        members["oidc_issuer"] = identity?.issuer.map(JSONValue.string) ?? .null
+        members["oidc_subject"] = identity?.subject.map(JSONValue.string) ?? .null
+        return .object(members)
+    }
+
     static func json(_ agent: Agent, now: Date) -> JSONValue {
         .object([
             "id": .string(agent.id),
@@ -41,12 +58,15 @@ enum AgentOutput {
 }
 
 extension OutputOptions {
-    func print(_ agents: [Agent]) {
+    func print(_ agents: [Agent], identities: [String: AgentIdentityStore.Identity] = [:]) {
         let now = Date()
         if json {
-            Swift.print(JSONValue.array(agents.map { AgentOutput.json($0, now: now) }).serialized())
+            Swift.print(JSONValue.array(agents.map { AgentOutput.json($0, now: now, identity: identities[$0.id]) }).serialized())
         } else {
-            for agent in agents { Swift.print(AgentOutput.text(agent, now: now)) }
+            for agent in agents {
+                Swift.print(AgentOutput.text(agent, now: now))
+                if let line = AgentOutput.identityText(identities[agent.id]) { Swift.print(line) }
+            }
         }
     }
 

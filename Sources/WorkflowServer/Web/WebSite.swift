@@ -9,18 +9,22 @@ struct WebSite: Sendable {
     static let sessionCookie = "parcours_session"
     static let signInCookie = "parcours_signin"
     static let languageCookie = "parcours_lang"
+    /// Binds a sign-in sent to a provider to the browser that started it.
+    static let oidcCookie = "parcours_oidc"
 
     let services: APIServices
     let sessions: SessionStore
     let renderer: PageRenderer
     /// Cookies are marked Secure: the server is behind TLS (`serve --secure-cookies`).
     let secureCookies: Bool
+    let signIn: WebSignIn
 
-    init(services: APIServices, secureCookies: Bool = false) {
+    init(services: APIServices, secureCookies: Bool = false, signIn: WebSignIn = .tokenOnly) {
         self.services = services
         sessions = SessionStore(services.database)
         renderer = .shared
         self.secureCookies = secureCookies
+        self.signIn = signIn
     }
 
     /// Secure cookies when configured so, or when a TLS proxy says the visitor came over https.
@@ -32,6 +36,7 @@ struct WebSite: Sendable {
         StaticFiles.add(to: router)
         let pages = router.group("", context: WebContext.self).add(middleware: WebSessionMiddleware(site: self))
         SignInPages(site: self).add(to: pages)
+        OIDCSignInPages(site: self).add(to: pages)
         InboxPage(site: self).add(to: pages)
         WorkflowPages(site: self).add(to: pages)
         DesignerPages(site: self).add(to: pages)

@@ -25,6 +25,8 @@ public struct Migration: Sendable {
         Migration015IdempotencyKeys.migration,
         Migration016ExternalRefs.migration,
         Migration017Webhooks.migration,
+        Migration018OIDCSignIn.migration,
+        Migration019AgentChanges.migration,
         Migration020Clocks.migration,
         Migration022Referent.migration,
     ]

@@ -35,6 +35,7 @@ extension AgentsCommand {
                 transform: AgentsCommand.duration)
         var expires: WorkflowDuration?
 
+        @OptionGroup var identity: AgentIdentityOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var database: DatabaseOptions
 
@@ -50,6 +51,8 @@ extension AgentsCommand {
                 throw ValidationError("give the agent's --agency (or --portal for the citizen's portal)")
             }
             if let problem = AgentStore.problem(id: id, agency: agencyID, roles: roles) { throw ValidationError(problem) }
+            if portal, identity.given { throw ValidationError("a --portal token signs in with its token only: give it no --oidc-… option") }
+            _ = try identity.identity()
         }
 
         func run() async throws {
@@ -57,9 +60,11 @@ extension AgentsCommand {
             try await database.withSession { session in
                 let (agent, token) = try await CaseInput.exitingOnFailure {
                     try await AgentStore(session.database).add(id: id, agency: agencyID, roles: roles, designer: designer,
-                                                               supervisor: supervisor, portal: portal, expiresAt: expiresAt)
+                                                               supervisor: supervisor, portal: portal, expiresAt: expiresAt,
+                                                               identity: try identity.identity())
                 }
                 output.print(agent, token: token, verb: "added")
+                if !output.json, let line = AgentOutput.identityText(try identity.identity()) { print(line) }
                 if !portal { await AgentRoleCheck.warn(about: agent, session: session) }
             }
         }
