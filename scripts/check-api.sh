@@ -134,7 +134,9 @@ out=$(curl -s -X POST -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|l
 mine=$(body "$out" | field "d['id']")
 call "$rh" GET "/cases/$mine" >/dev/null
 out=$(curl -s -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|lefevre' -w '\n%{http_code}' "$api/portal/cases/$mine/access-log")
-grep -q "agent:anne" <<<"$(body "$out" | field "[e['actor'] for e in d['items']]")" && pass || fail "the journal does not show anne's read: $(body "$out")"
+# The person learns which administration read it (the armees), not the agent's id.
+grep -q "('agent', 'armees', 'read')" <<<"$(body "$out" | field "[(e['actor'], e['agency'], e['kind']) for e in d['items']]")" \
+    && ! grep -q "agent:anne" <<<"$(body "$out")" && pass || fail "the journal does not show the armees' read by agency only: $(body "$out")"
 out=$(curl -s -H "Authorization: Bearer $portal" -H 'Citizen-Ref: oidc|someone-else' -w '\n%{http_code}' "$api/portal/cases/$mine")
 [ "$(status "$out")" = 404 ] && pass || fail "another person reached the case: $(status "$out")"
 

@@ -274,4 +274,34 @@ struct APIReferentTests {
             #expect(try await api.send(.get, "/api/v1/referred", as: "cellule")["items"]?.arrayValue?.count == 1, "only the open case is listed")
         }
     }
+
+    @Test("after review: an unknown agent is told only to one who may act, a stale version is a conflict even unchanged, a revoked referent leaves the case to be taken")
+    func reviewedRules() async throws {
+        let harness = try await APIHarness.make("referent-reviewed")
+        defer { harness.database.close() }
+        try await harness.run { api in
+            let id = try await WebCasePagesTests.caseWithTracks(api)
+            // Another agency's agent learns nothing about which agent ids exist.
+            let probe = try await Self.referent(api, id, "personne", as: "sre")
+            #expect(probe.status == 403, "an agent who may not name anyone is told so, not whether the id exists: \(probe.json)")
+            let outsider = try await Self.referent(api, id, "personne", as: "stranger")
+            #expect(outsider.status == 404, "\(outsider.json)")
+            let unknownCase = try await Self.referent(api, UUID().uuidString.lowercased(), "personne", as: "coord")
+            #expect(unknownCase.status == 404, "\(unknownCase.json)")
+            // The same referent with a stale version: a conflict, as for any change.
+            let named = try await Self.referent(api, id, "cellule", as: "coord")
+            let version = try #require(named["version"]?.numberValue?.int)
+            let stale = try await Self.referent(api, id, "cellule", as: "coord", extra: ["expected_version": .number(JSONNumber(version - 1))])
+            #expect(stale.status == 409, "\(stale.json)")
+            // The referent is revoked: the case counts as without one, and may be taken.
+            _ = try await AgentStore(harness.database).revoke(id: "cellule")
+            let report = try await api.send(.get, "/api/v1/supervision/referents", as: "coord")
+            let unassigned = report["without_referent"]?.arrayValue?.first { $0.value(at: "workflow") == "retraite-multi-statuts" }
+            #expect(unassigned?.value(at: "count")?.numberValue?.int ?? 0 >= 1, "\(report.json)")
+            #expect(!(report["load"]?.arrayValue ?? []).contains { $0.value(at: "agent") == "cellule" })
+            let (_, token) = try await AgentStore(harness.database).add(id: "cellule2", agency: "armees", roles: ["coordinateur-retraite"])
+            let taken = try await api.send(.put, "/api/v1/cases/\(id)/referent", as: token, json: ["agent": "cellule2"])
+            #expect(taken.status == 200 && taken["referent.agent"] == "cellule2", "\(taken.json)")
+        }
+    }
 }

@@ -20,13 +20,20 @@ extension CaseService {
     public func setReferent(_ id: UUID, agent: String?, note: String? = nil, expectedVersion: Int? = nil,
                             by caller: CaseCaller) async throws -> CaseReading {
         if case .citizen = caller.kind { throw CaseFailure(.forbidden, "the person may not name a case's referent") }
-        var named: Agent?
-        if let agent {
-            named = try await AgentStore(database).agent(id: agent)
-            guard named != nil else {
-                throw CaseFailure(.refused, "there is no agent '\(agent)'", refusal: .notAReferent,
-                                  problems: [.init("there is no agent '\(agent)'", pointer: "/agent")])
-            }
+        if let note, note.count > Self.referentNoteLimit {
+            throw CaseFailure(.invalid, "the note is longer than \(Self.referentNoteLimit) characters",
+                              problems: [.init("the note is longer than \(Self.referentNoteLimit) characters", pointer: "/note")])
+        }
+        // Looked up here, but an unknown agent is told only once the caller is known to know
+        // the case and to be allowed the change: a refusal must not say which ids exist.
+        let named: Agent? = try await agent.asyncMap { try await AgentStore(database).agent(id: $0) } ?? nil
+        // A referent revoked or expired answers for nothing: the case counts as without one.
+        // Only an agent taking a case for themselves needs it (supervisors may replace anyone).
+        var inactive: String?
+        if case .agent(let taker) = caller.kind, !taker.supervisor, agent == taker.id,
+           let current = try? await store.snapshot(id).referent, current != taker.id,
+           let holder = try await AgentStore(database).agent(id: current), holder.status(at: Date()) != .active {
+            inactive = current
         }
         let trimmedNote = note.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         var judged: CaseRules?
@@ -35,9 +42,19 @@ extension CaseService {
                 let rules = CaseRules(caller, definition: definition)
                 judged = rules
                 guard rules.knows(record) else { throw CaseFailure.notFound(Self.noCase(id, caller)) }
-                try Self.checkMayName(agent, on: record, rules: rules)
+                try Self.checkMayName(agent, on: record, rules: rules, inactiveReferent: inactive)
+                if let agent, named == nil {
+                    throw CaseFailure(.refused, "there is no agent '\(agent)'", refusal: .notAReferent,
+                                      problems: [.init("there is no agent '\(agent)'", pointer: "/agent")])
+                }
                 if let named { try Self.checkMayBeReferent(named, rules: rules) }
-                if record.snapshot.referent == agent { throw Unchanged(record: record) }
+                if record.snapshot.referent == agent {
+                    // Nothing to write, but a stale version is still a conflict, as for any change.
+                    if let expectedVersion, expectedVersion != record.snapshot.version {
+                        throw StoreError(.conflict, "case \(id.uuidString.lowercased()) is at version \(record.snapshot.version), not \(expectedVersion); read it again")
+                    }
+                    throw Unchanged(record: record)
+                }
                 return CaseStore.Prepared(
                     event: CaseEvent(.setReferent(agent: agent), actor: rules.actor, note: trimmedNote),
                     // Who answers for the case concerns every agency of it.
@@ -69,13 +86,17 @@ extension CaseService {
     }
 
     /// Whether the caller may make this change of referent on this case.
-    static func checkMayName(_ agent: String?, on record: CaseRecord, rules: CaseRules) throws(CaseFailure) {
+    /// The longest note a change of referent takes (as the API's notes).
+    static let referentNoteLimit = 10_000
+
+    static func checkMayName(_ agent: String?, on record: CaseRecord, rules: CaseRules, inactiveReferent: String? = nil) throws(CaseFailure) {
         if rules.isSupervisor { return }
         guard case .agent(let caller) = rules.caller.kind else {
             throw CaseFailure(.forbidden, "only a supervisor may name a case's referent")
         }
         let referent = rules.definition.referentRules
-        let current = record.snapshot.referent
+        // A revoked or expired referent leaves the case to be taken.
+        let current = record.snapshot.referent.flatMap { $0 == inactiveReferent ? nil : $0 }
         guard agent == caller.id else {
             throw CaseFailure(.forbidden, agent == nil
                 ? "only a supervisor may remove a case's referent"
@@ -143,5 +164,13 @@ extension CaseService {
         let definition = reading.definition
         return (definition.referentRules.selfAssign || reading.rules.isSupervisor)
             && definition.mayBeReferent(agency: agent.agency, roles: agent.roles)
+    }
+}
+
+extension Optional {
+    /// `map` with an asynchronous, throwing transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

@@ -71,9 +71,14 @@ extension CaseService {
         default:
             break
         }
+        // The person learns which administration read or changed what; an agent's own id only
+        // where the workflow names the referent to them (`referent.shown_to_citizen: name`),
+        // else the log would tell who the referent is (the agent taking the case, listing it).
+        let namesAgents = rules.definition.referentRules.shownToCitizen == .name
         let entries = try await journal.entries(id).map { entry in
             var entry = entry
             entry.fields = entry.fields.filter { rules.isCitizen ? rules.mayEdit(field: $0) : rules.mayView(field: $0) }
+            if rules.isCitizen, !namesAgents, entry.actor.hasPrefix("agent:") { entry.actor = "agent" }
             return entry
         }
         try await journal.read(id, by: rules.journalAccess, fields: [])

@@ -65,7 +65,10 @@ public struct ReferentReport: Sendable {
                        count(*) FILTER (WHERE c.created_at <= now() - interval '30 days')::integer,
                        min(c.created_at)
                 FROM cases c
-                WHERE c.status = 'open' AND c.referent IS NULL
+                -- A referent revoked or expired answers for nothing: their cases count as without one.
+                WHERE c.status = 'open'
+                  AND (c.referent IS NULL OR EXISTS (SELECT 1 FROM agents a WHERE a.id = c.referent
+                                                     AND (a.revoked_at IS NOT NULL OR a.expires_at <= now())))
                   AND (\(versions)::jsonb IS NULL OR EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions)::jsonb) AS a(w text, v integer)
                                                             WHERE a.w = c.workflow_id AND a.v = c.workflow_version))
                 GROUP BY c.workflow_id ORDER BY c.workflow_id
@@ -80,6 +83,7 @@ public struct ReferentReport: Sendable {
                        count(*) FILTER (WHERE c.escalated)::integer
                 FROM cases c
                 WHERE c.status = 'open' AND c.referent IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.id = c.referent AND (a.revoked_at IS NOT NULL OR a.expires_at <= now()))
                   AND (\(versions)::jsonb IS NULL OR EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions)::jsonb) AS a(w text, v integer)
                                                             WHERE a.w = c.workflow_id AND a.v = c.workflow_version))
                 GROUP BY c.referent ORDER BY count(*) DESC, c.referent

@@ -151,6 +151,13 @@ public struct CaseStore: Sendable {
     }
 
     /// A case with its open tasks, pending timers and whole history.
+    /// The case as it stands, without its history (one statement).
+    public func snapshot(_ id: UUID) async throws -> CaseSnapshot {
+        try await database.client.withConnection { connection in
+            try await CaseReader(connection: connection, logger: database.logger).snapshot(id)
+        }
+    }
+
     public func read(_ id: UUID) async throws -> CaseRecord {
         try await database.client.withConnection { connection in
             try await CaseReader(connection: connection, logger: database.logger).record(id)
