@@ -95,10 +95,22 @@ lines 1000 '{"data": {"voie": "sortie"}}' > "$work/sortie.jsonl"
 "$bin" cases import "$work/sortie.jsonl" --workflow minuteur > "$work/kill.ids"
 [ "$(wc -l < "$work/kill.ids")" = 1000 ] && pass || fail "import created $(wc -l < "$work/kill.ids") cases, not 1000"
 sleep 1.2
+# The victim must die with its batch in hand, whatever the machine's speed: a session of
+# ours holds one of the cases, so the batch's transaction waits on it until the kill.
+first_case=$(head -n 1 "$work/kill.ids")
+PGAPPNAME=check-worker-hold psql "$DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 >/dev/null 2>&1 <<SQL &
+BEGIN;
+SELECT 1 FROM cases WHERE id = '$first_case' FOR UPDATE;
+SELECT pg_sleep(120);
+SQL
+holder=$!
+pids+=("$holder")
+wait_for "SELECT count(*) > 0 FROM pg_stat_activity WHERE application_name = 'check-worker-hold' AND query LIKE '%pg_sleep%'" 30 \
+    || fail "the session holding a case never started"
 start_worker victim --batch-size 1000 --lease 4 --poll-interval 1
 victim=$worker_pid
-if wait_for "SELECT count(*) > 0 FROM timers WHERE locked_by IS NOT NULL" 30; then
-    sleep 0.3
+if wait_for "SELECT count(*) > 0 FROM timers WHERE locked_by IS NOT NULL" 30 \
+    && wait_for "SELECT count(*) > 0 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()" 30; then
     kill -9 "$victim"
     wait "$victim" 2>/dev/null || true
     killed_at=$SECONDS
@@ -106,6 +118,8 @@ if wait_for "SELECT count(*) > 0 FROM timers WHERE locked_by IS NOT NULL" 30; th
     held=$(sql "SELECT count(*) FROM timers WHERE locked_by IS NOT NULL AND locked_until > now()")
     say "killed a worker holding $held timers; $closed of 1000 cases closed at that moment"
     [ "$held" -gt 0 ] && pass || fail "the victim held nothing when it was killed"
+    sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'check-worker-hold'" >/dev/null
+    wait "$holder" 2>/dev/null || true
     start_worker survivor --batch-size 100 --lease 4 --poll-interval 1
     if wait_for "SELECT count(*) = 1000 FROM cases WHERE status = 'closed'" 90; then
         pass
