@@ -19,48 +19,67 @@ extension WorkflowValidator {
     }
 
     /// Checks one machine; returns whether a final state is reachable from its start.
+    /// Each state's successors are computed once and states are named by their index, so a
+    /// machine of thousands of states is walked without copying its definitions.
     @discardableResult
     private mutating func checkMachine(states: [StateDefinition], start: String, extraTargets: [Located<String>],
                                        scope: String) -> Bool {
-        let byID = Dictionary(states.map { ($0.id.value, $0) }, uniquingKeysWith: { a, _ in a })
-        guard byID[start] != nil else { return false }
+        var indexByID: [String: Int] = [:]
+        indexByID.reserveCapacity(states.count)
+        for (index, state) in states.enumerated() where indexByID[state.id.value] == nil {
+            indexByID[state.id.value] = index
+        }
+        guard let startIndex = indexByID[start] else { return false }
+        // Only the targets that name a state of this machine; the others are reported elsewhere.
+        let targets = states.map(\.successors)
+        let successors: [[Int]] = targets.map { $0.compactMap { indexByID[$0.value] } }
 
-        var reachable: Set<String> = [start]
-        var pending = [start] + extraTargets.map(\.value).filter { byID[$0] != nil }
-        reachable.formUnion(pending)
-        while let id = pending.popLast() {
-            for next in byID[id]?.successors ?? [] where byID[next.value] != nil && reachable.insert(next.value).inserted {
-                pending.append(next.value)
+        var reachable = [Bool](repeating: false, count: states.count)
+        var pending = [startIndex] + extraTargets.compactMap { indexByID[$0.value] }
+        for index in pending { reachable[index] = true }
+        while let index = pending.popLast() {
+            for next in successors[index] where !reachable[next] {
+                reachable[next] = true
+                pending.append(next)
             }
         }
 
-        for state in states where !reachable.contains(state.id.value) {
+        // A repeated id stands for its first definition, here and below.
+        for state in states where !reachable[indexByID[state.id.value]!] {
             warning("state '\(state.id.value)' is unreachable from '\(start)' in \(scope); no transition leads to it", at: state.id.location)
         }
-        for state in states where !state.isFinal && state.successors.isEmpty {
+        for (index, state) in states.enumerated() where !state.isFinal && targets[index].isEmpty {
             error("state '\(state.id.value)' has no way out: no action, timed exit, rule or join leads anywhere; add one with 'to', or make it final", at: state.id.location)
         }
 
-        let canEnd = statesThatCanEnd(byID)
-        for state in states where reachable.contains(state.id.value) && !state.isFinal && !state.successors.isEmpty && !canEnd.contains(state.id.value) {
+        let canEnd = statesThatCanEnd(states, successors: successors, indexByID: indexByID)
+        for (index, state) in states.enumerated()
+        where reachable[indexByID[state.id.value]!] && !state.isFinal && !targets[index].isEmpty && !canEnd[index] {
             warning("state '\(state.id.value)' cannot lead to any final state in \(scope); a case there can only leave by an override", at: state.id.location)
         }
-        return canEnd.contains(start)
+        return canEnd[startIndex]
     }
 
     /// The states from which some final state can be reached: a walk back from the finals.
-    private func statesThatCanEnd(_ byID: [String: StateDefinition]) -> Set<String> {
-        var predecessors: [String: [String]] = [:]
-        for state in byID.values {
-            for next in state.successors { predecessors[next.value, default: []].append(state.id.value) }
+    /// A state whose id is repeated counts as its first definition, as everywhere else.
+    private func statesThatCanEnd(_ states: [StateDefinition], successors: [[Int]], indexByID: [String: Int]) -> [Bool] {
+        var predecessors = [[Int]](repeating: [], count: states.count)
+        for (index, targets) in successors.enumerated() where indexByID[states[index].id.value] == index {
+            for next in targets { predecessors[next].append(index) }
         }
-        var canEnd = Set(byID.values.filter(\.isFinal).map(\.id.value))
-        var pending = Array(canEnd)
-        while let id = pending.popLast() {
-            for previous in predecessors[id] ?? [] where canEnd.insert(previous).inserted {
+        var canEnd = [Bool](repeating: false, count: states.count)
+        var pending: [Int] = []
+        for (index, state) in states.enumerated() where state.isFinal && indexByID[state.id.value] == index {
+            canEnd[index] = true
+            pending.append(index)
+        }
+        while let index = pending.popLast() {
+            for previous in predecessors[index] where !canEnd[previous] {
+                canEnd[previous] = true
                 pending.append(previous)
             }
         }
+        for (index, state) in states.enumerated() { canEnd[index] = canEnd[indexByID[state.id.value]!] }
         return canEnd
     }
 }

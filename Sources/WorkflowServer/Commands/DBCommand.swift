@@ -20,7 +20,7 @@ struct DBCommand: ParsableCommand {
     }
 
     struct Start: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Initialise the cluster if needed and start it; it keeps running.")
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Initialise the cluster if needed and start it; it keeps running.")
 
         func run() throws {
             let cluster = try DBCommand.cluster()
@@ -31,7 +31,7 @@ struct DBCommand: ParsableCommand {
     }
 
     struct Stop: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop the cluster (fast shutdown: open sessions are ended).")
+        static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop the cluster (fast shutdown: open sessions are ended).")
 
         func run() throws {
             let cluster = try DBCommand.cluster()
@@ -40,7 +40,7 @@ struct DBCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Say whether the cluster is initialised and running, and where.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Say whether the cluster is initialised and running, and where.")
 
         func run() throws {
             let status = try DBCommand.cluster().status()

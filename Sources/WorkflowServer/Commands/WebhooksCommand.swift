@@ -43,6 +43,7 @@ extension WebhooksCommand {
     /// `workflow webhooks add --agency A URL`: registers an endpoint and prints its secret once.
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Register an endpoint for an agency's systems and print its whsec_ signing secret, once.",
             discussion: """
                 The endpoint receives the events of the cases the agency takes part in from now on \
@@ -104,6 +105,7 @@ extension WebhooksCommand {
     /// `workflow webhooks list`: every endpoint, its condition and its backlog.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the endpoints: enabled, failing (since when, last error) or disabled (why), delivered and pending.")
 
         @OptionGroup var output: OutputOptions
@@ -138,6 +140,7 @@ extension WebhooksCommand {
     /// `workflow webhooks disable ID`.
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "disable",
             abstract: "Stop delivering to an endpoint; its events wait, and 'enable' resumes from the first one not delivered.")
 
         @Argument(help: "The endpoint's id (see 'workflow webhooks list').")
@@ -162,6 +165,7 @@ extension WebhooksCommand {
     /// `workflow webhooks enable ID`.
     struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "enable",
             abstract: "Deliver to an endpoint again, from the first event it has not acknowledged.")
 
         @Argument(help: "The endpoint's id (see 'workflow webhooks list').")
@@ -183,6 +187,7 @@ extension WebhooksCommand {
     /// `workflow webhooks rotate ID`.
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotate",
             abstract: "Make a new signing secret, printed once; the old one keeps signing beside it during the grace period.")
 
         @Argument(help: "The endpoint's id (see 'workflow webhooks list').")

@@ -6,6 +6,7 @@ extension AgentsCommand {
     /// `workflow agents add ID --agency A --roles r1,r2`: registers an agent and prints its token once.
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Register an agent and print its bearer token, once.",
             discussion: """
                 The token is printed once and never stored: only its SHA-256 is. Give it to the \

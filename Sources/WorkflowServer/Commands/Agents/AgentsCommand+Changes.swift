@@ -6,6 +6,7 @@ extension AgentsCommand {
     /// `workflow agents changes ID`: the journal of who changed the agent's rights, oldest first.
     struct Changes: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "changes",
             abstract: "Show who changed an agent's agency, roles, rights or sign-in identity, and when.",
             discussion: "Each 'workflow agents update' that changed something is one entry: before, after, and the sessions it ended.")
 

@@ -5,6 +5,7 @@ extension AgentsCommand {
     /// `workflow agents revoke ID`: the agent's token stops working at once, for good.
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "revoke",
             abstract: "Revoke an agent: its token stops working at once, for good.",
             discussion: "The agent stays listed, and its id is never given to anyone else, so that histories stay unambiguous.")
 

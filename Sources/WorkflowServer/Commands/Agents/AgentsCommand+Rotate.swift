@@ -6,6 +6,7 @@ extension AgentsCommand {
     /// `workflow agents rotate ID`: a new token for the agent; the old one stops working at once.
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotate",
             abstract: "Give an agent a new token and print it, once; the old token stops working at once.",
             discussion: "The expiry is kept unless --expires gives a new one; an agent whose expiry has passed needs one. A revoked agent cannot be rotated.")
 

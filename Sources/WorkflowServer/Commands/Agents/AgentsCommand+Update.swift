@@ -7,6 +7,7 @@ extension AgentsCommand {
     /// what an agent may do, journaled; its sessions end when it loses anything.
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Change an agent's agency, roles, designer or supervisor rights, or sign-in identity.",
             discussion: """
                 What is not given stays as it is. Each change is journaled (who, before, after). When the \

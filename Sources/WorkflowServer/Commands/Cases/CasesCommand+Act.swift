@@ -5,6 +5,7 @@ extension CasesCommand {
     /// `workflow cases act ID ACTION`: fire an action of the state, a track or `global_actions`.
     struct Act: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "act",
             abstract: "Fire an action on a case.",
             discussion: "A refused action prints the reason and exits 1; a stale --expected-version exits 3.")
 

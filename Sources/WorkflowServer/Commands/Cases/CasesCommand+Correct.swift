@@ -5,6 +5,7 @@ extension CasesCommand {
     /// `workflow cases correct ID --data FILE`: merge a correction into the case's data.
     struct Correct: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "correct",
             abstract: "Correct a case's data; the case does not move (run 'cases evaluate' next).",
             discussion: "Invalid data is refused with the field and exits 1; a stale --expected-version exits 3.")
 

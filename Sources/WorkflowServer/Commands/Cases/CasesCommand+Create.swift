@@ -4,7 +4,7 @@ import Workflow
 extension CasesCommand {
     /// `workflow cases create WORKFLOW`: a new case on a published workflow.
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a case on a published workflow.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a case on a published workflow.")
 
         @Argument(help: "The workflow id.")
         var workflow: String

@@ -5,6 +5,7 @@ extension CasesCommand {
     /// `workflow cases evaluate ID`: evaluate the current state again, after a correction.
     struct Evaluate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "evaluate",
             abstract: "Evaluate the case's current state again (after a data correction).",
             discussion: """
                 An auto state routes again and a parallel state decides its undecided tracks; the \

@@ -7,6 +7,7 @@ extension CasesCommand {
     /// in its own transaction (a bad line is reported with its number and the rest go on).
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Create cases from a JSON Lines file: one {\"workflow\", \"data\", \"citizen_ref\", \"version\"} per line.",
             discussion: """
                 Prints the id of each case created, one per line. A line that cannot be read or \

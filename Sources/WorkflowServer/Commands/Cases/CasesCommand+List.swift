@@ -4,7 +4,7 @@ import Workflow
 extension CasesCommand {
     /// `workflow cases list`: cases by filter, a page at a time.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List cases, a page at a time (by id).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List cases, a page at a time (by id).")
 
         @Option(help: "Only cases of this workflow.")
         var workflow: String?

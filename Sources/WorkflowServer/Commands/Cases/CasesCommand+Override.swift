@@ -5,6 +5,7 @@ extension CasesCommand {
     /// `workflow cases override ID STATE --note TEXT`: move a case to any state, with a justification.
     struct Override: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "override",
             abstract: "Move a case to any state of its workflow, with a written justification.",
             discussion: """
                 Closes what belonged to the state left (its tasks, escalations and timers). A closed \

@@ -5,6 +5,7 @@ extension CasesCommand {
     /// `workflow cases raise ID REASON`: say a case is exceptional and send it to a person.
     struct Raise: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "raise",
             abstract: "Escalate a case: 'agent-raised' or an exception code of its workflow.",
             discussion: """
                 Opens an escalation task in the exception's queue (else the workflow's escalation \

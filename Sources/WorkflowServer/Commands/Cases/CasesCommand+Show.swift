@@ -4,7 +4,7 @@ import Workflow
 extension CasesCommand {
     /// `workflow cases show ID`: one case, whole.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a case: state and tracks, whose move, tasks, escalations, history.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a case: state and tracks, whose move, tasks, escalations, history.")
 
         @Argument(help: "The case id.")
         var id: String
