@@ -51,7 +51,7 @@ extension CaseService {
                 if record.snapshot.referent == agent {
                     // Nothing to write, but a stale version is still a conflict, as for any change.
                     if let expectedVersion, expectedVersion != record.snapshot.version {
-                        throw StoreError(.conflict, "case \(id.uuidString.lowercased()) is at version \(record.snapshot.version), not \(expectedVersion); read it again")
+                        throw StoreError(.conflict, "case \(id.lowercasedString) is at version \(record.snapshot.version), not \(expectedVersion); read it again")
                     }
                     throw Unchanged(record: record)
                 }

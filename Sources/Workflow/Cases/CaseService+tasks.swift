@@ -13,7 +13,7 @@ extension CaseService {
     /// An open task the caller may work on: on a case they may know, in a queue they work (or
     /// they supervise). Anything else is "no open task", whatever the reason.
     public func openTask(_ taskID: UUID, by caller: CaseCaller) async throws -> OpenTask {
-        let notFound = CaseFailure.notFound("no open task \(taskID.uuidString.lowercased())")
+        let notFound = CaseFailure.notFound("no open task \(taskID.lowercasedString)")
         guard case .agent(let agent) = caller.kind, let (caseID, queue, assignee) = try await TaskStore(database).locate(taskID) else {
             throw notFound
         }
@@ -37,7 +37,7 @@ extension CaseService {
         let task = try await openTask(taskID, by: caller)
         return try await change(task.caseID, request, by: caller, check: { record, rules in
             guard let current = record.snapshot.tasks.first(where: { $0.id == taskID }) else {
-                throw CaseFailure.notFound("no open task \(taskID.uuidString.lowercased())")
+                throw CaseFailure.notFound("no open task \(taskID.lowercasedString)")
             }
             if let holder = current.assignee, holder != rules.actor.recorded, !rules.isSupervisor {
                 throw CaseFailure(.conflict, "the task is held by \(holder); ask them to release it, or a supervisor",
@@ -114,7 +114,7 @@ extension CaseService {
     /// An open task as the caller may see it (its escalation's context filtered), journaled
     /// as a read of its case: what a claim, a release or an assignment answers.
     public func task(_ taskID: UUID, by caller: CaseCaller) async throws -> (task: CaseTask, caseID: UUID) {
-        let notFound = CaseFailure.notFound("no open task \(taskID.uuidString.lowercased())")
+        let notFound = CaseFailure.notFound("no open task \(taskID.lowercasedString)")
         guard let (caseID, _, _) = try await TaskStore(database).locate(taskID) else { throw notFound }
         let reading: CaseReading
         do {

@@ -50,7 +50,7 @@ extension CaseService {
                                          actions: actions.filter { $0.track == part.track }, access: access))
             }
         }
-        parts.sort { ($0.since, $0.caseID.uuidString) < ($1.since, $1.caseID.uuidString) }
+        parts.sort { $0.since != $1.since ? $0.since < $1.since : $0.caseID.precedes($1.caseID) }
         var shown = Array(parts.prefix(limit))
         guard let route else { return shown }
         let summaries = try await listing(Array(Set(shown.map(\.caseID))), accesses: known, by: .agent(agent, via: route))

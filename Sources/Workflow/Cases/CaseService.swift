@@ -141,8 +141,8 @@ public struct CaseService: Sendable {
     }
 
     static func noCase(_ id: UUID, _ caller: CaseCaller) -> String {
-        if case .citizen = caller.kind { return "no case \(id.uuidString.lowercased()) of this person" }
-        return "no case \(id.uuidString.lowercased())"
+        if case .citizen = caller.kind { return "no case \(id.lowercasedString) of this person" }
+        return "no case \(id.lowercasedString)"
     }
 }
 

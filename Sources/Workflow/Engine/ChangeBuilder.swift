@@ -82,7 +82,7 @@ struct ChangeBuilder {
         for timer in snapshot.timers where timer.taskID == taskID {
             remove(timerID: timer.id)
         }
-        var context: [String: JSONValue] = ["task": .string(task.id.uuidString.lowercased()), "queue": .string(task.queue)]
+        var context: [String: JSONValue] = ["task": .string(task.id.lowercasedString), "queue": .string(task.queue)]
         if let escalation = task.escalation { context["escalation"] = .string(escalation.reason) }
         record("task-closed", from: task.state, track: task.track, reason: resolution, context: .object(context))
     }

@@ -214,7 +214,7 @@ extension WorkflowEngine {
     /// escalation), each with the clock's computation as context.
     func fireClockTimer(_ timer: CaseTimer, change: inout ChangeBuilder) {
         change.remove(timerID: timer.id)
-        let timerContext: JSONValue = ["timer": .string(timer.id.uuidString.lowercased())]
+        let timerContext: JSONValue = ["timer": .string(timer.id.lowercasedString)]
         guard let clock = definition.clock(timer.state), let index = change.snapshot.clocks.firstIndex(where: { $0.name == timer.state }),
               change.snapshot.clocks[index].status == .running else {
             change.record("timer", name: timer.kind.rawValue, reason: "stale: clock '\(timer.state)' no longer runs", context: timerContext)

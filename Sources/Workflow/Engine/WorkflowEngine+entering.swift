@@ -125,7 +125,7 @@ extension WorkflowEngine {
                             openedAt: change.now)
         change.open(task)
         change.record("task-opened", from: state.id.value, track: track, name: queue,
-                      context: ["task": .string(task.id.uuidString.lowercased())])
+                      context: ["task": .string(task.id.lowercasedString)])
         if let dueAt {
             change.create(CaseTimer(id: makeID(), kind: .queueSLA, state: state.id.value, track: track,
                                     taskID: task.id, dueAt: dueAt))

@@ -65,7 +65,7 @@ extension WorkflowEngine {
                             slaDueAt: dueAt, openedAt: change.now)
         change.open(task)
         var recorded = context
-        recorded["task"] = .string(task.id.uuidString.lowercased())
+        recorded["task"] = .string(task.id.lowercasedString)
         recorded["queue"] = .string(queue)
         change.record("escalated", from: state, track: track, name: code, reason: code, context: .object(recorded), note: note)
         if let dueAt {

@@ -8,7 +8,7 @@ extension WorkflowEngine {
     func handOver(_ taskID: UUID, to queue: String, actor: CaseActor, note: String?,
                   change: inout ChangeBuilder) throws(Refusal) {
         guard let task = change.snapshot.tasks.first(where: { $0.id == taskID }) else {
-            throw Refusal(.unknownTask, "the case has no open task \(taskID.uuidString.lowercased())")
+            throw Refusal(.unknownTask, "the case has no open task \(taskID.lowercasedString)")
         }
         guard let target = definition.queue(queue) else {
             var message = "'\(queue)' is not a queue of this workflow"
@@ -34,7 +34,7 @@ extension WorkflowEngine {
         change.record("handed-over", from: task.state, track: task.track, name: queue,
                       reason: task.escalation?.reason,
                       context: ["from_queue": .string(task.queue), "to_queue": .string(queue),
-                                "task": .string(task.id.uuidString.lowercased()), "new_task": .string(moved.id.uuidString.lowercased())],
+                                "task": .string(task.id.lowercasedString), "new_task": .string(moved.id.lowercasedString)],
                       note: note)
         if let dueAt {
             change.create(CaseTimer(id: makeID(), kind: task.escalation == nil ? .queueSLA : .escalationSLA,

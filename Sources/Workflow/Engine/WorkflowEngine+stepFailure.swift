@@ -34,7 +34,7 @@ extension WorkflowEngine {
     /// `action-failed` with the error, so that a person takes it from there.
     func timerFailed(_ timerID: UUID, error: String, attempts: Int, change: inout ChangeBuilder) throws(Refusal) {
         guard let timer = change.snapshot.timers.first(where: { $0.id == timerID }) else {
-            throw Refusal(.unknownTimer, "the case has no pending timer \(timerID.uuidString.lowercased())")
+            throw Refusal(.unknownTimer, "the case has no pending timer \(timerID.lowercasedString)")
         }
         change.remove(timerID: timer.id)
         // A clock whose expiry could not be applied has expired all the same: it must not
@@ -47,7 +47,7 @@ extension WorkflowEngine {
         let place = isActive(state: timer.state, track: timer.track, snapshot: change.snapshot)
             ? (timer.state, timer.track) : (change.snapshot.state, nil)
         escalate(.actionFailed, context: [
-            "timer": .string(timer.id.uuidString.lowercased()), "timer_kind": .string(timer.kind.rawValue),
+            "timer": .string(timer.id.lowercasedString), "timer_kind": .string(timer.kind.rawValue),
             "error": .string(error), "attempts": .number(JSONNumber(attempts)),
         ], state: place.0, track: place.1, change: &change)
     }

@@ -6,7 +6,7 @@ extension WorkflowEngine {
     /// gives way to it: the way out is applied instead, and leaving the state cancels the breach.
     func fireTimer(_ timerID: UUID, change: inout ChangeBuilder) throws(Refusal) {
         guard var timer = change.snapshot.timers.first(where: { $0.id == timerID }) else {
-            throw Refusal(.unknownTimer, "the case has no pending timer \(timerID.uuidString.lowercased())")
+            throw Refusal(.unknownTimer, "the case has no pending timer \(timerID.lowercasedString)")
         }
         if timer.kind.isClock {
             fireClockTimer(timer, change: &change)
@@ -18,7 +18,7 @@ extension WorkflowEngine {
             timer = exit
         }
         change.remove(timerID: timer.id)
-        var context: [String: JSONValue] = ["timer": .string(timer.id.uuidString.lowercased())]
+        var context: [String: JSONValue] = ["timer": .string(timer.id.lowercasedString)]
         if let superseded { context["instead_of"] = .string(superseded.rawValue) }
         guard isActive(state: timer.state, track: timer.track, snapshot: change.snapshot),
               let state = stateDefinition(timer.state, track: timer.track, snapshot: change.snapshot) else {
@@ -49,14 +49,14 @@ extension WorkflowEngine {
                      state: timer.state, track: timer.track, change: &change)
         case .queueSLA:
             guard let task = change.snapshot.tasks.first(where: { $0.id == timer.taskID }) else { return }
-            escalate(.slaBreached, context: ["task": .string(task.id.uuidString.lowercased()), "queue": .string(task.queue),
+            escalate(.slaBreached, context: ["task": .string(task.id.lowercasedString), "queue": .string(task.queue),
                                              "deadline": deadline],
                      state: task.state, track: task.track, change: &change)
         case .escalationSLA:
             guard let task = change.snapshot.tasks.first(where: { $0.id == timer.taskID }) else { return }
             // The new escalation has no SLA of its own: re-arming one would escalate forever.
             escalate(.slaBreached, context: [
-                "ignored_escalation": .string(task.id.uuidString.lowercased()), "ignored_reason": .string(task.escalation?.reason ?? ""),
+                "ignored_escalation": .string(task.id.lowercasedString), "ignored_reason": .string(task.escalation?.reason ?? ""),
                 "ignored_queue": .string(task.queue), "deadline": deadline,
             ], state: task.state, track: task.track, queue: fallbackEscalationQueue, armSLA: false, change: &change)
         case .step:

@@ -6,7 +6,7 @@ public enum CloudEvent {
     /// The envelope of `event` for a reader whose rules are `access`.
     public static func envelope(_ event: EventStore.Stored, for access: CaseAccess) -> JSONValue {
         var data: [String: JSONValue] = [
-            "case": .string(event.caseID.uuidString.lowercased()),
+            "case": .string(event.caseID.lowercasedString),
             "workflow": .string(event.workflowID),
             "workflow_version": .number(JSONNumber(event.workflowVersion)),
             "version": .number(JSONNumber(event.caseVersion)),
@@ -18,10 +18,10 @@ public enum CloudEvent {
         data["data"] = access.visibleData(event.payload.value(at: "data") ?? .object([:]))
         return .object([
             "specversion": "1.0",
-            "id": .string(event.id.uuidString.lowercased()),
+            "id": .string(event.id.lowercasedString),
             "source": .string("/parcours/workflows/\(event.workflowID)"),
             "type": .string(event.type),
-            "subject": .string(event.caseID.uuidString.lowercased()),
+            "subject": .string(event.caseID.lowercasedString),
             "time": .string(RFC3339.format(event.at, in: TimeZone(identifier: "UTC")!)),
             "datacontenttype": "application/json",
             "sequence": .string(event.cursor.text),

@@ -47,7 +47,7 @@ public struct AccessJournal: Sendable {
         }
 
         var json: JSONValue {
-            .object(["case_id": .string(caseID.uuidString), "actor": .string(access.actor),
+            .object(["case_id": .string(caseID.lowercasedString), "actor": .string(access.actor),
                      "agency": access.agency.map(JSONValue.string) ?? .null, "kind": .string(kind), "via": .string(access.via),
                      "fields": .array(fields.sorted().map(JSONValue.string))])
         }

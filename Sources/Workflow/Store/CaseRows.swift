@@ -7,7 +7,7 @@ enum CaseRows {
     /// One task's columns, as `jsonb_to_recordset` reads them.
     static func task(_ task: CaseTask) -> [String: JSONValue] {
         [
-            "id": .string(task.id.uuidString),
+            "id": .string(task.id.lowercasedString),
             "queue": .string(task.queue),
             "state": .string(task.state),
             "track": task.track.map(JSONValue.string) ?? .null,
@@ -23,12 +23,12 @@ enum CaseRows {
     /// One timer's columns, as `jsonb_to_recordset` reads them.
     static func timer(_ timer: CaseTimer) -> [String: JSONValue] {
         [
-            "id": .string(timer.id.uuidString),
+            "id": .string(timer.id.lowercasedString),
             "kind": .string(timer.kind.rawValue),
             "state": .string(timer.state),
             "track": timer.track.map(JSONValue.string) ?? .null,
             "after_index": timer.afterIndex.map { .number(JSONNumber($0)) } ?? .null,
-            "task_id": timer.taskID.map { .string($0.uuidString) } ?? .null,
+            "task_id": timer.taskID.map { .string($0.lowercasedString) } ?? .null,
             "attempt": .number(JSONNumber(timer.attempt)),
             "due_at": DatabaseTime.json(timer.dueAt),
         ]

@@ -35,8 +35,8 @@ extension CaseStore {
             let snapshots = try await reader.snapshots(caseIDs)
             var results: [TimerApplication] = []
             var changes: [CaseWriter.Entry] = []
-            for caseID in caseIDs.sorted(by: { $0.uuidString < $1.uuidString }) {
-                let due = byCase[caseID, default: []].sorted(by: { ($0.dueAt, $0.id.uuidString) < ($1.dueAt, $1.id.uuidString) })
+            for caseID in caseIDs.sorted(by: { $0.precedes($1) }) {
+                let due = byCase[caseID, default: []].sorted(by: { $0.dueAt != $1.dueAt ? $0.dueAt < $1.dueAt : $0.id.precedes($1.id) })
                 if due.count > 1 {
                     for timer in due {
                         let result = try await fire(timer, holder: holders[timer.id], worker: worker,

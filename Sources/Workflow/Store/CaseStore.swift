@@ -113,7 +113,7 @@ public struct CaseStore: Sendable {
             let definition = try await catalog.definition(id: snapshot.workflowID, version: snapshot.workflowVersion, on: connection)
             let prepared = try prepare(record, definition)
             if let expectedVersion, expectedVersion != snapshot.version {
-                throw StoreError(.conflict, "case \(id.uuidString.lowercased()) changed since you read it (you expected version \(expectedVersion), it is at version \(snapshot.version)); read it again and retry")
+                throw StoreError(.conflict, "case \(id.lowercasedString) changed since you read it (you expected version \(expectedVersion), it is at version \(snapshot.version)); read it again and retry")
             }
             switch engine(definition).apply(prepared.event, to: snapshot, now: now) {
             case .refused(let refusal):

@@ -53,7 +53,7 @@ struct CaseWriter {
             JSONValue.array(entries.flatMap { entry in
                 pick(entry.change).map { item -> JSONValue in
                     var object = columns(item)
-                    object["case_id"] = .string(entry.change.after.id.uuidString)
+                    object["case_id"] = .string(entry.change.after.id.lowercasedString)
                     return .object(object)
                 }
             }).serialized()
@@ -61,7 +61,7 @@ struct CaseWriter {
         let closed = JSONValue.array(entries.flatMap { entry in
             entry.change.closedTasks.map { task -> JSONValue in
                 let holder = entry.tasksAsRead.first { $0.id == task.id }?.assignee
-                return .object(["id": .string(task.id.uuidString), "case_id": .string(entry.change.after.id.uuidString),
+                return .object(["id": .string(task.id.lowercasedString), "case_id": .string(entry.change.after.id.lowercasedString),
                                 "resolution": .string(task.resolution), "assignee": holder.map(JSONValue.string) ?? .null])
             }
         }).serialized()
@@ -75,21 +75,21 @@ struct CaseWriter {
         historyRows += lines.map { ($0.caseID, $0.caseVersion, $0.entry, $0.whoseMove) }
         let history = JSONValue.array(historyRows.map { caseID, version, entry, whoseMove in
             var object = entry.jsonMembers(time: DatabaseTime.text)
-            object["case_id"] = .string(caseID.uuidString)
+            object["case_id"] = .string(caseID.lowercasedString)
             object["case_version"] = .number(JSONNumber(version))
             object["whose_move"] = .array(whoseMove.map(JSONValue.string))
             return .object(object)
         }).serialized()
         let journalRows = JSONValue.array(journal.map(\.json)).serialized()
         let removedTimers = JSONValue.array(entries.flatMap { entry in
-            entry.change.removedTimers.map { JSONValue.object(["case_id": .string(entry.change.after.id.uuidString), "id": .string($0.uuidString)]) }
+            entry.change.removedTimers.map { JSONValue.object(["case_id": .string(entry.change.after.id.lowercasedString), "id": .string($0.lowercasedString)]) }
         }).serialized()
-        let updatedCases = JSONValue.array(entries.filter { $0.previousVersion != nil }.map { .string($0.change.after.id.uuidString) }).serialized()
-        let closedTaskIDs = JSONValue.array(entries.flatMap { $0.change.closedTasks.map { .string($0.id.uuidString) } }).serialized()
+        let updatedCases = JSONValue.array(entries.filter { $0.previousVersion != nil }.map { .string($0.change.after.id.lowercasedString) }).serialized()
+        let closedTaskIDs = JSONValue.array(entries.flatMap { $0.change.closedTasks.map { .string($0.id.lowercasedString) } }).serialized()
         // The outbox: each change's events, at the version the case gets, in the engine's order.
         let events = JSONValue.array(entries.flatMap { entry in
             entry.change.events.map { event -> JSONValue in
-                .object(["id": .string(event.id.uuidString), "case_id": .string(event.caseID.uuidString),
+                .object(["id": .string(event.id.lowercasedString), "case_id": .string(event.caseID.lowercasedString),
                          "case_version": .number(JSONNumber(entry.newVersion)), "type": .string(event.kind.rawValue),
                          "workflow_id": .string(entry.change.after.workflowID),
                          "workflow_version": .number(JSONNumber(entry.change.after.workflowVersion)), "payload": event.payload])
@@ -103,7 +103,7 @@ struct CaseWriter {
             for try await _ in try await connection.execute(statement, logger: logger) {}
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40001" {
             throw StoreError(.conflict, entries.count == 1
-                ? "case \(entries[0].change.after.id.uuidString.lowercased()) changed while this change was being written; read it again and retry"
+                ? "case \(entries[0].change.after.id.lowercasedString) changed while this change was being written; read it again and retry"
                 : "some of \(entries.count) cases changed while their changes were being written; read them again and retry")
         }
     }
@@ -112,7 +112,7 @@ struct CaseWriter {
     private static func caseRow(_ entry: Entry, closedAt: String) -> JSONValue {
         let after = entry.change.after
         return .object([
-            "id": .string(after.id.uuidString), "previous": entry.previousVersion.map { .number(JSONNumber($0)) } ?? .null,
+            "id": .string(after.id.lowercasedString), "previous": entry.previousVersion.map { .number(JSONNumber($0)) } ?? .null,
             "workflow_id": .string(after.workflowID), "workflow_version": .number(JSONNumber(after.workflowVersion)),
             "data": after.data, "status": .string(after.status.isClosed ? "closed" : "open"),
             "outcome": after.status.outcome.map(JSONValue.string) ?? .null, "state": .string(after.state),

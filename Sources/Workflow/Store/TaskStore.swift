@@ -104,7 +104,7 @@ public struct TaskStore: Sendable {
             try await connection.query("UPDATE tasks SET assignee = \(assignee) WHERE id = \(taskID)", logger: database.logger)
             let now = try await CaseStore.databaseClock(connection, logger: database.logger)
             let context: JSONValue = .object([
-                "task": .string(taskID.uuidString.lowercased()),
+                "task": .string(taskID.lowercasedString),
                 "from": current.map(JSONValue.string) ?? .null,
                 "to": assignee.map(JSONValue.string) ?? .null,
             ])

@@ -37,7 +37,7 @@ public struct TimerQueue: Sendable {
             claimed.append(ClaimedTimer(id: id, caseID: caseID, workflowID: workflowID, workflowVersion: version,
                                         kind: kind, dueAt: dueAt, attempt: attempt))
         }
-        return claimed.sorted { ($0.dueAt, $0.id.uuidString) < ($1.dueAt, $1.id.uuidString) }
+        return claimed.sorted { $0.dueAt != $1.dueAt ? $0.dueAt < $1.dueAt : $0.id.precedes($1.id) }
     }
 
     /// Extends the lease of the timers `worker` still holds among `ids`, while it works on them.

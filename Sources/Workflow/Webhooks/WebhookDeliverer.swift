@@ -148,7 +148,7 @@ struct WebhookDeliverer: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/cloudevents+json")
         request.headers.add(name: "User-Agent", value: "Parcours-Webhooks/1")
-        let id = event.id.uuidString.lowercased()
+        let id = event.id.lowercasedString
         for header in StandardWebhooks.headers(id: id, timestamp: Int(Date().timeIntervalSince1970), body: body, keys: keys) {
             request.headers.add(name: header.name, value: header.value)
         }

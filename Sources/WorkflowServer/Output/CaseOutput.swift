@@ -9,7 +9,7 @@ enum CaseOutput {
         let snapshot = record.snapshot
         var lines: [String] = []
         let status = snapshot.status.outcome.map { "closed (\($0))" } ?? "open"
-        lines.append("case \(snapshot.id.uuidString.lowercased())")
+        lines.append("case \(snapshot.id.lowercasedString)")
         lines.append("  workflow    \(snapshot.workflowID) v\(snapshot.workflowVersion)")
         lines.append("  status      \(status), version \(snapshot.version)")
         lines.append("  state       \(snapshot.state) since \(format(snapshot.enteredStateAt))")
@@ -26,7 +26,7 @@ enum CaseOutput {
                 let kind = task.escalation.map { "ESCALATION \($0.reason)" } ?? "task"
                 let due = task.slaDueAt.map { ", due \(format($0))" } ?? ""
                 let holder = task.assignee.map { ", held by \($0)" } ?? ""
-                lines.append("    \(kind) in queue \(task.queue) (state \(task.track.map { "\($0)/" } ?? "")\(task.state)\(due)\(holder)) \(task.id.uuidString.lowercased())")
+                lines.append("    \(kind) in queue \(task.queue) (state \(task.track.map { "\($0)/" } ?? "")\(task.state)\(due)\(holder)) \(task.id.lowercasedString)")
                 if let context = task.escalation?.context, context != .object([:]) {
                     lines.append("      context: \(context.serialized())")
                 }
@@ -71,7 +71,7 @@ enum CaseOutput {
         let snapshot = record.snapshot
         return .object([
             "clocks": .array(clocks.map { $0.json(.english, at: Date()) }),
-            "id": .string(snapshot.id.uuidString.lowercased()),
+            "id": .string(snapshot.id.lowercasedString),
             "workflow": .string(snapshot.workflowID),
             "workflow_version": .number(JSONNumber(snapshot.workflowVersion)),
             "version": .number(JSONNumber(snapshot.version)),
@@ -90,7 +90,7 @@ enum CaseOutput {
             "tasks": .array(snapshot.tasks.filter { $0.escalation == nil }.map(task)),
             "escalations": .array(snapshot.tasks.filter { $0.escalation != nil }.map(task)),
             "timers": .array(snapshot.timers.map { timer in
-                .object(["id": .string(timer.id.uuidString.lowercased()), "kind": .string(timer.kind.rawValue),
+                .object(["id": .string(timer.id.lowercasedString), "kind": .string(timer.kind.rawValue),
                          "state": .string(timer.state), "track": timer.track.map(JSONValue.string) ?? .null,
                          "due_at": .string(format(timer.dueAt))])
             }),
@@ -103,7 +103,7 @@ enum CaseOutput {
 
     static func task(_ task: CaseTask) -> JSONValue {
         .object([
-            "id": .string(task.id.uuidString.lowercased()),
+            "id": .string(task.id.lowercasedString),
             "queue": .string(task.queue),
             "state": .string(task.state),
             "track": task.track.map(JSONValue.string) ?? .null,

@@ -25,7 +25,7 @@ struct OutputOptions: ParsableArguments {
         if json {
             Swift.print(JSONValue.array(cases.map { summary in
                 .object([
-                    "id": .string(summary.id.uuidString.lowercased()), "workflow": .string(summary.workflowID),
+                    "id": .string(summary.id.lowercasedString), "workflow": .string(summary.workflowID),
                     "state": .string(summary.state), "status": .string(summary.status),
                     "whose_move": .array(summary.whoseMove.map(JSONValue.string)), "escalated": .bool(summary.escalated),
                     "version": .number(JSONNumber(summary.version)),
@@ -35,7 +35,7 @@ struct OutputOptions: ParsableArguments {
             return
         }
         for summary in cases {
-            Swift.print([summary.id.uuidString.lowercased(), summary.workflowID, summary.state, summary.status,
+            Swift.print([summary.id.lowercasedString, summary.workflowID, summary.state, summary.status,
                          summary.whoseMove.isEmpty ? "" : "waiting on \(summary.whoseMove.joined(separator: ", "))", summary.escalated ? "ESCALATED" : "",
                          "v\(summary.version)", CaseOutput.format(summary.lastEventAt)].filter { !$0.isEmpty }.joined(separator: "  "))
         }

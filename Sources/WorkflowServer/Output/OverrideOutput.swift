@@ -4,7 +4,7 @@ import Workflow
 /// Overrides printed one per line for a person, or as a JSON array for scripts.
 enum OverrideOutput {
     static func text(_ entry: OverrideLog.Entry) -> String {
-        var parts = [CaseOutput.format(entry.at), entry.caseID.uuidString.lowercased(),
+        var parts = [CaseOutput.format(entry.at), entry.caseID.lowercasedString,
                      "\(entry.workflowID) v\(entry.workflowVersion)", entry.actor,
                      "\(entry.fromState ?? "(not opened)") → \(entry.toState)"]
         if let track = entry.track { parts.append("[track \(track)]") }
@@ -17,7 +17,7 @@ enum OverrideOutput {
         .object([
             "sequence": .number(JSONNumber(Int(entry.sequence))),
             "at": .string(CaseOutput.format(entry.at)),
-            "case_id": .string(entry.caseID.uuidString.lowercased()),
+            "case_id": .string(entry.caseID.lowercasedString),
             "workflow": .string(entry.workflowID),
             "workflow_version": .number(JSONNumber(entry.workflowVersion)),
             "case_version": .number(JSONNumber(entry.caseVersion)),

@@ -83,7 +83,7 @@ enum SupervisionOutput {
     static func text(_ page: StuckReport.Page) -> String {
         var lines = [["CASE", "WORKFLOW", "STATE", "WHOSE MOVE", "IN STATE", "IDLE", "SLA", "ESCALATED", "QUEUES"]]
         for row in page.rows {
-            lines.append([row.caseID.uuidString.lowercased(), row.workflowID, row.state, row.whoseMove.joined(separator: ","),
+            lines.append([row.caseID.lowercasedString, row.workflowID, row.state, row.whoseMove.joined(separator: ","),
                           duration(row.secondsInState), duration(row.secondsSinceLastEvent),
                           row.breached ? "BREACHED" : row.deadline.map { "due " + CaseOutput.format($0) } ?? "-",
                           row.escalated ? row.escalationReasons.joined(separator: ",") : "-",
@@ -154,7 +154,7 @@ enum SupervisionOutput {
 enum StuckCursor {
     static func encode(_ cursor: StuckReport.Cursor) -> String {
         let micros = Int64((cursor.enteredStateAt.timeIntervalSince1970 * 1_000_000).rounded())
-        return Data("\(micros)/\(cursor.caseID.uuidString.lowercased())".utf8).base64EncodedString()
+        return Data("\(micros)/\(cursor.caseID.lowercasedString)".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 

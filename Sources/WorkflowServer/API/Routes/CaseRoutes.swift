@@ -26,7 +26,7 @@ struct CaseRoutes {
                                                      data: try body.object("data") ?? .object([:]), citizenRef: try body.string("citizen_ref"),
                                                      by: .agent(try context.caller(), via: route))
         var response = services.caseResponse(reading, status: .created)
-        response.headers[.location] = "\(APIApplication.prefix)/cases/\(reading.id.uuidString.lowercased())"
+        response.headers[.location] = "\(APIApplication.prefix)/cases/\(reading.id.lowercasedString)"
         return response
     }
 

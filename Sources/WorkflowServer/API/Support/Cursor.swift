@@ -3,7 +3,7 @@ import Foundation
 /// The opaque cursor of a case list: the last id of the page, base64url.
 enum Cursor {
     static func encode(_ id: UUID) -> String {
-        Data(id.uuidString.lowercased().utf8).base64EncodedString()
+        Data(id.lowercasedString.utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 

@@ -18,5 +18,5 @@ enum JSONResponse {
         date.map(time) ?? .null
     }
 
-    static func id(_ id: UUID) -> JSONValue { .string(id.uuidString.lowercased()) }
+    static func id(_ id: UUID) -> JSONValue { .string(id.lowercasedString) }
 }

@@ -42,7 +42,7 @@ extension CasesCommand {
                             let reading = try await session.door.create(
                                 workflow: request.workflow, version: request.version, data: request.data,
                                 citizenRef: request.citizenRef, by: Operator.caller("cli: cases import"))
-                            print(reading.id.uuidString.lowercased())
+                            print(reading.id.lowercasedString)
                         } catch let failure as CaseFailure {
                             failures += 1
                             let code = failure.refusal.map { "refused: \($0)\(failure.problems.first?.field.map { " (field \($0))" } ?? ""): " } ?? "error: "

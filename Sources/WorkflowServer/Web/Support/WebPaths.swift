@@ -3,7 +3,7 @@ import Hummingbird
 
 /// Ids in paths and links, and where a form may send the browser back to.
 enum WebPaths {
-    static func text(_ id: UUID) -> String { id.uuidString.lowercased() }
+    static func text(_ id: UUID) -> String { id.lowercasedString }
 
     /// The `{id}` of the path; a malformed id is a page that does not exist.
     static func id(_ context: WebContext, _ name: String = "id") throws -> UUID {
