@@ -48,6 +48,13 @@ def worker_workloads(cluster, binary, results, tps):
             late = samples[-1][1] if samples else None
             results.add("memory_worker_rss_growth", mib(late), "MiB at the end",
                         "resident MiB after the first fifth of the transitions", mib(early))
+    # One process with two claim loops (`--concurrency 2`): two batches in flight, two connections.
+    say(f"worker: {cases} cases × 5 due timers, 1 worker with 2 claim loops, batch {batch}")
+    rate, _, _ = worker_bench.drain(cluster, binary, 1, cases, batch, loops=2)
+    results.add("auto_transitions_1_worker_2_loops", round(rate, 1), "transitions/s", reference, tps,
+                cases=cases, batch_size=batch)
+    results.add("auto_transitions_1_worker_2_loops_of_sql_limit", round(rate, 1), "transitions/s",
+                "pure-SQL limit, 2 connection(s)", round(limits[2], 1))
 
 
 def api_workloads(cluster, binary, results, tps):

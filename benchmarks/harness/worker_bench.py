@@ -45,17 +45,17 @@ def make_template(cluster, binary, cases):
     say(f"{cases} cases of bench-chaine made in {time.monotonic() - started:.1f} s")
 
 
-def drain(cluster, binary, workers, cases, batch):
-    """Runs `workers` worker processes on a fresh copy of the template until no timer is
-    left; returns transitions/s (database clock, first to last timer applied), the first
-    worker's peak RSS and its RSS samples."""
-    database = f"bench_chaine_{workers}w"
+def drain(cluster, binary, workers, cases, batch, loops=1):
+    """Runs `workers` worker processes (each with `loops` claim loops) on a fresh copy of the
+    template until no timer is left; returns transitions/s (database clock, first to last
+    timer applied), the first worker's peak RSS and its RSS samples."""
+    database = f"bench_chaine_{workers}w{loops}l"
     cluster.create_database(database, template=TEMPLATE)
     workflow = Workflow(binary, cluster, database)
     expected = cases * 5
-    logs = [open(os.path.join(OUT, f"worker-{workers}w-{n}.log"), "w") for n in range(workers)]
+    logs = [open(os.path.join(OUT, f"worker-{workers}w{loops}l-{n}.log"), "w") for n in range(workers)]
     processes = [workflow.start("worker", "--batch-size", str(batch), "--poll-interval", "1", "--log-level", "warning",
-                                log=log) for log in logs]
+                                "--concurrency", str(loops), log=log) for log in logs]
     done = {"applied": 0}
     sampler = RSSSampler(processes[0].pid, lambda: done["applied"])
     sampler.start()
