@@ -11,9 +11,11 @@ extension CaseService {
     /// migration interrupted midway finishes the rest when run again. A dry run writes nothing.
     public func migrate(_ request: MigrationRequest, by caller: CaseCaller) async throws -> MigrationReport {
         let target = try await migrationTarget(request, by: caller)
-        let ids = try await store.openCases(workflow: request.workflow, notOn: request.toVersion, state: request.state)
+        let open = try await store.openCases(workflow: request.workflow, notOn: request.toVersion, state: request.state)
+        let ids = request.limit.map { Array(open.prefix(max(0, $0))) } ?? open
         var report = MigrationReport(workflow: request.workflow, toVersion: request.toVersion, mapping: request.mapping,
                                      dryRun: request.dryRun, items: [])
+        report.remaining = open.count - ids.count
         report.items.reserveCapacity(ids.count)
         if request.dryRun {
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {

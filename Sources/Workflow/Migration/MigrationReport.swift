@@ -9,13 +9,18 @@ public struct MigrationRequest: Sendable {
     public var mapping: StateMapping
     public var state: String?
     public var dryRun: Bool
+    /// At most this many cases in this call (the API's and the pages' requests have a time
+    /// limit); the report says how many remain, for the next call.
+    public var limit: Int?
 
-    public init(workflow: String, toVersion: Int, mapping: StateMapping = StateMapping(), state: String? = nil, dryRun: Bool = false) {
+    public init(workflow: String, toVersion: Int, mapping: StateMapping = StateMapping(), state: String? = nil, dryRun: Bool = false,
+                limit: Int? = nil) {
         self.workflow = workflow
         self.toVersion = toVersion
         self.mapping = mapping
         self.state = state
         self.dryRun = dryRun
+        self.limit = limit
     }
 }
 
@@ -50,13 +55,15 @@ public struct MigrationReport: Sendable {
     public var mapping: StateMapping
     public var dryRun: Bool
     public var items: [Item]
+    /// Open cases on other versions left for a later call (beyond the request's `limit`).
+    public var remaining = 0
 
     public func count(_ outcome: Outcome) -> Int { items.lazy.filter { $0.outcome == outcome }.count }
 
     public var json: JSONValue {
         .object([
             "workflow": .string(workflow), "to_version": .number(JSONNumber(toVersion)), "dry_run": .bool(dryRun),
-            "mapping": mapping.json,
+            "mapping": mapping.json, "remaining": .number(JSONNumber(remaining)),
             "counts": .object(Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, JSONValue.number(JSONNumber(count($0)))) })),
             "cases": .array(items.map { item in
                 var object: [String: JSONValue] = [
@@ -84,7 +91,8 @@ public struct MigrationReport: Sendable {
             return number == 0 ? nil : "\(number) \(outcome.rawValue)"
         }
         lines.append("\(workflow) -> version \(toVersion)\(dryRun ? " (dry run, nothing changed)" : ""): "
-                     + (counted.isEmpty ? "no open case to move" : counted.joined(separator: ", ")))
+                     + (counted.isEmpty ? "no open case to move" : counted.joined(separator: ", "))
+                     + (remaining > 0 ? "; \(remaining) more open cases left for another run" : ""))
         return lines.joined(separator: "\n") + "\n"
     }
 }
