@@ -132,6 +132,28 @@ struct MigrationTests {
         }
     }
 
+    @Test("a misfit is settled by an override into a state of the new version, with a justification")
+    func settleByOverride() async throws {
+        let (database, door, store) = try await Fixture.setUp("migrsettle")
+        defer { database.close() }
+        let gone = try await Fixture.create(store, actions: ["vieillir"])
+        _ = try await door.migrate(Fixture.request(2), by: Fixture.caller)
+        #expect(try await store.snapshot(gone).isEscalated)
+
+        await #expect(throws: CaseFailure.self) {
+            try await door.migrate(gone, toVersion: 2, overridingTo: "depot", note: " ", expectedVersion: nil, by: Fixture.caller)
+        }
+        let reading = try await door.migrate(gone, toVersion: 2, overridingTo: "examen-dossier", note: "ancien circuit supprimé",
+                                             expectedVersion: nil, by: Fixture.caller)
+        let after = reading.record.snapshot
+        #expect(after.workflowVersion == 2 && after.state == "examen-dossier" && !after.isEscalated)
+        #expect(after.tasks.map(\.queue) == ["accueil"])
+        let history = try await store.withHistory(try await store.read(gone)).history.map(\.entry)
+        #expect(history.contains { $0.event == "migrated" && $0.note == "ancien circuit supprimé" })
+        #expect(history.contains { $0.event == "task-closed" && $0.context?.value(at: "escalation")?.stringValue == "migration-misfit" })
+        try await Self.expectInvariant(database)
+    }
+
     @Test("a dry run says who fits and why not, and changes nothing")
     func dryRun() async throws {
         let (database, door, store) = try await Fixture.setUp("migrdry")
