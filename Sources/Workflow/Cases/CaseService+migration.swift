@@ -99,7 +99,7 @@ extension CaseService {
 
     /// The version cases move to, once the caller is known to be allowed and the request to
     /// make sense; every problem of the request at once.
-    private func migrationTarget(_ request: MigrationRequest, by caller: CaseCaller) async throws -> WorkflowDefinition {
+    func migrationTarget(_ request: MigrationRequest, by caller: CaseCaller) async throws -> WorkflowDefinition {
         let unknown = CaseFailure(.notFound, "no version \(request.toVersion) of workflow '\(request.workflow)' is published",
                                   problems: [.init("no such version", pointer: "/to_version")])
         let target: WorkflowDefinition
@@ -149,31 +149,4 @@ extension CaseService {
 /// A case found, when its turn came, with nothing left to move.
 private struct MigrationSkip: Error {
     var message: String
-}
-
-extension CaseService {
-    /// Settles one case that did not fit: moves it to `version`, into `state`, by override with
-    /// a justification (`WorkflowEngine.migrate(_:from:overridingTo:…)`), in one transaction;
-    /// for those who may migrate. Returns the case as the caller may see it on its new version.
-    public func migrate(_ id: UUID, toVersion version: Int, overridingTo state: String, note: String?, expectedVersion: Int?,
-                        by caller: CaseCaller) async throws -> CaseReading {
-        let current = try await look(id, by: caller)
-        let workflow = current.record.snapshot.workflowID
-        let target = try await migrationTarget(MigrationRequest(workflow: workflow, toVersion: version), by: caller)
-        let newEngine = engine(target)
-        let rules = CaseRules(caller, definition: target)
-        do {
-            let (record, _) = try await store.change(id, expectedVersion: expectedVersion, via: caller.via) { record, old in
-                guard record.snapshot.workflowVersion != version else {
-                    throw CaseFailure(.conflict, "the case is already on version \(version)")
-                }
-                return CaseStore.Prepared(actor: caller.actor, decide: { snapshot, _, now in
-                    newEngine.migrate(snapshot, from: old, overridingTo: state, actor: caller.actor, note: note, now: now)
-                }, journal: { change in [.read(id, by: rules.journalAccess, fields: rules.readFields(change.after))] })
-            }
-            return reading(record, rules: rules)
-        } catch let error as StoreError {
-            throw Self.failure(error, rules: rules)
-        }
-    }
 }

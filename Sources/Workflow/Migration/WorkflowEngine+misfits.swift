@@ -1,3 +1,5 @@
+import Foundation
+
 extension WorkflowEngine {
     /// Every reason the case cannot move from `old` to this engine's version with `mapping`;
     /// empty when it fits. Pure: a dry run and the migration itself judge with it alike.
@@ -73,5 +75,29 @@ extension WorkflowEngine {
             return "state '\(place)' is mapped to '\(target)', which version \(version) does not have"
         }
         return "state '\(place)' does not exist in version \(version) and no --map names where it goes"
+    }
+
+    /// A case that does not fit stays on its version (this engine's) and is escalated
+    /// `migration-misfit` with every reason, the version it was to move to and the mapping, for
+    /// a person to settle. Refused, writing nothing, when such an escalation for that version
+    /// is already open (a migration run again).
+    public func escalateMisfit(_ snapshot: CaseSnapshot, toVersion version: Int, reasons: [MisfitReason], mapping: StateMapping,
+                               actor: CaseActor, now: Date) -> EngineOutcome {
+        let code = EscalationReason.migrationMisfit.rawValue
+        if snapshot.tasks.contains(where: {
+            $0.escalation?.reason == code && $0.escalation?.context.value(at: "to_version")?.numberValue?.int == version
+        }) {
+            return .refused(Refusal(.misfitAlreadyEscalated, "the case already has an open migration-misfit escalation for version \(version)"))
+        }
+        var change = ChangeBuilder(snapshot, now: now, actor: actor.recorded)
+        escalate(code: code, context: [
+            "from_version": .number(JSONNumber(snapshot.workflowVersion)), "to_version": .number(JSONNumber(version)),
+            "mapping": mapping.json, "reasons": .array(reasons.map(\.json)),
+        ], state: snapshot.state, track: nil, change: &change)
+        ensureOwner(&change)
+        var built = change.build()
+        built.whoseMove = built.after.whoseMove(in: definition)
+        built.events = OutboxEvent.of(built, before: snapshot, whoseMoveBefore: snapshot.whoseMove(in: definition))
+        return .applied(built)
     }
 }
