@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import Testing
 @testable import Workflow
 
@@ -81,6 +82,8 @@ struct MigrationTests {
         let parallel = try await Fixture.create(store, actions: ["partager"])
         let renamed = try await Fixture.create(store, actions: ["instruire"])
         _ = try await store.apply(CaseEvent(.action(name: "ok", data: nil, track: "mairie"), actor: Fixture.operatorActor), toCase: parallel)
+        _ = try await store.apply(CaseEvent(.raise(reason: "agent-raised", track: nil), actor: Fixture.operatorActor, note: "à revoir"),
+                                  toCase: renamed)
 
         let report = try await door.migrate(Fixture.request(2, map: ["instruction": "examen-dossier"]), by: Fixture.caller)
         #expect(Self.item(report, parallel)?.outcome == .migrated)
@@ -94,7 +97,12 @@ struct MigrationTests {
         #expect(tracks.timers.contains { $0.kind == .stall && $0.track == nil && $0.state == "verifications" })
 
         let moved = try await store.read(renamed)
-        #expect(moved.snapshot.state == "examen-dossier" && moved.snapshot.tasks.map(\.state) == ["examen-dossier"])
+        #expect(moved.snapshot.state == "examen-dossier" && moved.snapshot.tasks.map(\.state) == ["examen-dossier", "examen-dossier"])
+        #expect(moved.snapshot.tasks.contains { $0.escalation?.reason == "agent-raised" })
+        // The escalation moved with its state: not announced again to the systems outside.
+        let rows = try await database.client.query(
+            "SELECT count(*)::int FROM case_events WHERE case_id = \(renamed) AND type = 'parcours.case.escalated'", logger: TestDatabase.logger)
+        for try await count in rows.decode(Int.self) { #expect(count == 1) }
         // The case works on under its new version.
         _ = try await store.apply(CaseEvent(.action(name: "decider", data: nil, track: nil), actor: Fixture.operatorActor), toCase: renamed)
         #expect(try await store.snapshot(renamed).status == .closed(outcome: "accepted"))

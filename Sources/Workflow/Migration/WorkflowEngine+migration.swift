@@ -44,7 +44,13 @@ extension WorkflowEngine {
         ensureOwner(&change)
         var built = change.build()
         built.whoseMove = built.after.whoseMove(in: definition)
-        built.events = OutboxEvent.of(built, before: snapshot, whoseMoveBefore: snapshot.whoseMove(in: old))
+        // An escalation closed and opened again where the new version puts it is not a new
+        // escalation for the systems outside.
+        let moved = Set(built.history.filter { $0.event == "task-opened" && $0.context?.value(at: "replaces") != nil }
+            .compactMap { $0.context?.value(at: "task")?.stringValue })
+        var told = built
+        told.openedTasks.removeAll { moved.contains($0.id.uuidString.lowercased()) }
+        built.events = OutboxEvent.of(told, before: snapshot, whoseMoveBefore: snapshot.whoseMove(in: old))
         return .applied(built)
     }
 
