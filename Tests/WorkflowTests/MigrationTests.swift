@@ -28,6 +28,7 @@ struct MigrationTests {
         let (database, door, store) = try await Fixture.setUp("migrhuman")
         defer { database.close() }
         let id = try await Fixture.create(store)
+        try await TaskStore(database).claim(try #require(try await store.snapshot(id).tasks.first).id, by: "agent:anne")
         let before = try await store.snapshot(id)
         let task = try #require(before.tasks.first)
 
@@ -39,6 +40,7 @@ struct MigrationTests {
         #expect(after.workflowVersion == 2 && after.state == "depot" && after.version == before.version + 1)
         let moved = try #require(after.tasks.first)
         #expect(after.tasks.count == 1 && moved.queue == "accueil" && moved.openedAt == task.openedAt)
+        #expect(moved.id != task.id && moved.assignee == "agent:anne", "reopened with its new due time, its holder kept")
         #expect(try Self.same(moved.slaDueAt, "5d", after: task.openedAt))
         let sla = try #require(after.timers.first { $0.kind == .stateSLA })
         #expect(try Self.same(sla.dueAt, "15d", after: before.enteredStateAt))
@@ -159,6 +161,27 @@ struct MigrationTests {
         let history = try await store.withHistory(try await store.read(gone)).history.map(\.entry)
         #expect(history.contains { $0.event == "migrated" && $0.note == "ancien circuit supprimé" })
         #expect(history.contains { $0.event == "task-closed" && $0.context?.value(at: "escalation")?.stringValue == "migration-misfit" })
+        try await Self.expectInvariant(database)
+    }
+
+    @Test("a migration stopped midway is finished by running it again: the cases already moved are not touched")
+    func runAgainFinishes() async throws {
+        let (database, door, store) = try await Fixture.setUp("migragain")
+        defer { database.close() }
+        var ids: [UUID] = []
+        for _ in 0..<6 { ids.append(try await Fixture.create(store)) }
+        var first = Fixture.request(2)
+        first.limit = 2
+        let stopped = try await door.migrate(first, by: Fixture.caller)
+        #expect(stopped.count(.migrated) == 2 && stopped.remaining == 4)
+        let rest = try await door.migrate(Fixture.request(2), by: Fixture.caller)
+        #expect(rest.count(.migrated) == 4 && rest.items.count == 4 && rest.remaining == 0)
+        #expect(Set(stopped.items.map(\.caseID)).isDisjoint(with: rest.items.map(\.caseID)))
+        for id in ids {
+            let history = try await store.withHistory(try await store.read(id)).history
+            #expect(history.filter { $0.entry.event == "migrated" }.count == 1)
+        }
+        #expect(try await door.migrate(Fixture.request(2), by: Fixture.caller).items.isEmpty)
         try await Self.expectInvariant(database)
     }
 
