@@ -135,6 +135,8 @@ struct MigrationTests {
         #expect(Self.item(report, invalid)?.reasons.first?.field == "code")
         try await Self.expectInvariant(database)
 
+        let dry = try await door.migrate(Fixture.request(3, dryRun: true), by: Fixture.caller)
+        #expect(expected.allSatisfy { Self.item(dry, $0.0)?.outcome == .alreadyEscalated })
         let again = try await door.migrate(Fixture.request(3), by: Fixture.caller)
         #expect(expected.allSatisfy { Self.item(again, $0.0)?.outcome == .alreadyEscalated })
         for (id, _) in expected {

@@ -24,13 +24,23 @@ extension CaseService {
                     guard let snapshot = found[id] else { continue }
                     let old = try await catalog.definition(id: snapshot.workflowID, version: snapshot.workflowVersion)
                     let reasons = engine(target).misfits(of: snapshot, from: old, mapping: request.mapping)
+                    let escalated = snapshot.tasks.contains {
+                        $0.escalation?.reason == EscalationReason.migrationMisfit.rawValue
+                            && $0.escalation?.context.value(at: "to_version")?.numberValue?.int == request.toVersion
+                    }
                     report.items.append(.init(caseID: id, fromVersion: snapshot.workflowVersion, state: snapshot.state,
-                                              outcome: reasons.isEmpty ? .fits : .misfit, reasons: reasons))
+                                              outcome: reasons.isEmpty ? .fits : escalated ? .alreadyEscalated : .misfit, reasons: reasons))
                 }
             }
             return report
         }
         for id in ids {
+            // A caller that gave up (a request past its deadline) stops here; the cases not
+            // reached are left for the next run, like those beyond `limit`.
+            guard !Task.isCancelled else {
+                report.remaining += ids.count - report.items.count
+                break
+            }
             report.items.append(await migrateOne(id, to: target, request: request, by: caller))
         }
         return report
