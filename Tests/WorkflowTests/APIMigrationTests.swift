@@ -30,6 +30,8 @@ struct APIMigrationTests {
                                          json: ["to_version": 2, "map": ["expertise-medicale": "nulle-part", "inconnu": "depot"]])
             #expect(bad.status == 400 && bad["errors"]?.arrayValue?.count == 2)
 
+            // A supervisor who knows the workflow's cases may too; a dry run by default.
+            #expect(try await api.send(.post, "/api/v1/workflows/retraite-multi-statuts/migrations", as: "coord", json: body)["dry_run"] == true)
             let dry = try await api.send(.post, "/api/v1/workflows/retraite-multi-statuts/migrations", as: "designer", json: body)
             #expect(dry.status == 200 && dry["dry_run"] == true && dry["counts.fits"]?.numberValue?.int == 1)
             let unchanged = try await api.send(.get, "/api/v1/cases/\(caseID)", as: "rh")
