@@ -46,4 +46,34 @@ struct APIMigrationTests {
         }
         #expect(try await OwnerInvariant(harness.database).casesWithoutOwner() == [])
     }
+
+    @Test("a case that does not fit is escalated; the escalation queue's agent settles it into the new version with a justification")
+    func misfitSettled() async throws {
+        let harness = try await APIHarness.make("api-migration-misfit")
+        defer { harness.database.close() }
+        let v2 = try String(contentsOf: Repository.file("docs/examples/retraite-multi-statuts-v2.yaml"), encoding: .utf8)
+        try await harness.run { api in
+            // Contract years: an IRCANTEC track, which version 2 hands to a track of another name.
+            let caseID = try #require(try await api.send(.post, "/api/v1/cases", as: "rh", json: [
+                "workflow": "retraite-multi-statuts", "data": try APICaseFlowTests.example("retraite")])["id"]?.stringValue)
+            let deposited = try await api.send(.post, "/api/v1/cases/\(caseID)/events", as: "rh",
+                                               json: ["action": "deposer", "data": try APICaseFlowTests.example("retraite-depot")])
+            #expect(deposited["tracks"]?.arrayValue?.contains { $0.value(at: "track") == "ircantec" } == true)
+            _ = try await api.send(.post, "/api/v1/workflows", as: "designer", raw: v2, contentType: "application/yaml")
+            let done = try await api.send(.post, "/api/v1/workflows/retraite-multi-statuts/migrations", as: "designer",
+                                          json: ["to_version": 2, "dry_run": false])
+            #expect(done["counts.misfit"]?.numberValue?.int == 1)
+            #expect(done["cases"]?.arrayValue?.first?.value(at: "reasons")?.arrayValue?.first?.value(at: "code") == "track-missing")
+
+            let path = "/api/v1/cases/\(caseID)/migrate"
+            #expect(try await api.send(.post, path, as: "rh", json: ["to_version": 2, "state": "instruction-parts", "note": "x"]).status == 403)
+            let noNote = try await api.send(.post, path, as: "cellule", json: ["to_version": 2, "state": "instruction-parts"])
+            #expect(noNote.status == 422 && noNote["code"] == "note-required")
+            let settled = try await api.send(.post, path, as: "cellule",
+                                             json: ["to_version": 2, "state": "instruction-parts", "note": "part IRCANTEC reprise"])
+            #expect(settled.status == 200 && settled["workflow_version"]?.numberValue?.int == 2)
+            #expect(settled["tracks"]?.arrayValue?.contains { $0.value(at: "track") == "complementaire" } == true)
+        }
+        #expect(try await OwnerInvariant(harness.database).casesWithoutOwner() == [])
+    }
 }

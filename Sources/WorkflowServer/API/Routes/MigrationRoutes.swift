@@ -4,7 +4,8 @@ import Workflow
 
 /// `/workflows/{id}/diff`: what changed between two published versions; `/workflows/{id}/migrations`:
 /// moving the open cases to another version (designers and supervisors), a dry run unless
-/// the body says `"dry_run": false` — the report first, then the confirmation.
+/// the body says `"dry_run": false` — the report first, then the confirmation;
+/// `/cases/{id}/migrate`: settling one case that did not fit.
 struct MigrationRoutes {
     let services: APIServices
 
@@ -16,6 +17,23 @@ struct MigrationRoutes {
     func add(to group: RouteTable) {
         group.get("workflows/{id}/diff", use: diff)
         group.post("workflows/{id}/migrations", use: migrate)
+        group.post("cases/{id}/migrate", use: settle)
+    }
+
+    /// Settles a case a migration could not move: into `state` of version `to_version`, by
+    /// override with a justifying `note` (designers, supervisors, and the agents of the queue
+    /// holding its `migration-misfit` escalation).
+    @Sendable func settle(_ request: Request, context: APIContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        let caseID = try Parameter.pathID(context)
+        var request = request
+        let body = try await BodyReader.object(&request, allowed: ["to_version", "state", "note", "expected_version"])
+        guard let version = try body.integer("to_version") else { throw Problem.badRequest("'to_version' is required", pointer: "/to_version") }
+        let state = try body.string("state", required: true)!
+        let reading = try await services.door.migrate(caseID, toVersion: version, overridingTo: state, note: try body.string("note"),
+                                                      expectedVersion: try body.integer("expected_version"),
+                                                      by: .agent(try context.caller(), via: "POST \(APIApplication.prefix)/cases/{id}/migrate"))
+        return services.caseResponse(reading)
     }
 
     /// Both versions must be ones the caller may know (designers: all).
