@@ -40,6 +40,31 @@ struct MigrationDiffTests {
         #expect(StateMapping(["x": "nulle-part", "caf.examen": "fait"]).problems(in: v2).count == 1)
     }
 
+    @Test("a state's SLA that already fell due during this stay is not armed again; one still pending is, from the entry")
+    func breachedOnce() throws {
+        let old = try EngineFixtures.workflow(Fixture.source(version: 1)), new = try EngineFixtures.workflow(Fixture.source(version: 2))
+        guard case .applied(let created) = WorkflowEngine(definition: old).start(caseID: UUID(), data: ["nom": "Martin"],
+                                                                                    actor: Actors.operatorUser, now: EngineFixtures.monday) else {
+            Issue.record("the case was not created")
+            return
+        }
+        let later = EngineFixtures.monday.addingTimeInterval(21 * 86_400)
+        func stateSLAs(_ snapshot: CaseSnapshot) throws -> [CaseTimer] {
+            guard case .applied(let change) = WorkflowEngine(definition: new).migrate(snapshot, from: old, mapping: StateMapping(),
+                                                                                        actor: Actors.operatorUser, now: later) else {
+                Issue.record("the case did not migrate")
+                return []
+            }
+            return change.createdTimers.filter { $0.kind == .stateSLA }
+        }
+        let pending = try stateSLAs(created.after)
+        let due = try #require(WorkflowDuration("15d")).added(to: EngineFixtures.monday, in: .french)
+        #expect(pending.count == 1 && pending.first?.dueAt == due)
+        var breached = created.after
+        breached.timers.removeAll { $0.kind == .stateSLA }
+        #expect(try stateSLAs(breached).isEmpty)
+    }
+
     @Test("a state that became automatic or final, and a running clock that is gone, do not fit")
     func kindAndClock() throws {
         let old = try EngineFixtures.workflow("""

@@ -36,9 +36,8 @@ extension WorkflowEngine {
             "to_version": .number(JSONNumber(definition.version.value)),
             "mapping": mapping.json,
         ])
-        let former = WorkflowEngine(definition: old, calendar: calendar)
         carryTasks(snapshot, places: places, mapping: mapping, change: &change)
-        carryTimers(snapshot, places: places, mapping: mapping, former: former, change: &change)
+        carryTimers(snapshot, places: places, mapping: mapping, old: old, change: &change)
         openAddedTracks(snapshot, main: main, old: old, change: &change)
         settleJoin(&change)
         ensureOwner(&change)
@@ -135,7 +134,7 @@ extension WorkflowEngine {
     /// The states' own timers (`after`, `sla`, stall) are armed again by the new version from
     /// the case's entry (stall from its last event); an engine step follows its state's new
     /// name; a legal clock's timers and a task's SLA timer (see `carryTasks`) stay.
-    private func carryTimers(_ snapshot: CaseSnapshot, places: [Place], mapping: StateMapping, former: WorkflowEngine,
+    private func carryTimers(_ snapshot: CaseSnapshot, places: [Place], mapping: StateMapping, old: WorkflowDefinition,
                              change: inout ChangeBuilder) {
         for timer in snapshot.timers {
             switch timer.kind {
@@ -155,7 +154,11 @@ extension WorkflowEngine {
         }
         for place in places {
             let id = place.state.id.value
-            let formerState = former.stateDefinition(place.former, track: place.track, snapshot: snapshot)
+            let formerState: StateDefinition? = {
+                guard let track = place.track else { return old.state(place.former) }
+                guard let state = old.state(snapshot.state), case .parallel(let parallel) = state.kind else { return nil }
+                return parallel.track(track)?.state(place.former)
+            }()
             let pending = snapshot.timers.filter { $0.track == place.track && $0.state == place.former }
             for (index, exit) in place.state.timedExits.enumerated() {
                 // The same exit of the former state, no longer pending: it fell due during this stay.
