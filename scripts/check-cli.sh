@@ -4,7 +4,7 @@
 # parallel tracks, the refusals a person would meet on the way, and the history; then
 # escalations resolved by an override, a hand-over, a correction and "evaluate again",
 # and the overrides listed. The same steps are shown in docs/walkthrough.md. Last, an agent's
-# rights changed with `agents update`.
+# rights changed with `agents update`, and a case moved to a new version of its workflow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${WORKFLOW_BIN:-.build/debug/workflow}"
@@ -191,6 +191,37 @@ revoked=$?
 set -e
 [ "$status" -ne 0 ] && [ "$revoked" -eq 1 ] && grep -q "revoked" <<<"$message" && pass \
     || fail "agents update with nothing to change exited $status; on a revoked agent $revoked: $message"
+
+# Moving cases to a new version (docs/migration.md), on a copy of the retirement workflow under
+# an id of its own: the other checks keep creating their cases on version 1 of the examples.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+wid="retraite-migration-$$"
+sed "s/^id: retraite-multi-statuts$/id: $wid/" workflows/retraite-multi-statuts.yaml >"$tmp/v1.yaml"
+sed "s/^id: retraite-multi-statuts$/id: $wid/" docs/examples/retraite-multi-statuts-v2.yaml >"$tmp/v2.yaml"
+set +e
+out=$("$bin" diff "$tmp/v1.yaml" "$tmp/v2.yaml" --json)
+status=$?
+set -e
+[ "$status" -eq 1 ] && [ "$(field "[c['name'] for c in d['changes'] if c['change'] == 'added' and c['section'] == 'states'][0]" <<<"$out")" = avis-medical ] \
+    && pass || fail "diff of two files: exit $status, $out"
+"$bin" publish "$tmp/v1.yaml" >/dev/null
+mid=$("$bin" cases create "$wid" --data "$examples/retraite.json" --json | field "d['id']")
+"$bin" publish "$tmp/v2.yaml" >/dev/null
+out=$("$bin" diff --workflow "$wid" 1 2 || true)   # exit 1: the versions differ
+grep -q "sla: 1mo -> 3w" <<<"$out" && pass || fail "diff between two published versions: $out"
+out=$("$bin" cases migrate --workflow "$wid" --to-version 2 --map expertise-medicale=avis-medical --dry-run --json)
+[ "$(field "d['counts']['fits']" <<<"$out")" = 1 ] && [ "$("$bin" cases show "$mid" --json | field "d['workflow_version']")" = 1 ] \
+    && pass || fail "the dry run did not find the case fitting, or moved it: $out"
+"$bin" cases migrate --workflow "$wid" --to-version 2 --map expertise-medicale=avis-medical | grep -q ": 1 migrated$" \
+    && pass || fail "the migration did not move the case"
+[ "$("$bin" cases show "$mid" --json | field "[d['workflow_version'], [h['event'] for h in d['history']].count('migrated')]")" = "[2, 1]" ] \
+    && pass || fail "the case is not on version 2 with one 'migrated' line"
+set +e
+message=$("$bin" cases migrate --workflow "$wid" --to-version 2 --map expertise-medicale=nulle-part 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 2 ] && grep -q "nulle-part" <<<"$message" && pass || fail "a mapping to no state: exit $status, $message"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -13,6 +13,9 @@ public enum EscalationReason: String, CaseIterable, Sendable, Codable {
     case clockWarning = "clock-warning"
     /// A legal clock expired and its `on_expiry` escalates (its computation is the context).
     case clockExpired = "clock-expired"
+    /// A case that a migration to another version of its workflow could not move: the context
+    /// says which version and every reason, for a person to settle.
+    case migrationMisfit = "migration-misfit"
 
     /// The codes reserved by the engine; exception codes must differ from them.
     public static let builtIn: Set<String> = Set(allCases.map(\.rawValue))

@@ -29,7 +29,11 @@ public struct CaseStore: Sendable {
 
     /// What a caller above the store (`CaseService`) wants done to a locked case.
     struct Prepared {
-        var event: CaseEvent
+        /// Who asks: the journal names them.
+        var actor: CaseActor
+        /// What the engine decides on the case as read, at the database's time: an event
+        /// applied by the case's own version, or (a migration) a decision between two versions.
+        var decide: (CaseSnapshot, WorkflowEngine, Date) -> EngineOutcome
         /// Adjusts the engine's change before it is written (who may read each note).
         var adjust: (inout CaseChange) -> Void = { _ in }
         /// Refuses the engine's change before anything is written (a resolution that leaves
@@ -37,6 +41,24 @@ public struct CaseStore: Sendable {
         var check: (CaseChange) throws -> Void = { _ in }
         /// Journal lines beside the change's own (the read of what the answer shows).
         var journal: (CaseChange) -> [AccessJournal.Row] = { _ in [] }
+
+        init(event: CaseEvent, adjust: @escaping (inout CaseChange) -> Void = { _ in },
+             check: @escaping (CaseChange) throws -> Void = { _ in },
+             journal: @escaping (CaseChange) -> [AccessJournal.Row] = { _ in [] }) {
+            self.init(actor: event.actor, decide: { snapshot, engine, now in engine.apply(event, to: snapshot, now: now) },
+                      adjust: adjust, check: check, journal: journal)
+        }
+
+        init(actor: CaseActor, decide: @escaping (CaseSnapshot, WorkflowEngine, Date) -> EngineOutcome,
+             adjust: @escaping (inout CaseChange) -> Void = { _ in },
+             check: @escaping (CaseChange) throws -> Void = { _ in },
+             journal: @escaping (CaseChange) -> [AccessJournal.Row] = { _ in [] }) {
+            self.actor = actor
+            self.decide = decide
+            self.adjust = adjust
+            self.check = check
+            self.journal = journal
+        }
     }
 
     /// Creates a case on a published workflow (its latest version unless one is named), and
@@ -115,14 +137,14 @@ public struct CaseStore: Sendable {
             if let expectedVersion, expectedVersion != snapshot.version {
                 throw StoreError(.conflict, "case \(id.lowercasedString) changed since you read it (you expected version \(expectedVersion), it is at version \(snapshot.version)); read it again and retry")
             }
-            switch engine(definition).apply(prepared.event, to: snapshot, now: now) {
+            switch prepared.decide(snapshot, engine(definition), now) {
             case .refused(let refusal):
                 throw StoreError(.refused, refusal.message, refusal: refusal)
             case .applied(var change):
                 prepared.adjust(&change)
                 try prepared.check(change)
                 change.after.version = snapshot.version + 1
-                let lines = [Self.journalLine(change, actor: prepared.event.actor, via: via)] + prepared.journal(change)
+                let lines = [Self.journalLine(change, actor: prepared.actor, via: via)] + prepared.journal(change)
                 // A caller that gave up (a deadline passed) gets no late write behind its back.
                 try Task.checkCancellation()
                 try await CaseWriter(connection: connection, logger: database.logger)

@@ -133,7 +133,7 @@ struct CaseWriter {
     /// after its first five executions instead of planning each change again (an array
     /// parameter's length, which it can see, made every change's plan look cheaper).
     struct Statement: PostgresPreparedStatement {
-        static let name = "parcours_case_write_v9"
+        static let name = "parcours_case_write_v10"
         static let sql = """
 
             WITH case_rows AS (
@@ -152,7 +152,8 @@ struct CaseWriter {
                 RETURNING id
             ), updated AS (
                 -- A case whose version moved since it was read is not updated: a conflict.
-                UPDATE cases SET data = r.data, status = r.status, outcome = r.outcome, state = r.state, tracks = r.tracks,
+                -- workflow_version moves only when a case is migrated to another version.
+                UPDATE cases SET workflow_version = r.workflow_version, data = r.data, status = r.status, outcome = r.outcome, state = r.state, tracks = r.tracks,
                                  waiting_on = r.waiting_on, escalated = r.escalated, referent = r.referent, version = cases.version + 1,
                                  whose_move = ARRAY(SELECT jsonb_array_elements_text(r.whose_move)),
                                  entered_state_at = r.entered_state_at, last_event_at = r.last_event_at, closed_at = r.closed_at,

@@ -25,6 +25,7 @@ enum APIApplication {
             .add(middleware: IdempotencyMiddleware(keys: services.idempotencyKeys))
         let table = RouteTable(group: group, prefix: prefix)
         WorkflowRoutes(services: services).add(to: table)
+        MigrationRoutes(services: services).add(to: table)
         CaseRoutes(services: services).add(to: table)
         TaskRoutes(services: services).add(to: table)
         EventRoutes(services: services).add(to: table)

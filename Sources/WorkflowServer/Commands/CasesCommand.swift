@@ -7,5 +7,5 @@ struct CasesCommand: AsyncParsableCommand {
         commandName: "cases",
         abstract: "Create, show and act on cases, and resolve their escalations.",
         subcommands: [Create.self, Show.self, Act.self, List.self,
-                      Evaluate.self, Correct.self, Override.self, Raise.self, HandOver.self, Referent.self, Import.self])
+                      Evaluate.self, Correct.self, Override.self, Raise.self, HandOver.self, Referent.self, Import.self, Migrate.self])
 }

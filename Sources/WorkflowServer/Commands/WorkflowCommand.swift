@@ -6,7 +6,7 @@ struct WorkflowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow",
         abstract: "Parcours: a case-management workflow engine for files that cross administrations.",
-        subcommands: [ValidateCommand.self, GraphCommand.self, MigrateCommand.self, PublishCommand.self,
+        subcommands: [ValidateCommand.self, GraphCommand.self, DiffCommand.self, MigrateCommand.self, PublishCommand.self,
                       CasesCommand.self, OverridesCommand.self, WorkerCommand.self, DBCommand.self,
                       AgentsCommand.self, WebhooksCommand.self, ServeCommand.self, SuperviseCommand.self]
     )

@@ -40,6 +40,7 @@ struct WebSite: Sendable {
         InboxPage(site: self).add(to: pages)
         WorkflowPages(site: self).add(to: pages)
         DesignerPages(site: self).add(to: pages)
+        MigrationPages(site: self).add(to: pages)
         SupervisionPage(site: self).add(to: pages)
         CasePage(site: self).add(to: pages)
         CaseListPage(site: self).add(to: pages)

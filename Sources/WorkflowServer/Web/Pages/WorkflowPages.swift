@@ -106,6 +106,8 @@ struct WorkflowPages {
             "published_at": TimeText.date(known.summary.publishedAt, texts),
             "published_by": WebLabels.actor(known.summary.publishedBy, texts),
             "sha256": known.summary.sha256,
+            // Designers and supervisors may move open cases of other versions to this one.
+            "can_migrate": (agent.designer || agent.supervisor) && versions.count > 1,
             "versions": versions.map { other in
                 ["version": other.version, "path": Self.path(id, other.version), "current": other.version == version] as [String: Any]
             },

@@ -1,0 +1,166 @@
+import Foundation
+
+extension CaseService {
+    /// Moves the open cases of a workflow to another of its published versions (language
+    /// brief, "Moving running cases to a new version"): designers, supervisors who know the
+    /// workflow's cases, and operators. Each case is judged on its own read and written in its
+    /// own transaction, checked against the version it was read at: a case that changed
+    /// meanwhile is read and judged again, never moved from a stale read. A case that fits
+    /// moves (`WorkflowEngine.migrate`); one that does not stays on its version, escalated
+    /// `migration-misfit` with the reasons. Cases already on the version are not touched, so a
+    /// migration interrupted midway finishes the rest when run again. A dry run writes nothing.
+    public func migrate(_ request: MigrationRequest, by caller: CaseCaller) async throws -> MigrationReport {
+        let target = try await migrationTarget(request, by: caller)
+        let open = try await store.openCases(workflow: request.workflow, notOn: request.toVersion, state: request.state)
+        let ids = request.limit.map { Array(open.prefix(max(0, $0))) } ?? open
+        var report = MigrationReport(workflow: request.workflow, toVersion: request.toVersion, mapping: request.mapping,
+                                     dryRun: request.dryRun, items: [])
+        report.remaining = open.count - ids.count
+        report.items.reserveCapacity(ids.count)
+        if request.dryRun {
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                let found = try await store.snapshots(chunk)
+                for id in chunk {
+                    guard let snapshot = found[id] else { continue }
+                    let old = try await catalog.definition(id: snapshot.workflowID, version: snapshot.workflowVersion)
+                    let reasons = engine(target).misfits(of: snapshot, from: old, mapping: request.mapping)
+                    let escalated = snapshot.tasks.contains {
+                        $0.escalation?.reason == EscalationReason.migrationMisfit.rawValue
+                            && $0.escalation?.context.value(at: "to_version")?.numberValue?.int == request.toVersion
+                    }
+                    report.items.append(.init(caseID: id, fromVersion: snapshot.workflowVersion, state: snapshot.state,
+                                              outcome: reasons.isEmpty ? .fits : escalated ? .alreadyEscalated : .misfit, reasons: reasons))
+                }
+            }
+            return report
+        }
+        for id in ids {
+            // A caller that gave up (a request past its deadline) stops here; the cases not
+            // reached are left for the next run, like those beyond `limit`.
+            guard !Task.isCancelled else {
+                report.remaining += ids.count - report.items.count
+                break
+            }
+            report.items.append(await migrateOne(id, to: target, request: request, by: caller))
+        }
+        return report
+    }
+
+    /// How many times a case that keeps changing under the migration is read and judged again
+    /// (each time `CaseStore.attempts` writes) before it is reported failed, for a later run.
+    static let migrationRounds = 4
+
+    /// One case: read, judged, written in one transaction (see `migrate`).
+    private func migrateOne(_ id: UUID, to target: WorkflowDefinition, request: MigrationRequest, by caller: CaseCaller) async -> MigrationReport.Item {
+        let actor = caller.actor
+        let newEngine = engine(target)
+        var item = MigrationReport.Item(caseID: id, fromVersion: 0, state: "", outcome: .failed, reasons: [])
+        for _ in 1...Self.migrationRounds {
+            do {
+                _ = try await store.change(id, expectedVersion: nil, via: caller.via) { record, old in
+                    let snapshot = record.snapshot
+                    item.fromVersion = snapshot.workflowVersion
+                    item.state = snapshot.state
+                    item.reasons = []
+                    guard !snapshot.status.isClosed, snapshot.workflowVersion != target.version.value else {
+                        throw MigrationSkip(message: snapshot.status.isClosed ? "closed meanwhile" : "already on version \(target.version.value)")
+                    }
+                    if let state = request.state, snapshot.state != state {
+                        throw MigrationSkip(message: "no longer in state '\(state)'")
+                    }
+                    let reasons = newEngine.misfits(of: snapshot, from: old, mapping: request.mapping)
+                    item.reasons = reasons
+                    if reasons.isEmpty {
+                        item.outcome = .migrated
+                        return CaseStore.Prepared(actor: actor, decide: { snapshot, _, now in
+                            newEngine.migrate(snapshot, from: old, mapping: request.mapping, actor: actor, now: now)
+                        })
+                    }
+                    item.outcome = .misfit
+                    return CaseStore.Prepared(actor: actor, decide: { snapshot, oldEngine, now in
+                        oldEngine.escalateMisfit(snapshot, toVersion: target.version.value, reasons: reasons,
+                                                 mapping: request.mapping, actor: actor, now: now)
+                    })
+                }
+                return item
+            } catch let skip as MigrationSkip {
+                item.outcome = .skipped
+                item.message = skip.message
+                return item
+            } catch let error as StoreError where error.code == .conflict {
+                item.outcome = .failed
+                item.message = "the case kept changing while it was being moved; run the migration again for it"
+                continue
+            } catch let error as StoreError where error.refusal?.code == .misfitAlreadyEscalated {
+                item.outcome = .alreadyEscalated
+                return item
+            } catch let error as StoreError where error.code == .notFound {
+                item.outcome = .skipped
+                item.message = "no longer found"
+                return item
+            } catch {
+                item.outcome = .failed
+                item.message = "\(error)"
+                return item
+            }
+        }
+        return item
+    }
+
+    /// The version cases move to, once the caller is known to be allowed and the request to
+    /// make sense; every problem of the request at once.
+    /// With `authorized`, the caller's right was settled already (an agent of the queue holding
+    /// a case's misfit escalation, settling it).
+    func migrationTarget(_ request: MigrationRequest, by caller: CaseCaller, authorized: Bool = false) async throws -> WorkflowDefinition {
+        let unknown = CaseFailure(.notFound, "no version \(request.toVersion) of workflow '\(request.workflow)' is published",
+                                  problems: [.init("no such version", pointer: "/to_version")])
+        let target: WorkflowDefinition
+        do {
+            target = try await catalog.definition(id: request.workflow, version: request.toVersion)
+        } catch let error as StoreError where error.code == .notFound {
+            throw unknown
+        }
+        switch caller.kind {
+        case .operatorUser:
+            break
+        case .agent where authorized:
+            break
+        case .agent(let agent):
+            let knows = CaseAccess(agent: agent, definition: target).mayKnowCases
+            guard agent.designer || (agent.supervisor && knows) else {
+                if !knows { throw unknown }
+                throw CaseFailure(.forbidden, "only designers and supervisors move cases to another version of their workflow")
+            }
+        case .citizen:
+            throw unknown
+        }
+        // The other versions' states, which the mapping's keys and the state filter must name.
+        var former: Set<String> = []
+        for summary in try await WorkflowRepository(database).list() where summary.id == request.workflow && summary.version != request.toVersion {
+            let definition = try await catalog.definition(id: summary.id, version: summary.version)
+            for state in definition.states {
+                former.insert(state.id.value)
+                if case .parallel(let parallel) = state.kind {
+                    for track in parallel.tracks { former.formUnion(track.states.map { "\(track.id.value).\($0.id.value)" }) }
+                }
+            }
+        }
+        var problems = request.mapping.problems(in: target).map { CaseFailure.Problem($0, pointer: "/map") }
+        for key in request.mapping.entries.keys.sorted() where !former.contains(key) {
+            problems.append(.init("'\(key)' is not a state of another version of '\(request.workflow)'", pointer: "/map"))
+        }
+        if let state = request.state, !former.contains(state) {
+            problems.append(.init("'\(state)' is not a state of another version of '\(request.workflow)'", pointer: "/state"))
+        }
+        guard problems.isEmpty else {
+            throw CaseFailure(.invalid, problems.count == 1 ? problems[0].detail : "\(problems.count) problems: " + problems.map(\.detail).joined(separator: "; "),
+                              problems: problems)
+        }
+        return target
+    }
+}
+
+/// A case found, when its turn came, with nothing left to move.
+private struct MigrationSkip: Error {
+    var message: String
+}

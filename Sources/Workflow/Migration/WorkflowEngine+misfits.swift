@@ -1,0 +1,103 @@
+import Foundation
+
+extension WorkflowEngine {
+    /// Every reason the case cannot move from `old` to this engine's version with `mapping`;
+    /// empty when it fits. Pure: a dry run and the migration itself judge with it alike.
+    public func misfits(of snapshot: CaseSnapshot, from old: WorkflowDefinition, mapping: StateMapping) -> [MisfitReason] {
+        var reasons: [MisfitReason] = []
+        let version = definition.version.value
+        let name = mapping.main(snapshot.state)
+        if let state = definition.state(name) {
+            if let former = old.state(snapshot.state), !Self.compatible(former.kind, state.kind) {
+                reasons.append(MisfitReason(.kindChanged, "state '\(name)' is \(state.kind.name) in version \(version), \(former.kind.name) in version \(old.version.value)",
+                                            state: snapshot.state))
+            } else if case .parallel(let parallel) = state.kind {
+                reasons += trackMisfits(snapshot, parallel, old: old, mapping: mapping)
+            }
+        } else {
+            reasons.append(MisfitReason(.stateMissing, Self.missing(snapshot.state, mapped: name, track: nil, version: version),
+                                        state: snapshot.state))
+        }
+        for problem in validator.problems(in: snapshot.data) {
+            reasons.append(MisfitReason(.invalidData, "under version \(version)'s fields: \(problem.description)",
+                                        field: problem.path.isEmpty ? nil : problem.path))
+        }
+        for run in snapshot.clocks where run.isLive && definition.clock(run.name) == nil {
+            reasons.append(MisfitReason(.clockMissing, "the legal clock '\(run.name)' runs for the case and version \(version) has no such clock"))
+        }
+        return reasons
+    }
+
+    private func trackMisfits(_ snapshot: CaseSnapshot, _ parallel: ParallelStateDefinition, old: WorkflowDefinition,
+                              mapping: StateMapping) -> [MisfitReason] {
+        var reasons: [MisfitReason] = []
+        let version = definition.version.value
+        let formerParallel: ParallelStateDefinition? = {
+            guard let state = old.state(snapshot.state), case .parallel(let parallel) = state.kind else { return nil }
+            return parallel
+        }()
+        for position in snapshot.tracks {
+            guard let track = parallel.track(position.track) else {
+                reasons.append(MisfitReason(.trackMissing, "track '\(position.track)' has no counterpart in state '\(mapping.main(snapshot.state))' of version \(version)",
+                                            state: position.state, track: position.track))
+                continue
+            }
+            let name = mapping.track(position.track, position.state)
+            guard let state = track.state(name) else {
+                reasons.append(MisfitReason(.stateMissing, Self.missing(position.state, mapped: name, track: position.track, version: version),
+                                            state: position.state, track: position.track))
+                continue
+            }
+            if let former = formerParallel?.track(position.track)?.state(position.state), !Self.compatible(former.kind, state.kind) {
+                reasons.append(MisfitReason(.kindChanged, "state '\(position.track).\(name)' is \(state.kind.name) in version \(version), \(former.kind.name) in version \(old.version.value)",
+                                            state: position.state, track: position.track))
+            }
+        }
+        return reasons
+    }
+
+    /// Whether a case standing in a state of kind `old` can stand in one of kind `new` without
+    /// moving: the same kind, or a human state become a wait state (or back). A state become
+    /// automatic, final or parallel (or no longer so) would make the case move on by itself.
+    static func compatible(_ old: StateKind, _ new: StateKind) -> Bool {
+        switch (old, new) {
+        case (.human, .human), (.human, .wait), (.wait, .human), (.wait, .wait), (.auto, .auto), (.parallel, .parallel), (.final, .final):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func missing(_ state: String, mapped: String, track: String?, version: Int) -> String {
+        let place = track.map { "\($0).\(state)" } ?? state
+        let target = track.map { "\($0).\(mapped)" } ?? mapped
+        if mapped != state {
+            return "state '\(place)' is mapped to '\(target)', which version \(version) does not have"
+        }
+        return "state '\(place)' does not exist in version \(version) and no --map names where it goes"
+    }
+
+    /// A case that does not fit stays on its version (this engine's) and is escalated
+    /// `migration-misfit` with every reason, the version it was to move to and the mapping, for
+    /// a person to settle. Refused, writing nothing, when such an escalation for that version
+    /// is already open (a migration run again).
+    public func escalateMisfit(_ snapshot: CaseSnapshot, toVersion version: Int, reasons: [MisfitReason], mapping: StateMapping,
+                               actor: CaseActor, now: Date) -> EngineOutcome {
+        let code = EscalationReason.migrationMisfit.rawValue
+        if snapshot.tasks.contains(where: {
+            $0.escalation?.reason == code && $0.escalation?.context.value(at: "to_version")?.numberValue?.int == version
+        }) {
+            return .refused(Refusal(.misfitAlreadyEscalated, "the case already has an open migration-misfit escalation for version \(version)"))
+        }
+        var change = ChangeBuilder(snapshot, now: now, actor: actor.recorded)
+        escalate(code: code, context: [
+            "from_version": .number(JSONNumber(snapshot.workflowVersion)), "to_version": .number(JSONNumber(version)),
+            "mapping": mapping.json, "reasons": .array(reasons.map(\.json)),
+        ], state: snapshot.state, track: nil, change: &change)
+        ensureOwner(&change)
+        var built = change.build()
+        built.whoseMove = built.after.whoseMove(in: definition)
+        built.events = OutboxEvent.of(built, before: snapshot, whoseMoveBefore: snapshot.whoseMove(in: definition))
+        return .applied(built)
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Workflow
+
+extension CasesCommand {
+    /// `workflow cases migrate --workflow ID --to-version N`: move the open cases of a workflow
+    /// to another published version, through the door (`CaseService.migrate`).
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move the open cases of a workflow to another published version of it.",
+            discussion: """
+                Each case that fits moves in its own transaction, with a 'migrated' history line; \
+                its tasks and timers are recomputed by the new version, counted from when the case \
+                entered its state. A case that does not fit stays on its version and is escalated \
+                'migration-misfit' with the reasons. Cases already on the version are left alone, \
+                so running the command again finishes an interrupted migration. Prints one line per \
+                case that did not simply move, then the counts. Exit status: 0 when every case \
+                moved (or would, with --dry-run), 1 when some did not fit or failed, 2 for a bad request.
+                """)
+
+        @Option(help: "The workflow whose cases move.")
+        var workflow: String
+
+        @Option(help: "The published version to move them to.")
+        var toVersion: Int
+
+        @Option(name: .customLong("map"), help: "OLD=NEW: where a renamed or removed state goes (TRACK.STATE for a track's state); repeat for each.")
+        var map: [String] = []
+
+        @Option(help: "Only the cases in this state of the main machine.")
+        var state: String?
+
+        @Flag(help: "Change nothing: say, per case, whether it fits or why not.")
+        var dryRun = false
+
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let mapping: StateMapping
+            do {
+                mapping = try StateMapping(parsing: map)
+            } catch {
+                for problem in error.problems { Output.error("error: --map \(problem)") }
+                throw ExitCode(2)
+            }
+            let request = MigrationRequest(workflow: workflow, toVersion: toVersion, mapping: mapping, state: state, dryRun: dryRun)
+            let report = try await database.withSession { session in
+                do {
+                    return try await session.door.migrate(request, by: Operator.caller("cli: cases migrate"))
+                } catch let failure as CaseFailure {
+                    Output.error("error: \(failure.message)")
+                    if failure.problems.count > 1 { for problem in failure.problems { Output.error("  - \(problem.detail)") } }
+                    throw ExitCode(2)
+                }
+            }
+            print(output.json ? report.json.serialized() : report.text, terminator: output.json ? "\n" : "")
+            let unsettled = report.items.contains { ![.migrated, .fits, .skipped].contains($0.outcome) }
+            if unsettled { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import Workflow
+
+/// `/designer/migrate`: moving the open cases of a workflow to another version, for designers
+/// and supervisors, with the rules of `POST /api/v1/workflows/{id}/migrations` (the door's):
+/// the form, then the dry run's report beside the diff of the versions, then a button that
+/// confirms; each run moves at most `MigrationRoutes.defaultLimit` cases and offers to go on.
+struct MigrationPages {
+    let site: WebSite
+
+    func add(to pages: RouterGroup<WebContext>) {
+        pages.getPage("/designer/migrate", use: form)
+        pages.postPage("/designer/migrate", use: run)
+    }
+
+    /// What the form carries, from the query (a link from a workflow's page) or the form.
+    struct Fields {
+        var workflow = ""
+        var version = ""
+        var map = ""
+        var state = ""
+
+        var values: [String: Any] { ["workflow": workflow, "version": version, "map": map, "state": state] }
+    }
+
+    @Sendable func form(_ request: Request, context: WebContext) async throws -> Response {
+        let agent = try context.agent()
+        guard agent.designer || agent.supervisor else { throw WebFailure(status: .forbidden, key: "migrate_only") }
+        let fields = Fields(workflow: request.uri.queryParameters["workflow"].map(String.init) ?? "",
+                            version: request.uri.queryParameters["version"].map(String.init) ?? "")
+        return render(fields, context: context)
+    }
+
+    @Sendable func run(_ request: Request, context: WebContext) async throws -> Response {
+        let agent = try context.agent()
+        guard agent.designer || agent.supervisor else { throw WebFailure(status: .forbidden, key: "migrate_only") }
+        let form = context.form
+        let texts = context.texts
+        let fields = Fields(workflow: form["workflow"]?.trimmingCharacters(in: .whitespaces) ?? "",
+                            version: form["version"]?.trimmingCharacters(in: .whitespaces) ?? "",
+                            map: form["map"] ?? "", state: form["state"]?.trimmingCharacters(in: .whitespaces) ?? "")
+        guard !fields.workflow.isEmpty, let version = Int(fields.version), version > 0 else {
+            return render(fields, refusal: texts["migrate_missing"], context: context, status: .badRequest)
+        }
+        let items = fields.map.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let mapping: StateMapping
+        do {
+            mapping = try StateMapping(parsing: items)
+        } catch {
+            return render(fields, refusal: error.problems.joined(separator: "; "), context: context, status: .badRequest)
+        }
+        let confirmed = form["confirm"] == "1"
+        let migration = MigrationRequest(workflow: fields.workflow, toVersion: version, mapping: mapping,
+                                         state: fields.state.isEmpty ? nil : fields.state, dryRun: !confirmed,
+                                         limit: MigrationRoutes.defaultLimit)
+        let report: MigrationReport
+        do {
+            report = try await site.services.door.migrate(migration, by: .agent(agent, via: "POST /designer/migrate"))
+        } catch let failure as CaseFailure {
+            let refusal = ([failure.message] + (failure.problems.count > 1 ? failure.problems.map(\.detail) : [])).joined(separator: " — ")
+            let status: HTTPResponse.Status = failure.code == .notFound ? .notFound : failure.code == .forbidden ? .forbidden : .badRequest
+            return render(fields, refusal: refusal, context: context, status: status)
+        }
+        // The diff from the version most cases are on, for the person to see what they confirm.
+        var values: [String: Any] = ["report": Self.report(report, texts: texts)]
+        let fromVersion = Dictionary(grouping: report.items, by: \.fromVersion).max { $0.value.count < $1.value.count }?.key
+        if let fromVersion, fromVersion != version,
+           let old = try? await site.services.catalog.definition(id: fields.workflow, version: fromVersion),
+           let new = try? await site.services.catalog.definition(id: fields.workflow, version: version) {
+            values["diff"] = Self.diff(WorkflowDiff(from: old, to: new))
+        }
+        return render(fields, extra: values, context: context)
+    }
+
+    private func render(_ fields: Fields, refusal: String? = nil, extra: [String: Any] = [:], context: WebContext,
+                        status: HTTPResponse.Status = .ok) -> Response {
+        var values: [String: Any] = ["title": context.texts["migrate_title"], "nav_designer": true, "fields": fields.values]
+        if let refusal { values["refusal"] = refusal }
+        values.merge(extra) { _, new in new }
+        return site.renderer.page("migrate", values, context: context, status: status)
+    }
+
+    /// The report as the page shows it: the counts, the cases that did not simply move (with
+    /// their reasons), and whether to confirm or go on.
+    static func report(_ report: MigrationReport, texts: Texts) -> [String: Any] {
+        let counts = MigrationReport.Outcome.allCases.compactMap { outcome -> [String: Any]? in
+            let number = report.count(outcome)
+            return number == 0 ? nil : ["outcome": texts["migrate_outcome_\(outcome.rawValue.replacingOccurrences(of: "-", with: "_"))"], "count": number]
+        }
+        let unsettled = report.items.filter { $0.outcome != .migrated && $0.outcome != .fits }.prefix(200).map { item -> [String: Any] in
+            ["case": item.caseID.uuidString.lowercased(), "short": String(item.caseID.uuidString.lowercased().prefix(8)),
+             "state": item.state, "from_version": item.fromVersion,
+             "outcome": texts["migrate_outcome_\(item.outcome.rawValue.replacingOccurrences(of: "-", with: "_"))"],
+             "message": item.message ?? "", "reasons": item.reasons.map { ["code": $0.code.name, "message": $0.message] }]
+        }
+        let moving = report.count(.fits)
+        return [
+            "dry_run": report.dryRun, "counts": counts, "has_cases": !report.items.isEmpty,
+            "unsettled": Array(unsettled), "has_unsettled": !unsettled.isEmpty,
+            "confirm_text": texts.format("migrate_confirm", ["count": String(moving + report.remaining), "version": String(report.toVersion)]),
+            "can_confirm": report.dryRun && (moving > 0 || report.count(.misfit) > 0),
+            "remaining": report.remaining, "has_remaining": report.remaining > 0,
+        ]
+    }
+
+    static func diff(_ diff: WorkflowDiff) -> [String: Any] {
+        let mark: [WorkflowDiff.Kind: String] = [.added: "+", .removed: "−", .changed: "~"]
+        return [
+            "from": diff.fromVersion, "to": diff.toVersion, "identical": diff.isEmpty,
+            "changes": diff.changes.map { change -> [String: Any] in
+                ["section": change.section.rawValue, "name": change.name, "kind": change.kind.rawValue, "mark": mark[change.kind] ?? "",
+                 "differences": change.differences.map { ["attribute": $0.attribute, "from": $0.from ?? "", "to": $0.to ?? ""] }]
+            },
+        ]
+    }
+}

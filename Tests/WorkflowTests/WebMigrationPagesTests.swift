@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+@testable import Workflow
+@testable import WorkflowServer
+
+/// The designer's migration page: a dry run with the diff and a confirm button, then the move;
+/// agents who are neither designers nor supervisors are refused.
+@Suite("Web: moving cases to another version")
+struct WebMigrationPagesTests {
+    @Test("a designer runs a dry run (nothing moves), sees the diff, then confirms; an agent is refused")
+    func dryRunThenConfirm() async throws {
+        let harness = try await APIHarness.make("web-migration")
+        defer { harness.database.close() }
+        let v2 = try String(contentsOf: Repository.file("docs/examples/retraite-multi-statuts-v2.yaml"), encoding: .utf8)
+        try await harness.run { api in
+            let data = try APICaseFlowTests.example("retraite")
+            let caseID = try #require(try await api.send(.post, "/api/v1/cases", as: "rh",
+                                                         json: ["workflow": "retraite-multi-statuts", "data": data])["id"]?.stringValue)
+            _ = try await harness.services.repository.publish(source: v2, publishedBy: "cli:test")
+            let rh = try await WebBrowser.signedIn(api, as: "rh")
+            #expect(try await rh.get("/designer/migrate").status == 403)
+
+            let designer = try await WebBrowser.signedIn(api, as: "designer")
+            let version = try await designer.get("/workflows/retraite-multi-statuts/2")
+            #expect(version.contains("href=\"/designer/migrate?workflow=retraite-multi-statuts&amp;version=2\""))
+            let form = try await designer.get("/designer/migrate?workflow=retraite-multi-statuts&version=2")
+            #expect(form.status == 200 && form.contains("id=\"dry-run\""))
+
+            let fields: KeyValuePairs<String, String> = ["workflow": "retraite-multi-statuts", "version": "2",
+                                                         "map": "expertise-medicale=avis-medical", "state": ""]
+            let dry = try await designer.post("/designer/migrate", fields)
+            #expect(dry.status == 200 && dry.contains("id=\"confirm\"") && dry.contains("id=\"diff\""))
+            #expect(dry.contains("avis-medical"))
+            #expect(try await api.send(.get, "/api/v1/cases/\(caseID)", as: "rh")["workflow_version"]?.numberValue?.int == 1)
+
+            let done = try await designer.post("/designer/migrate", ["workflow": "retraite-multi-statuts", "version": "2",
+                                                                    "map": "expertise-medicale=avis-medical", "state": "", "confirm": "1"])
+            #expect(done.status == 200 && !done.contains("id=\"confirm\""))
+            #expect(try await api.send(.get, "/api/v1/cases/\(caseID)", as: "rh")["workflow_version"]?.numberValue?.int == 2)
+
+            let bad = try await designer.post("/designer/migrate", ["workflow": "retraite-multi-statuts", "version": "2",
+                                                                   "map": "expertise-medicale=nulle-part", "state": ""])
+            #expect(bad.status == 400 && bad.contains("nulle-part"))
+        }
+    }
+}
