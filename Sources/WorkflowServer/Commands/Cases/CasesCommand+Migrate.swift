@@ -7,6 +7,7 @@ extension CasesCommand {
     /// to another published version, through the door (`CaseService.migrate`).
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Move the open cases of a workflow to another published version of it.",
             discussion: """
                 Each case that fits moves in its own transaction, with a 'migrated' history line; \
