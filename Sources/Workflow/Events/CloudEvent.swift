@@ -15,6 +15,7 @@ public enum CloudEvent {
             data[key] = event.payload.value(at: key) ?? .null
         }
         if let escalation = event.payload.value(at: "escalation") { data["escalation"] = escalation }
+        if let request = event.payload.value(at: "request") { data["request"] = request }
         data["data"] = access.visibleData(event.payload.value(at: "data") ?? .object([:]))
         return .object([
             "specversion": "1.0",
