@@ -117,6 +117,10 @@ public struct CaseRules: Sendable {
         case .operatorUser: return record
         case .citizen:
             var visible = record
+            // Whether a request still asks the person for its field is told before the data goes.
+            for index in visible.snapshot.requests.indices where record.snapshot.data.value(at: visible.snapshot.requests[index].field) != nil {
+                visible.snapshot.requests[index].askedCitizen = false
+            }
             visible.snapshot.data = .object([:])
             visible.snapshot.tasks = []
             visible.history = []

@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+@testable import Workflow
+@testable import WorkflowServer
+
+/// Requests to other administrations through the API: the agency asked lists and answers
+/// them (with an `Idempotency-Key`), the case's read lists them, and the person consents
+/// through the portal, which shows each request with its legal basis and whether it was sent.
+@Suite("API: requests to other administrations and the citizen's consent")
+struct APIRequestTests {
+    static func harness(_ name: String) async throws -> (APIHarness, String) {
+        let (harness, portal) = try await APIPortalTests.portalHarness(name)
+        _ = try await WorkflowRepository(harness.database).publish(source: RequestWorkflow.text, publishedBy: "cli:test")
+        let agents = AgentStore(harness.database)
+        _ = try await agents.add(id: "crous", agency: "crous", roles: ["gestionnaire"])
+        _ = try await agents.add(id: "si-dgfip", agency: "dgfip", roles: ["agent-dgfip"])
+        _ = try await agents.add(id: "officier", agency: "etat-civil", roles: ["officier"])
+        return (harness, portal)
+    }
+
+    static func token(_ harness: APIHarness, _ id: String) async throws -> String {
+        try await AgentStore(harness.database).rotate(id: id).token
+    }
+
+    @Test("the agency asked lists and answers its requests; the case's read and the portal show them; consent sends the other")
+    func journey() async throws {
+        let (harness, portal) = try await Self.harness("api-requests")
+        defer { harness.database.close() }
+        let officier = try await Self.token(harness, "officier")
+        let dgfip = try await Self.token(harness, "si-dgfip")
+        let crous = try await Self.token(harness, "crous")
+        try await harness.run { api in
+            let alice = APIPortalTests.person("oidc|alice")
+            let created = try await api.send(.post, "/api/v1/portal/cases", as: portal,
+                                             json: ["workflow": "bourse-demande", "data": ["nom": "Durand"]], headers: alice)
+            #expect(created.status == 201)
+            let id = try #require(created["id"]?.stringValue)
+            let shown = created["requests"]?.arrayValue ?? []
+            #expect(shown.map { $0.value(at: "request") } == ["acte", "avis-imposition"])
+            #expect(shown.first?.value(at: "sent") == true && shown.first?.value(at: "consent") == "not-required")
+            #expect(shown.first?.value(at: "legal_basis") == "Décret 2011-167 (COMEDEC)")
+            #expect(shown.last?.value(at: "sent") == false && shown.last?.value(at: "consent") == "not-given")
+            #expect(shown.last?.value(at: "asked_of_you") == true && shown.last?.value(at: "agency_name") == "Finances publiques")
+
+            let open = try await api.send(.get, "/api/v1/requests", as: officier)
+            let items = open["items"]?.arrayValue ?? []
+            #expect(items.count == 1 && items.first?.value(at: "label") == "Acte de naissance" && items.first?.value(at: "case")?.stringValue == id)
+            #expect(try await api.send(.get, "/api/v1/requests", as: dgfip)["items"]?.arrayValue?.isEmpty == true)
+            let requestID = try #require(items.first?.value(at: "id")?.stringValue)
+
+            // Only the agency asked answers; a body says one thing; the value is checked.
+            let wrong = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: dgfip, json: ["value": EngineRequestTests.acte])
+            #expect(wrong.status == 403)
+            let neither = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["note": "?"])
+            #expect(neither.status == 400 && neither["pointer"] == "/value")
+            let both = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier,
+                                          json: ["value": EngineRequestTests.acte, "refused": "no"])
+            #expect(both.status == 400 && both["errors"]?.arrayValue?.count == 2)
+            let invalid = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["value": 42])
+            #expect(invalid.status == 422 && invalid["pointer"] == "/value", "\(invalid.json)")
+
+            var key = HTTPFields()
+            key[HTTPField.Name("Idempotency-Key")!] = "acte-1"
+            let answered = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier,
+                                              json: ["value": EngineRequestTests.acte], headers: key)
+            #expect(answered.status == 200 && answered["status"] == "answered" && answered["version"] == 1)
+            let replayed = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier,
+                                              json: ["value": EngineRequestTests.acte], headers: key)
+            #expect(replayed.text == answered.text && replayed.headers[HTTPField.Name("Idempotency-Replayed")!] == "true")
+            #expect(try await api.send(.get, "/api/v1/requests", as: officier)["items"]?.arrayValue?.isEmpty == true)
+
+            let read = try await api.send(.get, "/api/v1/cases/\(id)", as: crous)
+            #expect(read["data.pieces.acte_naissance"] == EngineRequestTests.acte)
+            let listed = read["requests"]?.arrayValue ?? []
+            #expect(listed.first { $0.value(at: "request") == "acte" }?.value(at: "status") == "answered")
+            #expect(listed.first { $0.value(at: "request") == "avis-imposition" }?.value(at: "consent") == "not-given")
+
+            // Consent: every problem at once, then given, which sends the request.
+            let empty = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal, json: [:], headers: alice)
+            #expect(empty.status == 400 && empty["errors"]?.arrayValue?.count == 2)
+            let unknown = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal,
+                                             json: ["request": "avis", "granted": true], headers: alice)
+            #expect(unknown.status == 422)
+            let given = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal,
+                                           json: ["request": "avis-imposition", "granted": true], headers: alice)
+            #expect(given.status == 200)
+            let avis = given["requests"]?.arrayValue?.last
+            #expect(avis?.value(at: "consent") == "given" && avis?.value(at: "sent") == true && avis?.value(at: "asked_of_you") == false)
+            #expect(try await api.send(.get, "/api/v1/requests", as: dgfip)["items"]?.arrayValue?.count == 1)
+            // An agent cannot consent for the person.
+            let bob = APIPortalTests.person("oidc|bob")
+            let other = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal,
+                                           json: ["request": "avis-imposition", "granted": false], headers: bob)
+            #expect(other.status == 404)
+        }
+        try await StoreCaseTests.expectInvariant(harness.database)
+    }
+}
