@@ -77,6 +77,14 @@ struct APIRequestTests {
             #expect(listed.first { $0.value(at: "request") == "acte" }?.value(at: "status") == "answered")
             #expect(listed.first { $0.value(at: "request") == "avis-imposition" }?.value(at: "consent") == "not-given")
 
+            // The read of the answered document is journaled with the request and its legal
+            // basis, and the person is told it in their words.
+            let log = try await api.send(.get, "/api/v1/portal/cases/\(id)/access-log", as: portal, headers: alice)
+            let sources = (log["items"]?.arrayValue ?? []).flatMap { $0.value(at: "sources")?.arrayValue ?? [] }
+            let words = sources.compactMap { $0.value(at: "words")?.stringValue }
+            #expect(words.contains("CROUS a consulté votre « Acte de naissance », fourni par Service central d'état civil, au titre de : Décret 2011-167 (COMEDEC)."), "\(words)")
+            #expect(sources.allSatisfy { $0.value(at: "request") == "acte" && $0.value(at: "legal_basis") == "Décret 2011-167 (COMEDEC)" })
+
             // Consent: every problem at once, then given, which sends the request.
             let empty = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal, json: [:], headers: alice)
             #expect(empty.status == 400 && empty["errors"]?.arrayValue?.count == 2)

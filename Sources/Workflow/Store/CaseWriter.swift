@@ -204,9 +204,9 @@ struct CaseWriter {
                 FROM jsonb_array_elements($7::jsonb) WITH ORDINALITY AS e(value, n)
                 ORDER BY e.n
             ), journal AS (
-                INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
+                INSERT INTO access_journal (case_id, actor, agency, kind, via, fields, sources)
                 SELECT (e.value->>'case_id')::uuid, e.value->>'actor', e.value->>'agency', e.value->>'kind', e.value->>'via',
-                       ARRAY(SELECT jsonb_array_elements_text(e.value->'fields'))
+                       ARRAY(SELECT jsonb_array_elements_text(e.value->'fields')), coalesce(e.value->'sources', '[]'::jsonb)
                 FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY AS e(value, n)
                 ORDER BY e.n
             ), events AS (

@@ -1,7 +1,8 @@
 /// Requests to other administrations (language brief, "Requests to other administrations"):
 /// one row per request a case opened, written by `CaseWriter` with the change that opened or
 /// answered it; the citizen's consents on the case row (per request id, as last recorded:
-/// the history keeps every grant and revocation); and the `request` timer, the request's sla,
+/// the history keeps every grant and revocation); the sources of the values read, in the
+/// access journal; and the `request` timer, the request's sla,
 /// which has the request's id and owns the case while it is unanswered.
 enum Migration024Requests {
     static let migration = Migration(version: 24, name: "requests to other administrations", statements: [
@@ -34,6 +35,10 @@ enum Migration024Requests {
         """#,
         #"""
         ALTER TABLE cases ADD COLUMN consents jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(consents) = 'object')
+        """#,
+        // Each read of a value another administration provided says whence and on what basis.
+        #"""
+        ALTER TABLE access_journal ADD COLUMN sources jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(sources) = 'array')
         """#,
         #"""
         ALTER TABLE timers DROP CONSTRAINT timers_kind_check
