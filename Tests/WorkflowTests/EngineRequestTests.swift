@@ -150,4 +150,23 @@ struct EngineRequestTests {
         #expect(refusal?.message.contains("did you mean 'avis-imposition'?") == true)
         #expect(driver.refusal(.answerRequest(id: UUID(), answer: .refused("x")), by: W.dgfip)?.code == .unknownRequest)
     }
+
+    @Test("an opinion is read by default by the requesting and the answering agencies only")
+    func opinionVisibility() throws {
+        let text = W.text
+            .replacingOccurrences(of: "  pieces.acte_naissance: { type: document }\n",
+                                  with: "  pieces.acte_naissance: { type: document }\n  avis.fiscal: { type: string }\n  avis.public: { type: string, visible_to: [crous, etat-civil] }\n")
+            .replacingOccurrences(of: "requests:\n", with: """
+                requests:
+                  avis-fiscal: { to: dgfip, kind: opinion, provides: avis.fiscal, legal_basis: "CRPA L114-8", consent: not-required, sla: 10d, on_timeout: { escalate: piece-non-recue } }
+                  avis-public: { to: dgfip, kind: opinion, provides: avis.public, legal_basis: "CRPA L114-8", consent: not-required, sla: 10d, on_timeout: { escalate: piece-non-recue } }
+
+                """)
+            .replacingOccurrences(of: "requests: [acte, avis-imposition]", with: "requests: [acte, avis-imposition, avis-fiscal, avis-public]")
+        let definition = try EngineFixtures.workflow(text)
+        let shown = definition.field("avis.fiscal")?.visibleTo.map(\.value.description)
+        #expect(shown == ["dgfip", "crous"], "the agency asked, then the one whose state opens it; not the civil registry")
+        #expect(definition.field("avis.public")?.visibleTo.map(\.value.description) == ["crous", "etat-civil"], "what the designer wrote stands")
+        #expect(definition.field("pieces.acte_naissance")?.visibleTo.isEmpty == true, "a document keeps the ordinary default")
+    }
 }

@@ -81,3 +81,28 @@ extension WorkflowLoader {
         "sla": "give the answering agency a delay, such as 'sla: 15d'; the request owns the case until then",
     ]
 }
+
+extension WorkflowDefinition {
+    /// An opinion is read, by default, by the requesting agencies and the answering one only
+    /// (language brief): its field, when it says no `visible_to`, is given those agencies.
+    /// The requesting agencies are the parties of the states that open the request.
+    mutating func restrictOpinions() {
+        for request in requests where request.kind == .opinion {
+            guard let index = fields.firstIndex(where: { $0.path.value == request.provides.value }),
+                  fields[index].visibleTo.isEmpty else { continue }
+            var agencies = [request.to.value]
+            for state in states + states.flatMap(\.trackStates) where state.requests.contains(where: { $0.value == request.id.value }) {
+                if agency(state.waitingOn.value) != nil, !agencies.contains(state.waitingOn.value) { agencies.append(state.waitingOn.value) }
+            }
+            fields[index].visibleTo = agencies.map { Located(AccessSubject.agency($0), at: request.provides.location) }
+        }
+    }
+}
+
+extension StateDefinition {
+    /// The states of a parallel state's tracks; none for any other kind.
+    var trackStates: [StateDefinition] {
+        guard case .parallel(let parallel) = kind else { return [] }
+        return parallel.tracks.flatMap(\.states)
+    }
+}

@@ -65,6 +65,7 @@ public struct WorkflowLoader {
         definition.summary = top["summary"].map { reader.stringList($0.value, what: "'summary'") } ?? []
         definition.clocks = top["clocks"].map { readClocks($0.value) } ?? []
         definition.requests = top["requests"].map { readRequests($0.value) } ?? []
+        definition.restrictOpinions()
         definition.namesWithErrors = namesWithErrors
         return definition
     }
