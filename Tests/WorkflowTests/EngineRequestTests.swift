@@ -169,4 +169,17 @@ struct EngineRequestTests {
         #expect(definition.field("avis.public")?.visibleTo.map(\.value.description) == ["crous", "etat-civil"], "what the designer wrote stands")
         #expect(definition.field("pieces.acte_naissance")?.visibleTo.isEmpty == true, "a document keeps the ordinary default")
     }
+
+    @Test("the student grant asks the tax administration for the tax notice only with the student's consent")
+    func grantExample() throws {
+        var driver = try CaseDriver(EngineFixtures.example("bourse-sur-criteres-sociaux"), data: EngineGrantTests.data)
+        #expect(try driver.run("avis-imposition").status == .withheld)
+        #expect(try driver.run("avis-imposition").askedCitizen, "without consent, the student uploads it")
+        try driver.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        let run = try driver.run("avis-imposition")
+        #expect(run.status == .sent && run.agency == "dgfip")
+        let dgfip = Actors.agent("si", agency: "dgfip", roles: ["si-impots"])
+        try driver.apply(.answerRequest(id: run.id, answer: .value(Self.avis)), by: dgfip)
+        #expect(driver.snapshot.data.value(at: "pieces.avis_imposition") == Self.avis)
+    }
 }
