@@ -182,4 +182,14 @@ struct EngineRequestTests {
         try driver.apply(.answerRequest(id: run.id, answer: .value(Self.avis)), by: dgfip)
         #expect(driver.snapshot.data.value(at: "pieces.avis_imposition") == Self.avis)
     }
+
+    @Test("a fallback that leads back to its state through an automatic one is stopped and escalated, not looped")
+    func fallbackLoop() throws {
+        let text = W.text
+            .replacingOccurrences(of: "    on_timeout: { to: relance }\n    fallback: { ask: usager }", with: "    on_timeout: { to: relance }\n    fallback: { to: tri }")
+            .replacingOccurrences(of: "  relance:\n", with: "  tri:\n    choose:\n      - when: \"exists(nom)\"\n        to: instruction\n    otherwise: { to: relance }\n  relance:\n")
+        let driver = try CaseDriver(try EngineFixtures.workflow(text), data: ["nom": "Durand"], maxAutomaticSteps: 10)
+        #expect(driver.escalations == ["action-failed"])
+        #expect(driver.snapshot.requests.count <= 2 * 11, "two requests per entry, at most one entry per automatic step")
+    }
 }

@@ -38,7 +38,12 @@ extension WorkflowValidator {
                 let names = StateNames(scopeStates(scope))
                 let targets = [request.onTimeout, request.fallback.flatMap { if case .target(let t) = $0 { t } else { nil } }]
                 for (key, target) in zip(["on_timeout", "fallback"], targets) {
-                    guard case .state(let id)? = target, !names.set.contains(id.value) else { continue }
+                    guard case .state(let id)? = target else { continue }
+                    if id.value == state.id.value {
+                        error("'\(key)' of request '\(request.id.value)' leads back to state '\(state.id.value)', which opens it again: the request would be asked for ever; lead elsewhere, or use 'ask: usager'", at: id.location)
+                        continue
+                    }
+                    guard !names.set.contains(id.value) else { continue }
                     unknown("state", id, among: names.ordered,
                             context: "'\(key)' of request '\(request.id.value)', opened in \(scope.describe()) state '\(state.id.value)',")
                 }

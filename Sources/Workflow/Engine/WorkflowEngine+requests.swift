@@ -177,6 +177,9 @@ extension WorkflowEngine {
         case .target(let target):
             change.record("request-fallback", from: run.state, track: run.track, name: run.request, reason: why,
                           context: ["request_id": .string(run.id.lowercasedString)])
+            // A move decided by no one, possibly while entering the state: counted like an
+            // automatic step, so that fallbacks leading back to their state cannot loop.
+            if target.state != nil, !takeAutomaticStep(in: state, track: run.track, change: &change) { return }
             follow(target, from: state, track: run.track,
                    context: ["request": .string(run.request), "to": .string(run.agency), "why": .string(why)], change: &change)
         }
