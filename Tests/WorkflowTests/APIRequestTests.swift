@@ -49,6 +49,10 @@ struct APIRequestTests {
             #expect(items.count == 1 && items.first?.value(at: "label") == "Acte de naissance" && items.first?.value(at: "case")?.stringValue == id)
             #expect(try await api.send(.get, "/api/v1/requests", as: dgfip)["items"]?.arrayValue?.isEmpty == true)
             let requestID = try #require(items.first?.value(at: "id")?.stringValue)
+            // The agency's agents find it in their inbox too.
+            let browser = try await WebBrowser.signedIn(api, as: officier)
+            let inbox = try await browser.get("/inbox")
+            #expect(inbox.status == 200 && inbox.contains("data-request=\"\(requestID)\"") && inbox.contains("Acte de naissance"))
 
             // Only the agency asked answers; a body says one thing; the value is checked.
             let wrong = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: dgfip, json: ["value": EngineRequestTests.acte])
@@ -70,6 +74,8 @@ struct APIRequestTests {
                                               json: ["value": EngineRequestTests.acte], headers: key)
             #expect(replayed.text == answered.text && replayed.headers[HTTPField.Name("Idempotency-Replayed")!] == "true")
             #expect(try await api.send(.get, "/api/v1/requests", as: officier)["items"]?.arrayValue?.isEmpty == true)
+            let emptied = try await browser.get("/inbox")
+            #expect(emptied.contains("id=\"inbox-requests\"") && !emptied.contains("data-request="))
 
             let read = try await api.send(.get, "/api/v1/cases/\(id)", as: crous)
             #expect(read["data.pieces.acte_naissance"] == EngineRequestTests.acte)

@@ -131,8 +131,19 @@ struct InboxPage {
             if !found.summary.isEmpty { row["summary"] = WebWords.summary(found.summary); row["has_summary"] = true }
             return row
         }
+        // The requests other administrations' cases ask of the agent's agency (its answer
+        // goes through the API, by its agents or its systems).
+        let requests = try await site.services.door.openRequests(for: agent, limit: 200)
+        let requestRows: [[String: Any]] = requests.map { open in
+            let left = TimeText.left(until: open.dueAt, texts)
+            return ["id": WebPaths.text(open.id), "case": WebPaths.text(open.caseID),
+                    "case_short": String(WebPaths.text(open.caseID).prefix(8)), "label": open.label,
+                    "opened": TimeText.ago(open.openedAt, texts), "left": left?.text ?? texts["no_deadline"],
+                    "overdue": left?.overdue ?? false]
+        }
         var values: [String: Any] = [
             "title": texts["inbox_title"], "nav_inbox": true,
+            "requests": requestRows, "has_requests": !requestRows.isEmpty,
             "referred": referredRows, "has_referred": !referredRows.isEmpty,
             "waiting": waitingRows, "has_waiting": !waitingRows.isEmpty,
             "waiting_intro": texts.format("inbox_waiting_intro", ["agency": agent.agency]),
