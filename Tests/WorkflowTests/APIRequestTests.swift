@@ -102,7 +102,25 @@ struct APIRequestTests {
             #expect(given.status == 200)
             let avis = given["requests"]?.arrayValue?.last
             #expect(avis?.value(at: "consent") == "given" && avis?.value(at: "sent") == true && avis?.value(at: "asked_of_you") == false)
-            #expect(try await api.send(.get, "/api/v1/requests", as: dgfip)["items"]?.arrayValue?.count == 1)
+            let waiting = try await api.send(.get, "/api/v1/requests", as: dgfip)["items"]?.arrayValue ?? []
+            #expect(waiting.count == 1)
+            let avisID = try #require(waiting.first?.value(at: "id")?.stringValue)
+
+            // The tax administration's agent answers from the inbox page: neither answer nor
+            // reason is refused in the page; the file sent is hashed into the document field.
+            let page = try await WebBrowser.signedIn(api, as: dgfip)
+            let form = try await page.get("/inbox")
+            #expect(form.contains("action=\"/requests/\(avisID)/answer\"") && form.contains("type=\"file\""))
+            let nothing = try await page.postMultipart("/requests/\(avisID)/answer", ["refused": ""])
+            #expect(nothing.status == 422 && nothing.contains("role=\"alert\">Donnez la réponse ou la raison"), "\(nothing.html.prefix(300))")
+            let pdf = Array("%PDF-1.4 avis 2025".utf8)
+            let sent = try await page.postMultipart("/requests/\(avisID)/answer", parts: ["data.pieces.avis_imposition": pdf],
+                                                    files: ["data.pieces.avis_imposition": "avis-2025.pdf"])
+            #expect(sent.status == 303 && sent.location == "/inbox", "\(sent.status) \(sent.html.prefix(300))")
+            let after = try await api.send(.get, "/api/v1/cases/\(id)", as: crous)
+            #expect(after["data.pieces.avis_imposition.sha256"]?.stringValue == SHA256Digest.hex(pdf))
+            #expect(after["data.pieces.avis_imposition.issuer"] == "dgfip" && after["data.pieces.avis_imposition.name"] == "avis-2025.pdf")
+            #expect(try await api.send(.get, "/api/v1/requests", as: dgfip)["items"]?.arrayValue?.isEmpty == true)
             // An agent cannot consent for the person.
             let bob = APIPortalTests.person("oidc|bob")
             let other = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal,

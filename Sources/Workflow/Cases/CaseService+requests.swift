@@ -12,6 +12,8 @@ extension CaseService {
         public let label: String
         public let openedAt: Date
         public let dueAt: Date?
+        /// The field the answer fills, as the workflow declares it.
+        public let field: FieldSpec?
     }
 
     /// The requests waiting for `agent`'s agency's answer, oldest first, on the cases of
@@ -20,9 +22,10 @@ extension CaseService {
         let byVersion = CaseAccess.byVersion(try await accessToAll(for: agent).filter(\.mayKnowCases))
         return try await RequestStore(database: database).open(agency: agent.agency, limit: limit).compactMap { found in
             guard let access = byVersion[CaseAccess.versionKey(found.workflowID, found.workflowVersion)] else { return nil }
-            let label = access.definition.request(found.request)?.title ?? found.request
-            return OpenRequest(id: found.id, caseID: found.caseID, request: found.request, label: label,
-                               openedAt: found.openedAt, dueAt: found.dueAt)
+            let definition = access.definition.request(found.request)
+            return OpenRequest(id: found.id, caseID: found.caseID, request: found.request, label: definition?.title ?? found.request,
+                               openedAt: found.openedAt, dueAt: found.dueAt,
+                               field: definition.flatMap { access.definition.field($0.provides.value) })
         }
     }
 
