@@ -77,6 +77,12 @@ struct APIRequestTests {
             let emptied = try await browser.get("/inbox")
             #expect(emptied.contains("id=\"inbox-requests\"") && !emptied.contains("data-request="))
 
+            // The case page shows the requests, the agency asked, where each stands and the consent.
+            let crousPage = try await WebBrowser.signedIn(api, as: crous)
+            let casePage = try await crousPage.get("/cases/\(id)")
+            #expect(casePage.contains("data-request=\"acte\" data-status=\"answered\"") && casePage.contains("Demande envoyée"))
+            #expect(casePage.contains("data-request=\"avis-imposition\" data-status=\"withheld\"") && casePage.contains("consentement non donné"))
+
             let read = try await api.send(.get, "/api/v1/cases/\(id)", as: crous)
             #expect(read["data.pieces.acte_naissance"] == EngineRequestTests.acte)
             let listed = read["requests"]?.arrayValue ?? []
