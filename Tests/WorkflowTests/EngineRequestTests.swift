@@ -109,6 +109,12 @@ struct EngineRequestTests {
         #expect(!driver.snapshot.timers.contains { $0.id == acte.id })
         #expect(change.history.map(\.event).contains("request-expired"))
 
+        // What a fallback asked of the student belongs to the state: once left, they are asked nothing.
+        var asked = try W.driver()
+        #expect(asked.lastChange.whoseMove.contains("usager"))
+        let moved = try asked.apply(.override(state: "relance", track: nil), by: Actors.operatorUser, note: "dossier repris")
+        #expect(!moved.whoseMove.contains("usager") && asked.snapshot.requests.allSatisfy { !$0.askedCitizen })
+
         var other = try W.driver()
         let late = try other.run("acte")
         other.now = try #require(late.dueAt)

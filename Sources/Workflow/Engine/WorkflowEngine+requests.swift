@@ -43,11 +43,13 @@ extension WorkflowEngine {
                       context: .object(Self.context(of: run, request)))
     }
 
-    /// Leaving a state (or a track's, or closing the case) stops its requests still unanswered.
+    /// Leaving a state (or a track's, or closing the case) stops its requests still unanswered,
+    /// and what their fallback asked of the citizen: that belonged to the state left.
     func cancelRequests(track: String?, everyTrack: Bool, reason: String, change: inout ChangeBuilder) {
-        for index in change.snapshot.requests.indices where change.snapshot.requests[index].status == .sent {
+        for index in change.snapshot.requests.indices where everyTrack || change.snapshot.requests[index].track == track {
+            change.snapshot.requests[index].askedCitizen = false
             let run = change.snapshot.requests[index]
-            guard everyTrack || run.track == track else { continue }
+            guard run.status == .sent else { continue }
             change.snapshot.requests[index].status = .cancelled
             change.snapshot.requests[index].closedAt = change.now
             change.snapshot.requests[index].reason = reason
