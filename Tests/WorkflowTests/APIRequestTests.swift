@@ -96,6 +96,12 @@ struct APIRequestTests {
             let words = sources.compactMap { $0.value(at: "words")?.stringValue }
             #expect(words.contains("CROUS a consulté votre « Acte de naissance », fourni par Service central d'état civil, au titre de : Décret 2011-167 (COMEDEC)."), "\(words)")
             #expect(sources.allSatisfy { $0.value(at: "request") == "acte" && $0.value(at: "legal_basis") == "Décret 2011-167 (COMEDEC)" })
+            // A system reading the feed reads it too: journaled the same way.
+            let feed = try await api.send(.get, "/api/v1/events", as: crous)
+            #expect(feed.status == 200 && feed["items"]?.arrayValue?.isEmpty == false)
+            let fedLog = try await api.send(.get, "/api/v1/portal/cases/\(id)/access-log", as: portal, headers: alice)
+            let fed = (fedLog["items"]?.arrayValue ?? []).filter { $0.value(at: "via") == "GET /api/v1/events" }
+            #expect(fed.contains { ($0.value(at: "sources")?.arrayValue ?? []).contains { $0.value(at: "request") == "acte" } }, "\(fed)")
 
             // Consent: every problem at once, then given, which sends the request.
             let empty = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal, json: [:], headers: alice)

@@ -67,6 +67,12 @@ public struct OutboxEvent: Sendable, Hashable {
                 "data": after.data,
             ]
             if let detail { payload[kind == .escalated ? "escalation" : "request"] = detail }
+            // Which values other administrations provided, so that each read of the event
+            // can be journaled with its request and legal basis.
+            let provided = after.requests.filter { $0.versions > 0 }
+            if !provided.isEmpty {
+                payload["provided"] = .array(provided.map { .object(["field": .string($0.field), "request": .string($0.request)]) })
+            }
             return OutboxEvent(id: UUID(), kind: kind, caseID: after.id, caseVersion: 0, payload: .object(payload))
         }
     }
