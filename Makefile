@@ -47,7 +47,8 @@ test: deps
 	    scripts/check-cli.sh; \
 	    scripts/check-worker.sh; \
 	    scripts/check-api.sh; \
-	    scripts/check-webhooks.sh
+	    scripts/check-webhooks.sh; \
+	    scripts/check-requests.sh
 
 ## test-browser: the web pages in headless Chromium (scripts/check-browser.sh) on a
 ## throwaway PostgreSQL, with sign-in through a real OpenID provider (LemonLDAP::NG on

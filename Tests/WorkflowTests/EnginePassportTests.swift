@@ -64,7 +64,25 @@ struct EnginePassportTests {
         #expect(driver.snapshot.waitingOn == "etat-civil")
         #expect(driver.snapshot.data.value(at: "recueil.date") == "2026-03-02")
         #expect(driver.snapshot.tasks.isEmpty)
-        #expect(Set(driver.snapshot.timers.map(\.kind)) == [.after, .stateSLA])
+        // The birth certificate is asked of the registry by COMEDEC, without consent (a legal basis).
+        #expect(Set(driver.snapshot.timers.map(\.kind)) == [.after, .stateSLA, .request])
+        let request = try #require(driver.snapshot.requests.first)
+        #expect(request.request == "acte-naissance" && request.status == .sent && request.agency == "etat-civil")
+    }
+
+    @Test("the registry answers the birth certificate through its request; with nothing, the citizen is asked")
+    func registryRequest() throws {
+        var driver = try Self.atVerification()
+        let request = try #require(driver.snapshot.requests.first)
+        let officer = Actors.agent("ec1", agency: "etat-civil", roles: ["officier-etat-civil"])
+        let acte = EngineFixtures.document("acte-naissance", issuer: "etat-civil")
+        try driver.apply(.answerRequest(id: request.id, answer: .value(acte)), by: officer)
+        #expect(driver.snapshot.data.value(at: "pieces.acte_naissance") == acte)
+        #expect(driver.snapshot.state == "verification-etat-civil")
+
+        var silent = try Self.atVerification()
+        try silent.fire(.request)
+        #expect(silent.snapshot.state == "attente-pieces" && silent.snapshot.requests.first?.status == .expired)
     }
 
     @Test("the registry's silence past the SLA raises the named exception in the instruction queue")

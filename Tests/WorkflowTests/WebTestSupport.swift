@@ -53,13 +53,16 @@ final class WebBrowser: @unchecked Sendable {
     }
 
     /// The same with each part's bytes as they are, as a browser uploads a file in any encoding.
-    func postMultipart(_ uri: String, parts fields: [String: [UInt8]]) async throws -> WebPage {
+    /// `files` names the parts sent as uploaded files, with their file names.
+    func postMultipart(_ uri: String, parts fields: [String: [UInt8]], files: [String: String] = [:]) async throws -> WebPage {
         let boundary = "----parcours\(UUID().uuidString.prefix(8))"
         var body: [UInt8] = []
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) + [("_csrf", Array((csrf ?? "").utf8))] {
             var head = "--\(boundary)\r\n"
             if name == "file" {
                 head += "Content-Disposition: form-data; name=\"file\"; filename=\"workflow.yaml\"\r\nContent-Type: application/yaml\r\n\r\n"
+            } else if let filename = files[name] {
+                head += "Content-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/pdf\r\n\r\n"
             } else {
                 head += "Content-Disposition: form-data; name=\"\(name)\"\r\n\r\n"
             }

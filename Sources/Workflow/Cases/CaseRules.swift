@@ -117,6 +117,10 @@ public struct CaseRules: Sendable {
         case .operatorUser: return record
         case .citizen:
             var visible = record
+            // Whether a request still asks the person for its field is told before the data goes.
+            for index in visible.snapshot.requests.indices where record.snapshot.data.value(at: visible.snapshot.requests[index].field) != nil {
+                visible.snapshot.requests[index].askedCitizen = false
+            }
             visible.snapshot.data = .object([:])
             visible.snapshot.tasks = []
             visible.history = []
@@ -130,6 +134,19 @@ public struct CaseRules: Sendable {
         case .agent: access!.visibleFieldPaths.filter { snapshot.data.value(at: $0) != nil }
         case .operatorUser: definition.fields.map(\.path.value).filter { snapshot.data.value(at: $0) != nil }
         case .citizen: []
+        }
+    }
+
+    /// The answered requests among `fields` read: what the journal says of each value read
+    /// that another administration provided, with its legal basis.
+    public func readSources(_ snapshot: CaseSnapshot, fields: [String]) -> [AccessJournal.Source] {
+        let read = Set(fields)
+        let readerName = actor.agency.map { definition.agency($0)?.name ?? $0 }
+        return snapshot.requests.filter { $0.versions > 0 && read.contains($0.field) }.compactMap { run in
+            guard let request = definition.request(run.request) else { return nil }
+            return AccessJournal.Source(field: run.field, request: run.request, label: request.title, to: run.agency,
+                                        toName: definition.agency(run.agency)?.name ?? run.agency, legalBasis: request.legalBasis,
+                                        readerName: readerName)
         }
     }
 

@@ -21,7 +21,7 @@ extension CaseService {
             guard let access = byVersion[CaseAccess.versionKey(event.workflowID, event.workflowVersion)] else { continue }
             envelopes.append(CloudEvent.envelope(event, for: access))
             journal.append(.read(event.caseID, by: AccessJournal.Access(actor: caller.actor.recorded, agency: caller.actor.agency, via: route),
-                                 fields: CloudEvent.fieldsShown(event, to: access)))
+                                 fields: CloudEvent.fieldsShown(event, to: access), sources: CloudEvent.sourcesShown(event, to: access)))
         }
         try await self.journal.write(journal)
         return EventPage(envelopes: envelopes, last: events.last?.cursor)

@@ -63,14 +63,19 @@ extension CaseService {
                             change.history[index].noteVisibleTo = [NoteAudience.everyone]
                         }
                     },
-                    journal: { change in [.read(id, by: rules.journalAccess, fields: rules.readFields(change.after))] })
+                    journal: { change in
+                        let fields = rules.readFields(change.after)
+                        return [.read(id, by: rules.journalAccess, fields: fields, sources: rules.readSources(change.after, fields: fields))]
+                    })
             }
             var written = record
             written.referentAgency = named?.agency
             return reading(written, rules: judged!)
         } catch let unchanged as Unchanged {
             let rules = judged!
-            try await journal.read(id, by: rules.journalAccess, fields: rules.readFields(unchanged.record.snapshot))
+            let fields = rules.readFields(unchanged.record.snapshot)
+            try await journal.read(id, by: rules.journalAccess, fields: fields,
+                                   sources: rules.readSources(unchanged.record.snapshot, fields: fields))
             return reading(unchanged.record, rules: rules)
         } catch let error as StoreError where error.code == .notFound {
             throw CaseFailure.notFound(Self.noCase(id, caller))

@@ -78,6 +78,8 @@ extension CaseService {
         let entries = try await journal.entries(id).map { entry in
             var entry = entry
             entry.fields = entry.fields.filter { rules.isCitizen ? rules.mayEdit(field: $0) : rules.mayView(field: $0) }
+            // The person is told every read of what another administration provided about them.
+            entry.sources = entry.sources.filter { rules.isCitizen || rules.mayView(field: $0.field) }
             if rules.isCitizen, !namesAgents, entry.actor.hasPrefix("agent:") { entry.actor = "agent" }
             return entry
         }

@@ -38,7 +38,7 @@ public struct CaseService: Sendable {
         if history {
             fields = Array(Set(fields).union(reading.record.history.flatMap { $0.entry.dataDiff?.objectValue.map { Array($0.keys) } ?? [] }))
         }
-        try await journal.read(id, by: rules.journalAccess, fields: fields)
+        try await journal.read(id, by: rules.journalAccess, fields: fields, sources: rules.readSources(record.snapshot, fields: fields))
         return reading
     }
 
@@ -61,7 +61,8 @@ public struct CaseService: Sendable {
         do {
             let (record, _) = try await store.create(definition: rules.definition, data: data, actor: rules.actor,
                                                      citizenRef: reference, via: caller.via) { change in
-                [.read(change.after.id, by: rules.journalAccess, fields: rules.readFields(change.after))]
+                [.read(change.after.id, by: rules.journalAccess, fields: rules.readFields(change.after),
+                       sources: rules.readSources(change.after, fields: rules.readFields(change.after)))]
             }
             return reading(record, rules: rules)
         } catch let error as StoreError {
@@ -103,7 +104,10 @@ public struct CaseService: Sendable {
                         }
                     },
                     check: { change in try after(change, rules) },
-                    journal: { change in [.read(id, by: rules.journalAccess, fields: rules.readFields(change.after))] })
+                    journal: { change in
+                        let fields = rules.readFields(change.after)
+                        return [.read(id, by: rules.journalAccess, fields: fields, sources: rules.readSources(change.after, fields: fields))]
+                    })
             }
             return reading(record, rules: judged!)
         } catch let error as StoreError where error.code == .notFound {

@@ -17,6 +17,8 @@ public struct StateDefinition: Sendable {
     public var waitingOn: Located<String>
     /// True when `stall_after` was not written and the deployment's default applies.
     public var usesDefaultStall: Bool
+    /// The requests to other administrations opened on entering the state (`requests:`).
+    public var requests: [Located<String>] = []
 
     public init(id: Located<String>, kind: StateKind, title: String? = nil, description: String? = nil,
                 publicLabel: String? = nil, actions: [TransitionDefinition] = [], timedExits: [TimedExit] = [],

@@ -23,6 +23,9 @@ public struct WorkflowDefinition: Sendable {
     public var globalActions: [TransitionDefinition]
     /// `clocks:`: legal deadlines that run across states (language brief, "Legal clocks").
     public var clocks: [ClockDefinition] = []
+    /// `requests:`: what the workflow asks of other administrations (language brief,
+    /// "Requests to other administrations").
+    public var requests: [RequestDefinition] = []
     public var start: Located<String>
     public internal(set) var states: [StateDefinition]
     /// The `stall_after` given to states that carry no `after`, `sla` or `stall_after`.
@@ -96,6 +99,7 @@ public struct WorkflowDefinition: Sendable {
     public func exception(_ code: String) -> ExceptionDefinition? { index.exceptions[code].map { exceptions[$0] } }
     public func state(_ id: String) -> StateDefinition? { index.states[id].map { states[$0] } }
     public func clock(_ id: String) -> ClockDefinition? { clocks.first { $0.id.value == id } }
+    public func request(_ id: String) -> RequestDefinition? { requests.first { $0.id.value == id } }
 
     /// The agency whose agents work a queue: the agency of its first role.
     public func agency(ofQueue queueID: String) -> String? {

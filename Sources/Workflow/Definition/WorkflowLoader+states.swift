@@ -11,7 +11,7 @@ struct StateContext {
 
 extension WorkflowLoader {
     static let stateKeys = ["title", "description", "public_label", "queue", "choose", "otherwise", "waiting_on",
-                            "tracks", "join", "next", "final", "outcome", "on", "after", "sla", "on_breach", "stall_after"]
+                            "tracks", "join", "next", "final", "outcome", "on", "after", "sla", "on_breach", "stall_after", "requests"]
     static let trackKeys = ["agency", "when", "start", "states"]
 
     /// The keys that belong to one kind of state only, and the kind they belong to.
@@ -96,7 +96,7 @@ extension WorkflowLoader {
         let sla = keys["sla"].flatMap { reader.duration($0.value, what: "'sla'") }
         let timedExits = keys["after"].map { readTimedExits($0.value) } ?? []
 
-        return StateDefinition(
+        var state = StateDefinition(
             id: id, kind: kind,
             title: keys["title"].flatMap { reader.string($0.value, what: "'title'")?.value },
             description: keys["description"].flatMap { reader.string($0.value, what: "'description'")?.value },
@@ -106,6 +106,8 @@ extension WorkflowLoader {
             onBreach: keys["on_breach"].flatMap { reader.identifier($0.value, what: "'on_breach'") },
             stallAfter: stallAfter, waitingOn: waitingOn,
             usesDefaultStall: Self.needsDefaultStall(kind: kind, keys: keys, context: context))
+        state.requests = keys["requests"].map { reader.stringList($0.value, what: "'requests' of \(what)") } ?? []
+        return state
     }
 
     static func key(_ key: String, belongsTo kind: StateKind) -> Bool {

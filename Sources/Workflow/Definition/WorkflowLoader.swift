@@ -13,7 +13,7 @@ public struct WorkflowLoader {
     public static let thirtyDays = WorkflowDuration.days(30)
 
     static let topLevelKeys = ["id", "version", "title", "description", "agencies", "roles", "queues", "fields", "summary",
-                               "exceptions", "escalation", "override_by", "referent", "global_actions", "start", "states", "clocks"]
+                               "exceptions", "escalation", "override_by", "referent", "global_actions", "start", "states", "clocks", "requests"]
 
     var reader = NodeReader()
     let options: Options
@@ -64,6 +64,8 @@ public struct WorkflowLoader {
         definition.referent = top["referent"].flatMap { readReferent($0.value) }
         definition.summary = top["summary"].map { reader.stringList($0.value, what: "'summary'") } ?? []
         definition.clocks = top["clocks"].map { readClocks($0.value) } ?? []
+        definition.requests = top["requests"].map { readRequests($0.value) } ?? []
+        definition.restrictOpinions()
         definition.namesWithErrors = namesWithErrors
         return definition
     }

@@ -152,7 +152,7 @@ extension WorkflowValidator {
         }
     }
 
-    private mutating func checkTarget(_ target: TransitionTarget, scopeStates: StateNames, context: String) {
+    mutating func checkTarget(_ target: TransitionTarget, scopeStates: StateNames, context: String) {
         switch target {
         case .state(let id) where !scopeStates.set.contains(id.value):
             unknown("state", id, among: scopeStates.ordered, context: context)
@@ -163,7 +163,7 @@ extension WorkflowValidator {
         }
     }
 
-    private mutating func checkEscalationCode(_ code: Located<String>, context: String) {
+    mutating func checkEscalationCode(_ code: Located<String>, context: String) {
         guard code.value != EscalationReason.agentRaised.rawValue, workflow.exception(code.value) == nil else { return }
         unknown("exception", code, among: exceptionCodes + [EscalationReason.agentRaised.rawValue], context: context)
     }

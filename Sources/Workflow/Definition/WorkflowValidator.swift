@@ -40,6 +40,7 @@ public struct WorkflowValidator {
         checkDeadlines()
         checkEscalationQueues()
         checkClocks()
+        checkRequests()
         return diagnostics
     }
 

@@ -34,6 +34,11 @@ extension CaseActor {
         }
     }
 
+    var isOperator: Bool {
+        if case .operatorUser = kind { return true }
+        return false
+    }
+
     var isCitizen: Bool {
         if case .citizen = kind { return true }
         return false

@@ -29,6 +29,10 @@ public struct CaseEvent: Sendable, Hashable {
         /// Names the case's referent (an agent id), or removes it (nil). The door checks who
         /// may do it and who may be named; the case does not move.
         case setReferent(agent: String?)
+        /// The answering agency answers a request (its run's id): a value for `provides`, or a refusal.
+        case answerRequest(id: UUID, answer: RequestAnswer)
+        /// The citizen gives (`true`) or revokes (`false`) consent to a request of the workflow.
+        case setConsent(request: String, granted: Bool)
     }
 
     public var kind: Kind
@@ -40,4 +44,12 @@ public struct CaseEvent: Sendable, Hashable {
         self.actor = actor
         self.note = note
     }
+}
+
+/// What an answering agency says to a request.
+public enum RequestAnswer: Sendable, Hashable {
+    /// The value of the field the request provides (a document reference, an opinion…).
+    case value(JSONValue)
+    /// A refusal, with its reason: the request's fallback applies.
+    case refused(String)
 }

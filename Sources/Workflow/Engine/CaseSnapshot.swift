@@ -31,6 +31,10 @@ public struct CaseSnapshot: Sendable, Hashable {
     /// The legal clocks this case has started, whatever became of them (language brief,
     /// "Legal clocks"); a clock never started is absent.
     public var clocks: [ClockRun]
+    /// Every request to another administration this case opened, whatever became of it.
+    public var requests: [RequestRun] = []
+    /// The citizen's consent per request id, as last recorded (absent: never given).
+    public var consents: [String: RequestConsent] = [:]
 
     public init(id: UUID, workflowID: String, workflowVersion: Int, data: JSONValue, status: CaseStatus,
                 state: String, tracks: [TrackPosition], waitingOn: String, version: Int, tasks: [CaseTask],
@@ -59,6 +63,9 @@ public struct CaseSnapshot: Sendable, Hashable {
 
     /// Whether the case has an owner: an open task or a pending timer (the brief's invariant).
     public var hasOwner: Bool { status.isClosed || !tasks.isEmpty || !timers.isEmpty }
+
+    /// Whether the consent to `request` stands now.
+    public func consents(to request: String) -> Bool { consents[request]?.granted == true }
 }
 
 /// Whether a case is still moving, or ended in a final state with an outcome.

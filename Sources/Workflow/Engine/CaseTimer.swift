@@ -48,6 +48,8 @@ public enum TimerKind: String, Sendable, Hashable, CaseIterable, Codable {
     case clockWarning = "clock-warning"
     /// A legal clock's due date: its `on_expiry`.
     case clockExpiry = "clock-expiry"
+    /// A request's sla (the timer has the request's id): its `on_timeout`.
+    case request
 
     /// Whether the timer belongs to a legal clock rather than to a state.
     public var isClock: Bool { self == .clockWarning || self == .clockExpiry }

@@ -20,6 +20,8 @@ public struct CaseChange: Sendable {
     public var whoseMove: [String] = []
     /// What the change means for the systems outside (the outbox), set by the engine.
     public var events: [OutboxEvent] = []
+    /// The requests to other administrations the change opened or changed, set by the engine.
+    public var requests: [RequestRun] = []
 
     public init(after: CaseSnapshot, history: [HistoryEntry] = [], openedTasks: [CaseTask] = [], closedTasks: [ClosedTask] = [],
                 createdTimers: [CaseTimer] = [], removedTimers: [UUID] = []) {

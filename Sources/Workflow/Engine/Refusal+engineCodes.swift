@@ -9,3 +9,10 @@ extension Refusal.Code {
     /// The sweep asked to escalate a case that has an owner after all.
     public static let notOrphaned = Refusal.Code("not-orphaned")
 }
+
+extension Refusal.Code {
+    /// The case has no request with that id.
+    public static let unknownRequest = Refusal.Code("unknown-request")
+    /// The request cannot take this answer any more (refused, expired, stopped, cancelled).
+    public static let requestClosed = Refusal.Code("request-closed")
+}

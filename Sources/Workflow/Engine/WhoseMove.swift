@@ -10,6 +10,10 @@ extension CaseSnapshot {
         let openTracks = tracks.filter { !$0.finished }
         var parties = openTracks.isEmpty ? [waitingOn] : openTracks.map(\.waitingOn)
         parties += tasks.compactMap { task in task.escalation == nil ? nil : definition.agency(ofQueue: task.queue) }
+        // A request's fallback asked the citizen for a field not yet provided: theirs too.
+        if requests.contains(where: { $0.askedCitizen && $0.status != .answered && data.value(at: $0.field) == nil }) {
+            parties.append("usager")
+        }
         var seen: Set<String> = []
         return parties.filter { seen.insert($0).inserted }
     }

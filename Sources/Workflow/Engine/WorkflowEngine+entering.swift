@@ -15,6 +15,7 @@ extension WorkflowEngine {
             closeCase(outcome: outcome?.value ?? "closed", change: &change)
         case .parallel(let parallel):
             armDeadlines(of: state, track: nil, change: &change)
+            openRequests(of: state, track: nil, change: &change)
             openTracks(of: state, parallel, change: &change)
             settleJoin(&change)
         case .auto:
@@ -22,8 +23,10 @@ extension WorkflowEngine {
         case .human(let queue):
             openWork(in: state, queue: queue.value, track: nil, change: &change)
             armDeadlines(of: state, track: nil, change: &change)
+            openRequests(of: state, track: nil, change: &change)
         case .wait:
             armDeadlines(of: state, track: nil, change: &change)
+            openRequests(of: state, track: nil, change: &change)
         }
     }
 
@@ -50,16 +53,19 @@ extension WorkflowEngine {
         case .human(let queue):
             openWork(in: state, queue: queue.value, track: track, change: &change)
             armDeadlines(of: state, track: track, change: &change)
+            openRequests(of: state, track: track, change: &change)
         case .wait, .parallel:
             // A parallel state inside a track is refused by the loader; should one get here,
             // it is held like a wait state, with its deadlines.
             armDeadlines(of: state, track: track, change: &change)
+            openRequests(of: state, track: track, change: &change)
         }
     }
 
     /// The case reached a final state of the main machine: it is closed with the outcome, and
     /// every task and timer it still had ends with it.
     func closeCase(outcome: String, change: inout ChangeBuilder) {
+        cancelRequests(track: nil, everyTrack: true, reason: "the case closed (\(outcome))", change: &change)
         for task in change.snapshot.tasks {
             change.close(taskID: task.id, resolution: "case closed (\(outcome))")
         }
@@ -74,6 +80,7 @@ extension WorkflowEngine {
     /// every track included, since they all belong to the state being left; a legal clock's
     /// timers stay (a clock runs across states; `settleClocks` decides what becomes of it).
     func leaveMain(resolution: String, change: inout ChangeBuilder) {
+        cancelRequests(track: nil, everyTrack: true, reason: "the case left the state that opened it: \(resolution)", change: &change)
         for task in change.snapshot.tasks {
             change.close(taskID: task.id, resolution: resolution)
         }
@@ -85,6 +92,7 @@ extension WorkflowEngine {
 
     /// Leaves the current state of a track: closes its tasks and cancels its timers.
     func leaveTrackState(_ track: String, resolution: String, change: inout ChangeBuilder) {
+        cancelRequests(track: track, everyTrack: false, reason: "the track left the state that opened it: \(resolution)", change: &change)
         for task in change.snapshot.tasks where task.track == track {
             change.close(taskID: task.id, resolution: resolution)
         }

@@ -62,6 +62,8 @@ extension WorkflowEngine {
         case .step:
             change.stepFailures = timer.attempt
             evaluateAgain(note: nil, change: &change)
+        case .request:
+            requestTimedOut(timer, change: &change)
         case .clockWarning, .clockExpiry:
             break // handled above, by `fireClockTimer`: a clock belongs to no state
         }

@@ -65,6 +65,7 @@ public struct WorkflowEngine: Sendable {
         var built = change.build()
         built.whoseMove = built.after.whoseMove(in: definition)
         built.events = OutboxEvent.of(built, before: before, whoseMoveBefore: before?.whoseMove(in: definition) ?? [])
+        built.requests = built.after.requests.filter { !(before?.requests.contains($0) ?? false) }
         return built
     }
 
@@ -117,6 +118,10 @@ public struct WorkflowEngine: Sendable {
                 try sweepFoundNoOwner(change: &change)
             case .addNote:
                 try addNote(event.note, actor: event.actor, change: &change)
+            case .answerRequest(let id, let answer):
+                try answerRequest(id, answer: answer, actor: event.actor, note: event.note, change: &change)
+            case .setConsent(let request, let granted):
+                try setConsent(request, granted: granted, actor: event.actor, change: &change)
             case .setReferent:
                 break
             }

@@ -15,6 +15,7 @@ public enum CloudEvent {
             data[key] = event.payload.value(at: key) ?? .null
         }
         if let escalation = event.payload.value(at: "escalation") { data["escalation"] = escalation }
+        if let request = event.payload.value(at: "request") { data["request"] = request }
         data["data"] = access.visibleData(event.payload.value(at: "data") ?? .object([:]))
         return .object([
             "specversion": "1.0",
@@ -33,5 +34,20 @@ public enum CloudEvent {
     public static func fieldsShown(_ event: EventStore.Stored, to access: CaseAccess) -> [String] {
         let data = event.payload.value(at: "data") ?? .object([:])
         return access.visibleFieldPaths.filter { data.value(at: $0) != nil }
+    }
+
+    /// The values shown to `access` that another administration provided through a request,
+    /// with the request and its legal basis (for the journal).
+    public static func sourcesShown(_ event: EventStore.Stored, to access: CaseAccess) -> [AccessJournal.Source] {
+        let shown = Set(fieldsShown(event, to: access))
+        let definition = access.definition
+        let readerName = definition.agency(access.agent.agency)?.name ?? access.agent.agency
+        return (event.payload.value(at: "provided")?.arrayValue ?? []).compactMap { item in
+            guard let field = item.value(at: "field")?.stringValue, shown.contains(field),
+                  let id = item.value(at: "request")?.stringValue, let request = definition.request(id) else { return nil }
+            return AccessJournal.Source(field: field, request: id, label: request.title, to: request.to.value,
+                                        toName: definition.agency(request.to.value)?.name ?? request.to.value,
+                                        legalBasis: request.legalBasis, readerName: readerName)
+        }
     }
 }

@@ -9,6 +9,10 @@ public struct OutboxEvent: Sendable, Hashable {
         case changed = "parcours.case.changed"
         case escalated = "parcours.case.escalated"
         case closed = "parcours.case.closed"
+        /// A request was sent to the agency asked (`data.request` says which).
+        case requestOpened = "parcours.request.opened"
+        /// A request was answered (a first answer or a newer version).
+        case requestAnswered = "parcours.request.answered"
     }
 
     public var id: UUID
@@ -41,8 +45,16 @@ public struct OutboxEvent: Sendable, Hashable {
                 "track": task.track.map(JSONValue.string) ?? .null,
             ])))
         }
+        for run in after.requests {
+            let earlier = before?.requests.first { $0.id == run.id }
+            if run.status == .sent, earlier?.status != .sent {
+                kinds.append((.requestOpened, run.eventValue))
+            } else if run.versions > (earlier?.versions ?? 0) {
+                kinds.append((.requestAnswered, run.eventValue))
+            }
+        }
         if after.status.isClosed && before?.status.isClosed != true { kinds.append((.closed, nil)) }
-        return kinds.map { kind, escalation in
+        return kinds.map { kind, detail in
             var payload: [String: JSONValue] = [
                 "status": .string(after.status.isClosed ? "closed" : "open"),
                 "outcome": after.status.outcome.map(JSONValue.string) ?? .null,
@@ -54,8 +66,25 @@ public struct OutboxEvent: Sendable, Hashable {
                 "whose_move": .array(change.whoseMove.map(JSONValue.string)),
                 "data": after.data,
             ]
-            if let escalation { payload["escalation"] = escalation }
+            if let detail { payload[kind == .escalated ? "escalation" : "request"] = detail }
+            // Which values other administrations provided, so that each read of the event
+            // can be journaled with its request and legal basis.
+            let provided = after.requests.filter { $0.versions > 0 }
+            if !provided.isEmpty {
+                payload["provided"] = .array(provided.map { .object(["field": .string($0.field), "request": .string($0.request)]) })
+            }
             return OutboxEvent(id: UUID(), kind: kind, caseID: after.id, caseVersion: 0, payload: .object(payload))
         }
+    }
+}
+
+extension RequestRun {
+    /// What an event says of a request (the value itself is in `data`, as the reader may see it).
+    var eventValue: JSONValue {
+        .object([
+            "id": .string(id.lowercasedString), "request": .string(request), "to": .string(agency), "field": .string(field),
+            "status": .string(status.rawValue), "version": .number(JSONNumber(versions)),
+            "due_at": dueAt.map { .string(RFC3339.format($0, in: TimeZone(identifier: "UTC")!)) } ?? .null,
+        ])
     }
 }

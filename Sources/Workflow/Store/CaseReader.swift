@@ -26,12 +26,13 @@ struct CaseReader {
             "SELECT \(unescaped: Self.columns) FROM cases c WHERE id = ANY(\(ids))", logger: logger)
         var found: [(CaseSnapshot, String?, Date?, String?)] = []
         for try await row in rows { found.append(try Self.decode(row)) }
-        let (tasks, timers, _) = try await details(of: ids)
+        let (tasks, timers, requests, _) = try await details(of: ids)
         var result: [UUID: CaseSnapshot] = [:]
         for (snapshot, _, _, _) in found {
             var snapshot = snapshot
             snapshot.tasks = tasks[snapshot.id] ?? []
             snapshot.timers = timers[snapshot.id] ?? []
+            snapshot.requests = requests[snapshot.id] ?? []
             result[snapshot.id] = snapshot
         }
         return result
@@ -42,25 +43,33 @@ struct CaseReader {
     func current(_ id: UUID) async throws -> (record: CaseRecord, now: Date) {
         var found: Whole.Row?
         for try await row in try await connection.execute(Whole(id: id), logger: logger) where found == nil { found = row }
-        guard let (row, tasks, timers, refs, now) = found else { throw StoreError(.notFound, "no case \(id)") }
+        guard let (row, tasks, timers, refs, requests, now) = found else { throw StoreError(.notFound, "no case \(id)") }
         var (snapshot, citizenRef, closedAt, referentAgency) = try Self.decode(row)
         snapshot.tasks = try CaseRows.parseTasks(tasks)
         snapshot.timers = try CaseRows.parseTimers(timers)
+        snapshot.requests = try CaseRows.parseRequests(requests)
         let externalRefs = (try JSONValue(parsing: refs).objectValue ?? [:]).compactMapValues(\.stringValue)
         var record = CaseRecord(snapshot: snapshot, citizenRef: citizenRef, closedAt: closedAt, history: [], externalRefs: externalRefs)
         record.referentAgency = referentAgency
         return (record, now)
     }
 
-    static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, referent, (SELECT a.agency FROM agents a WHERE a.id = c.referent), clocks::text"
+    /// A `case_requests` row `r` with the keys of `CaseRows.request`.
+    static let requestObject = """
+        jsonb_build_object('id', r.id, 'request', r.request, 'agency', r.agency, 'field', r.field, 'state', r.state,
+                           'track', r.track, 'status', r.status, 'opened_at', r.opened_at, 'due_at', r.due_at,
+                           'closed_at', r.closed_at, 'versions', r.versions, 'reason', r.reason, 'asked_citizen', r.asked_citizen)
+        """
+
+    static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, referent, (SELECT a.agency FROM agents a WHERE a.id = c.referent), clocks::text, consents::text"
 
     /// A row of `columns` (the first columns of the row), without its tasks and timers.
     private static func decode(_ row: PostgresRow) throws -> (CaseSnapshot, String?, Date?, String?) {
         let (caseID, workflowID, workflowVersion, data, status, outcome, state, tracks, waitingOn, version,
-             citizenRef, createdAt, enteredAt, lastEventAt, closedAt, referent, referentAgency, clocks) =
+             citizenRef, createdAt, enteredAt, lastEventAt, closedAt, referent, referentAgency, clocks, consents) =
             try row.decode((UUID, String, Int, String, String, String?, String, String, String, Int, String?, Date, Date, Date, Date?,
-                            String?, String?, String).self)
-        let snapshot = CaseSnapshot(
+                            String?, String?, String, String).self)
+        var snapshot = CaseSnapshot(
             id: caseID, workflowID: workflowID, workflowVersion: workflowVersion,
             data: try JSONValue(parsing: data),
             status: status == "closed" ? .closed(outcome: outcome ?? "") : .open,
@@ -68,14 +77,17 @@ struct CaseReader {
             tasks: [], timers: [],
             createdAt: createdAt, enteredStateAt: enteredAt, lastEventAt: lastEventAt, referent: referent,
             clocks: try CaseRows.parseClocks(clocks))
+        snapshot.consents = try CaseRows.parseConsents(consents)
         return (snapshot, citizenRef, closedAt, referentAgency)
     }
 
     /// The open tasks of each case (oldest first), its pending timers (soonest first) and the
     /// database's clock, in one statement: one row per task or timer, told apart by `kind`,
     /// and a last row for the clock.
-    private func details(of ids: [UUID]) async throws -> (tasks: [UUID: [CaseTask]], timers: [UUID: [CaseTimer]], now: Date) {
+    private func details(of ids: [UUID]) async throws
+        -> (tasks: [UUID: [CaseTask]], timers: [UUID: [CaseTimer]], requests: [UUID: [RequestRun]], now: Date) {
         let rows = try await connection.execute(Details(ids: ids), logger: logger)
+        var requests: [UUID: [RequestRun]] = [:]
         var tasks: [UUID: [CaseTask]] = [:]
         var timers: [UUID: [CaseTimer]] = [:]
         var now: Date?
@@ -94,12 +106,15 @@ struct CaseReader {
                 }
                 timers[caseID, default: []].append(CaseTimer(id: id, kind: kind, state: state, track: track, afterIndex: afterIndex,
                                                              taskID: taskID, dueAt: due, attempt: attempt))
+            case 4:
+                guard let caseID, let context else { continue }
+                requests[caseID, default: []] += try CaseRows.parseRequests("[\(context)]")
             default:
                 now = due
             }
         }
         guard let now else { throw StoreError(.unavailable, "the database did not answer with its clock") }
-        return (tasks, timers, now)
+        return (tasks, timers, requests, now)
     }
 
     func history(_ id: UUID) async throws -> [HistoryRecord] {
@@ -127,7 +142,7 @@ struct CaseReader {
     /// references (an object by agency), and the database's clock:
     /// one round trip, prepared once per connection (every change and read starts with it).
     struct Whole: PostgresPreparedStatement {
-        static let name = "parcours_case_whole_v4"
+        static let name = "parcours_case_whole_v5"
         static let sql = """
 
             SELECT \(CaseReader.columns),
@@ -142,10 +157,12 @@ struct CaseReader {
                            ORDER BY m.due_at, m.id), '[]')::text
                     FROM timers m WHERE m.case_id = c.id),
                    (SELECT coalesce(jsonb_object_agg(x.agency, x.ref), '{}')::text FROM case_external_refs x WHERE x.case_id = c.id),
+                   (SELECT coalesce(jsonb_agg(\(CaseReader.requestObject) ORDER BY r.opened_at, r.id), '[]')::text
+                    FROM case_requests r WHERE r.case_id = c.id),
                    clock_timestamp()
             FROM cases c WHERE c.id = $1
             """
-        typealias Row = (case: PostgresRow, tasks: String, timers: String, externalRefs: String, now: Date)
+        typealias Row = (case: PostgresRow, tasks: String, timers: String, externalRefs: String, requests: String, now: Date)
         var id: UUID
 
         func makeBindings() throws -> PostgresBindings {
@@ -157,14 +174,15 @@ struct CaseReader {
         func decodeRow(_ row: PostgresRow) throws -> Row {
             let columns = row.makeRandomAccess()
             let count = columns.count
-            return (row, try columns[count - 4].decode(String.self), try columns[count - 3].decode(String.self),
-                    try columns[count - 2].decode(String.self), try columns[count - 1].decode(Date.self))
+            return (row, try columns[count - 5].decode(String.self), try columns[count - 4].decode(String.self),
+                    try columns[count - 3].decode(String.self), try columns[count - 2].decode(String.self),
+                    try columns[count - 1].decode(Date.self))
         }
     }
 
     /// Open tasks, pending timers and the clock (`details(of:)`), prepared once per connection.
     struct Details: PostgresPreparedStatement {
-        static let name = "parcours_case_details_v1"
+        static let name = "parcours_case_details_v2"
         static let sql = """
 
             SELECT * FROM (
@@ -177,6 +195,10 @@ struct CaseReader {
                 FROM timers WHERE case_id = ANY($1)
                 UNION ALL
                 SELECT 3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, clock_timestamp(), NULL, NULL, NULL, NULL
+                UNION ALL
+                SELECT 4, r.case_id, r.id, NULL, NULL, NULL, NULL, (\(CaseReader.requestObject))::text, NULL, NULL, r.opened_at,
+                       NULL, NULL, NULL
+                FROM case_requests r WHERE r.case_id = ANY($1)
             ) AS parts
             ORDER BY part, case_id, coalesce(since, due), id
             """

@@ -103,4 +103,53 @@ enum CaseRows {
             return run
         }
     }
+
+    /// One request's columns, as `jsonb_to_recordset` reads them and `CaseReader` gives them back.
+    static func request(_ run: RequestRun) -> [String: JSONValue] {
+        [
+            "id": .string(run.id.lowercasedString), "request": .string(run.request), "agency": .string(run.agency),
+            "field": .string(run.field), "state": .string(run.state), "track": run.track.map(JSONValue.string) ?? .null,
+            "status": .string(run.status.rawValue), "opened_at": DatabaseTime.json(run.openedAt),
+            "due_at": DatabaseTime.json(run.dueAt), "closed_at": DatabaseTime.json(run.closedAt),
+            "versions": .number(JSONNumber(run.versions)), "reason": run.reason.map(JSONValue.string) ?? .null,
+            "asked_citizen": .bool(run.askedCitizen),
+        ]
+    }
+
+    /// A case's requests as `CaseReader` aggregates them (the keys of `request(_:)`).
+    static func parseRequests(_ text: String) throws -> [RequestRun] {
+        try (JSONValue(parsing: text).arrayValue ?? []).map { item in
+            func time(_ key: String) -> Date? { item.value(at: key)?.stringValue.flatMap(DatabaseTime.parse) }
+            guard let id = item.value(at: "id")?.stringValue.flatMap(UUID.init(uuidString:)),
+                  let request = item.value(at: "request")?.stringValue, let agency = item.value(at: "agency")?.stringValue,
+                  let field = item.value(at: "field")?.stringValue, let state = item.value(at: "state")?.stringValue,
+                  let status = item.value(at: "status")?.stringValue.flatMap(RequestRun.Status.init(rawValue:)),
+                  let opened = time("opened_at"), let versions = item.value(at: "versions")?.numberValue?.int else {
+                throw StoreError(.unavailable, "a request row is not in the expected form: \(item)")
+            }
+            return RequestRun(id: id, request: request, agency: agency, field: field, state: state,
+                              track: item.value(at: "track")?.stringValue, status: status, openedAt: opened, dueAt: time("due_at"),
+                              closedAt: time("closed_at"), versions: versions, reason: item.value(at: "reason")?.stringValue,
+                              askedCitizen: item.value(at: "asked_citizen")?.boolValue ?? false)
+        }
+    }
+
+    /// A case's `consents` column: `{request: {granted, at, by}}`.
+    static func consentsValue(_ consents: [String: RequestConsent]) -> JSONValue {
+        .object(consents.mapValues { consent in
+            .object(["granted": .bool(consent.granted), "at": DatabaseTime.json(consent.at), "by": .string(consent.by)])
+        })
+    }
+
+    static func parseConsents(_ text: String) throws -> [String: RequestConsent] {
+        var result: [String: RequestConsent] = [:]
+        for (request, item) in try JSONValue(parsing: text).objectValue ?? [:] {
+            guard let granted = item.value(at: "granted")?.boolValue, let by = item.value(at: "by")?.stringValue,
+                  let at = item.value(at: "at")?.stringValue.flatMap(DatabaseTime.parse) else {
+                throw StoreError(.unavailable, "a case's consents column is not in the expected form: \(item)")
+            }
+            result[request] = RequestConsent(granted: granted, at: at, by: by)
+        }
+        return result
+    }
 }

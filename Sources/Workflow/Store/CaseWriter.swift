@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The one writer of cases, tasks, timers, history, the outbox and the access journal: it writes the
+/// The one writer of cases, tasks, timers, history, requests, the outbox and the access journal: it writes the
 /// engine's changes of one or several cases inside the caller's transaction, in a single
 /// statement whatever their number. A single change is a batch of one.
 ///
@@ -95,10 +95,11 @@ struct CaseWriter {
                          "workflow_version": .number(JSONNumber(entry.change.after.workflowVersion)), "payload": event.payload])
             }
         }).serialized()
+        let requests = details(\.requests, CaseRows.request)
         let statement = Statement(cases: cases, now: nowText, closedTasks: closed, openedTasks: opened,
                                   removedTimers: removedTimers, createdTimers: created,
                                   history: history, journal: journalRows,
-                                  updatedCases: updatedCases, closedTaskIDs: closedTaskIDs, events: events)
+                                  updatedCases: updatedCases, closedTaskIDs: closedTaskIDs, events: events, requests: requests)
         do {
             for try await _ in try await connection.execute(statement, logger: logger) {}
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40001" {
@@ -123,6 +124,7 @@ struct CaseWriter {
             "last_event_at": DatabaseTime.json(after.lastEventAt),
             "closed_at": after.status.isClosed ? .string(closedAt) : .null,
             "clocks": .array(after.clocks.map(\.json)),
+            "consents": CaseRows.consentsValue(after.consents),
         ])
     }
 
@@ -133,7 +135,7 @@ struct CaseWriter {
     /// after its first five executions instead of planning each change again (an array
     /// parameter's length, which it can see, made every change's plan look cheaper).
     struct Statement: PostgresPreparedStatement {
-        static let name = "parcours_case_write_v10"
+        static let name = "parcours_case_write_v11"
         static let sql = """
 
             WITH case_rows AS (
@@ -141,13 +143,15 @@ struct CaseWriter {
                     AS r(id uuid, previous integer, workflow_id text, workflow_version integer, data jsonb, status text,
                          outcome text, state text, tracks jsonb, waiting_on text, whose_move jsonb, escalated boolean, referent text, citizen_ref text,
                          created_at timestamptz, entered_state_at timestamptz, last_event_at timestamptz, closed_at timestamptz,
-                         clocks jsonb)
+                         clocks jsonb, consents jsonb)
             ), inserted AS (
                 INSERT INTO cases (id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on, whose_move,
-                                   escalated, referent, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, clocks)
+                                   escalated, referent, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, clocks,
+                                   consents)
                 SELECT id, workflow_id, workflow_version, data, status, outcome, state, tracks, waiting_on,
                        ARRAY(SELECT jsonb_array_elements_text(whose_move)),
-                       escalated, referent, 1, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, clocks
+                       escalated, referent, 1, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, clocks,
+                       consents
                 FROM case_rows WHERE previous IS NULL
                 RETURNING id
             ), updated AS (
@@ -157,7 +161,7 @@ struct CaseWriter {
                                  waiting_on = r.waiting_on, escalated = r.escalated, referent = r.referent, version = cases.version + 1,
                                  whose_move = ARRAY(SELECT jsonb_array_elements_text(r.whose_move)),
                                  entered_state_at = r.entered_state_at, last_event_at = r.last_event_at, closed_at = r.closed_at,
-                                 clocks = r.clocks
+                                 clocks = r.clocks, consents = r.consents
                 FROM case_rows r
                 -- The id list lets the planner reach each row by its key: it cannot tell how
                 -- few rows jsonb_to_recordset yields, and would otherwise scan the table.
@@ -201,9 +205,9 @@ struct CaseWriter {
                 FROM jsonb_array_elements($7::jsonb) WITH ORDINALITY AS e(value, n)
                 ORDER BY e.n
             ), journal AS (
-                INSERT INTO access_journal (case_id, actor, agency, kind, via, fields)
+                INSERT INTO access_journal (case_id, actor, agency, kind, via, fields, sources)
                 SELECT (e.value->>'case_id')::uuid, e.value->>'actor', e.value->>'agency', e.value->>'kind', e.value->>'via',
-                       ARRAY(SELECT jsonb_array_elements_text(e.value->'fields'))
+                       ARRAY(SELECT jsonb_array_elements_text(e.value->'fields')), coalesce(e.value->'sources', '[]'::jsonb)
                 FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY AS e(value, n)
                 ORDER BY e.n
             ), events AS (
@@ -214,6 +218,20 @@ struct CaseWriter {
                        e.value->'payload'
                 FROM jsonb_array_elements($11::jsonb) WITH ORDINALITY AS e(value, n)
                 ORDER BY e.n
+            ), requests AS (
+                -- Requests opened, answered or stopped by the change: a request's row follows it.
+                INSERT INTO case_requests (id, case_id, request, agency, field, state, track, status, opened_at, due_at,
+                                           closed_at, versions, reason, asked_citizen)
+                SELECT r.id, r.case_id, r.request, r.agency, r.field, r.state, r.track, r.status, r.opened_at, r.due_at,
+                       r.closed_at, r.versions, r.reason, r.asked_citizen
+                FROM jsonb_to_recordset($12::jsonb)
+                     AS r(id uuid, case_id uuid, request text, agency text, field text, state text, track text, status text,
+                          opened_at timestamptz, due_at timestamptz, closed_at timestamptz, versions integer, reason text,
+                          asked_citizen boolean)
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, opened_at = excluded.opened_at, due_at = excluded.due_at,
+                                               closed_at = excluded.closed_at, versions = excluded.versions,
+                                               reason = excluded.reason, asked_citizen = excluded.asked_citizen
+                WHERE case_requests.case_id = excluded.case_id
             )
             -- Every case written and every task closed as read, or the whole statement fails.
             -- A case's events must also follow its earlier ones in the feed's order: a
@@ -239,9 +257,10 @@ struct CaseWriter {
         var updatedCases: String
         var closedTaskIDs: String
         var events: String
+        var requests: String
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 11)
+            var bindings = PostgresBindings(capacity: 12)
             bindings.append(cases)
             bindings.append(now)
             bindings.append(closedTasks)
@@ -253,6 +272,7 @@ struct CaseWriter {
             bindings.append(updatedCases)
             bindings.append(closedTaskIDs)
             bindings.append(events)
+            bindings.append(requests)
             return bindings
         }
 

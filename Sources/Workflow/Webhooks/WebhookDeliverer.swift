@@ -82,7 +82,8 @@ struct WebhookDeliverer: Sendable {
                     case .delivered:
                         metrics.delivered.increment()
                         let reader = AccessJournal.Access(actor: "webhook:\(endpoint.id)", agency: endpoint.agency, via: "webhook \(endpoint.url)")
-                        try await AccessJournal(database).write([.read(event.caseID, by: reader, fields: CloudEvent.fieldsShown(event, to: access))])
+                        try await AccessJournal(database).write([.read(event.caseID, by: reader, fields: CloudEvent.fieldsShown(event, to: access),
+                                                                       sources: CloudEvent.sourcesShown(event, to: access))])
                         guard try await store.advance(endpoint.id, worker: workerID, to: event.cursor, delivered: 1, lease: lease) else {
                             return delivered + 1 // the lease was lost, or the endpoint disabled meanwhile
                         }

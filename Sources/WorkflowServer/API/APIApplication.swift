@@ -33,6 +33,7 @@ enum APIApplication {
         PortalRoutes(services: services).add(to: table)
         SupervisionRoutes(services: services).add(to: table)
         ReferentRoutes(services: services).add(to: table)
+        RequestRoutes(services: services).add(to: table)
         WebSite(services: services, secureCookies: secureCookies, signIn: signIn).add(to: router)
         return (router, table)
     }

@@ -29,5 +29,6 @@ public struct Migration: Sendable {
         Migration019AgentChanges.migration,
         Migration020Clocks.migration,
         Migration022Referent.migration,
+        Migration024Requests.migration,
     ]
 }

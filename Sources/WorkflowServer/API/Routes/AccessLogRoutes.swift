@@ -20,6 +20,11 @@ struct AccessLogRoutes {
 
     static func json(_ entry: AccessJournal.Entry) -> JSONValue {
         .object(["at": JSONResponse.time(entry.at), "actor": .string(entry.actor), "agency": entry.agency.map(JSONValue.string) ?? .null,
-                 "kind": .string(entry.kind), "via": .string(entry.via), "fields": .array(entry.fields.map(JSONValue.string))])
+                 "kind": .string(entry.kind), "via": .string(entry.via), "fields": .array(entry.fields.map(JSONValue.string)),
+                 "sources": .array(entry.sources.map { source in
+                     .object(["field": .string(source.field), "request": .string(source.request), "label": .string(source.label),
+                              "to": .string(source.to), "to_name": .string(source.toName), "legal_basis": .string(source.legalBasis),
+                              "words": .string(source.words)])
+                 })])
     }
 }

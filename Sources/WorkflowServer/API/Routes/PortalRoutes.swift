@@ -17,6 +17,7 @@ struct PortalRoutes {
         group.get("portal/cases/{id}", use: show)
         group.post("portal/cases/{id}/events", use: event)
         group.get("portal/cases/{id}/access-log", use: accessLog)
+        group.post("portal/cases/{id}/consents", use: consent)
     }
 
     @Sendable func create(_ request: Request, context: APIContext) async throws -> Response {
@@ -51,6 +52,25 @@ struct PortalRoutes {
         let change = CaseRequest(.action(name: try body.string("action", required: true)!, data: try body.object("data"), track: nil),
                                  note: try body.string("note"), expectedVersion: try body.integer("expected_version"))
         let reading = try await services.door.change(try Parameter.pathID(context), change, by: caller)
+        return JSONResponse.make(PortalView.json(reading))
+    }
+
+    /// The person gives (`"granted": true`) or revokes (`false`) their consent to one request
+    /// of their case to another administration (opt-in; revocable at any time).
+    @Sendable func consent(_ request: Request, context: APIContext) async throws -> Response {
+        _ = try request.query(allowed: [])
+        let caller = try caller(request, context, "POST \(APIApplication.prefix)/portal/cases/{id}/consents")
+        var request = request
+        let body = try await BodyReader.object(&request, allowed: ["request", "granted"])
+        var problems: [CaseFailure.Problem] = []
+        let name = body.members["request"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        if name == nil { problems.append(.init("'request' names the request of the workflow, such as \"acte-naissance\"", pointer: "/request")) }
+        let granted = body.members["granted"]?.boolValue
+        if granted == nil { problems.append(.init("'granted' is true (consent given) or false (revoked)", pointer: "/granted")) }
+        guard let name, let granted else {
+            throw Problem(CaseFailure(.invalid, problems.map(\.detail).joined(separator: "; "), problems: problems))
+        }
+        let reading = try await services.door.setConsent(try Parameter.pathID(context), request: name, granted: granted, by: caller)
         return JSONResponse.make(PortalView.json(reading))
     }
 

@@ -33,6 +33,12 @@ enum CaseView {
             // Legal clocks, with how each due date was computed (explained in French, the
             // language of the procedures; the pages explain in theirs).
             "clocks": .array(reading.clocks.map { $0.json(.french, at: Date()) }),
+            "requests": .array(snapshot.requests.map { run in
+                .object(["id": JSONResponse.id(run.id), "request": .string(run.request), "to": .string(run.agency),
+                         "status": .string(run.status.rawValue),
+                         "consent": .string(RequestWords.consent(run.request, snapshot, reading.definition)),
+                         "due_at": JSONResponse.time(run.dueAt), "version": .number(JSONNumber(run.versions))])
+            }),
             "actions": .array(reading.actions.map { offer in
                 .object(["action": .string(offer.action), "track": offer.track.map(JSONValue.string) ?? .null,
                          "label": .string(offer.label)])

@@ -22,6 +22,7 @@ enum PortalView {
             "agencies": .array(parties.filter { $0 != "usager" && $0 != "engine" }.map(JSONValue.string)),
             "parts": .array(parts(snapshot, definition)),
             "clocks": .array(clocks(reading)),
+            "requests": .array(RequestWords.portal(snapshot, definition)),
             "actions": .array(actions),
             "action_labels": .object(labels),
             "created_at": JSONResponse.time(snapshot.createdAt),

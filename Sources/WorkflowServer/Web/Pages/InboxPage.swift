@@ -11,6 +11,40 @@ struct InboxPage {
         pages.getPage("/inbox", use: show)
         pages.postPage("/tasks/{id}/claim", use: claim)
         pages.postPage("/tasks/{id}/release", use: release)
+        pages.postPage("/requests/{id}/answer", use: answer)
+    }
+
+    /// The agency asked answers a request from its inbox: the field's input (a file for a
+    /// document, hashed, not kept), or the reason of a refusal; the door decides, as for the API.
+    @Sendable func answer(_ request: Request, context: WebContext) async throws -> Response {
+        let agent = try context.agent()
+        let id = try WebPaths.id(context)
+        let open = try await site.services.door.openRequests(for: agent, limit: 5000).first { $0.id == id }
+        guard let open, let field = open.field else { throw WebFailure(status: .notFound, key: "error_not_found") }
+        let form = context.form
+        let reason = form.trimmed("refused")
+        let value: JSONValue?
+        do {
+            value = try FieldInput.data(from: form, fields: [field], files: form.files, issuer: agent.agency, current: .object([:]))?
+                .value(at: field.path.value)
+        } catch {
+            return try await render(request, context: context, refusal: context.texts["refusal_answer_unreadable"], status: .unprocessableContent)
+        }
+        let answer: RequestAnswer
+        switch (value, reason) {
+        case (let value?, nil): answer = .value(value)
+        case (nil, let reason?): answer = .refused(reason)
+        default:
+            return try await render(request, context: context, refusal: context.texts["refusal_answer_one"], status: .unprocessableContent)
+        }
+        do {
+            _ = try await site.services.door.answerRequest(id, answer: answer, note: nil,
+                                                           by: .agent(agent, via: "POST /requests/{id}/answer (page)"))
+        } catch let failure as CaseFailure {
+            return try await render(request, context: context, refusal: failure.message,
+                                    status: failure.code == .forbidden ? .forbidden : .unprocessableContent)
+        }
+        return PageRenderer.redirect("/inbox", cookies: context.cookies)
     }
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
@@ -131,8 +165,23 @@ struct InboxPage {
             if !found.summary.isEmpty { row["summary"] = WebWords.summary(found.summary); row["has_summary"] = true }
             return row
         }
+        // The requests other administrations' cases ask of the agent's agency (its answer
+        // goes through the API, by its agents or its systems).
+        let requests = try await site.services.door.openRequests(for: agent, limit: 200)
+        let requestRows: [[String: Any]] = requests.map { open in
+            let left = TimeText.left(until: open.dueAt, texts)
+            var row: [String: Any] = ["id": WebPaths.text(open.id), "case": WebPaths.text(open.caseID),
+                    "case_short": String(WebPaths.text(open.caseID).prefix(8)), "label": open.label,
+                    "opened": TimeText.ago(open.openedAt, texts), "left": left?.text ?? texts["no_deadline"],
+                    "overdue": left?.overdue ?? false]
+            if let field = open.field {
+                row["input"] = FieldInput.input(field, current: nil, texts: texts, required: false, form: "request-\(WebPaths.text(open.id))")
+            }
+            return row
+        }
         var values: [String: Any] = [
             "title": texts["inbox_title"], "nav_inbox": true,
+            "requests": requestRows, "has_requests": !requestRows.isEmpty,
             "referred": referredRows, "has_referred": !referredRows.isEmpty,
             "waiting": waitingRows, "has_waiting": !waitingRows.isEmpty,
             "waiting_intro": texts.format("inbox_waiting_intro", ["agency": agent.agency]),

@@ -49,6 +49,7 @@ struct CaseSheet {
             "escalations": escalations(snapshot),
             "work": work, "deadlines": deadlines, "has_work": !work.isEmpty, "has_deadlines": !deadlines.isEmpty,
             "clocks": clockLines(), "has_clocks": !clocks.isEmpty,
+            "requests": requestLines(snapshot), "has_requests": !snapshot.requests.isEmpty,
             "timeline": timeline(record.history),
             "correction": correction(snapshot), "nav_cases": true, "note_audiences": noteAudiences(),
         ]
@@ -261,6 +262,23 @@ struct CaseSheet {
             if let track = task.track { item["track"] = track }
             if let holder = task.assignee { item["assignee"] = WebLabels.actor(holder, texts) }
             if let left = TimeText.left(until: task.slaDueAt, texts) { item["left"] = left.text; item["overdue"] = left.overdue }
+            return item
+        }
+    }
+
+    /// A line per request to another administration: its label, the agency asked, where it
+    /// stands, the consent it needs or has, its due date and the answers received.
+    private func requestLines(_ snapshot: CaseSnapshot) -> [[String: Any]] {
+        snapshot.requests.map { run in
+            let request = definition.request(run.request)
+            let consent = request?.consent == .notRequired ? "not_required"
+                : snapshot.consents[run.request].map { $0.granted ? "given" : "revoked" } ?? "not_given"
+            var item: [String: Any] = ["id": WebPaths.text(run.id), "request": run.request, "label": request?.title ?? run.request,
+                                       "to": WebLabels.party(run.agency, in: definition, texts),
+                                       "status_id": run.status.rawValue, "status": texts["request_status_\(run.status.rawValue)"],
+                                       "consent": texts["request_consent_\(consent)"]]
+            if let due = run.dueAt, run.status == .sent { item["due"] = TimeText.date(due, texts) }
+            if run.versions > 0 { item["versions"] = texts.format("request_versions", ["count": String(run.versions)]) }
             return item
         }
     }

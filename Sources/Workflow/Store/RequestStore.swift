@@ -1,0 +1,48 @@
+import Foundation
+import PostgresNIO
+
+/// Reads of the requests to other administrations (`case_requests`, migration 24); they are
+/// written only by `CaseWriter`, with the change that opens or answers them.
+struct RequestStore {
+    let database: Database
+
+    /// One open request as its answering agency lists it.
+    struct Open: Sendable {
+        var id: UUID
+        var caseID: UUID
+        var workflowID: String
+        var workflowVersion: Int
+        var request: String
+        var openedAt: Date
+        var dueAt: Date?
+    }
+
+    /// The requests waiting for `agency`'s answer, oldest first.
+    func open(agency: String, limit: Int) async throws -> [Open] {
+        try await database.withConnection { connection in
+            let rows = try await connection.query("""
+                SELECT r.id, r.case_id, c.workflow_id, c.workflow_version, r.request, r.opened_at, r.due_at
+                FROM case_requests r JOIN cases c ON c.id = r.case_id
+                WHERE r.agency = \(agency) AND r.status = 'sent'
+                ORDER BY r.opened_at, r.id
+                LIMIT \(limit)
+                """, logger: database.logger)
+            var result: [Open] = []
+            for try await (id, caseID, workflowID, version, request, openedAt, dueAt)
+                in rows.decode((UUID, UUID, String, Int, String, Date, Date?).self) {
+                result.append(Open(id: id, caseID: caseID, workflowID: workflowID, workflowVersion: version, request: request,
+                                   openedAt: openedAt, dueAt: dueAt))
+            }
+            return result
+        }
+    }
+
+    /// The case a request belongs to, if any.
+    func caseID(of request: UUID) async throws -> UUID? {
+        try await database.withConnection { connection in
+            let rows = try await connection.query("SELECT case_id FROM case_requests WHERE id = \(request)", logger: database.logger)
+            for try await id in rows.decode(UUID.self) { return id }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+@testable import Workflow
+@testable import WorkflowServer
+
+/// Requests to other administrations through the API: the agency asked lists and answers
+/// them (with an `Idempotency-Key`), the case's read lists them, and the person consents
+/// through the portal, which shows each request with its legal basis and whether it was sent.
+@Suite("API: requests to other administrations and the citizen's consent")
+struct APIRequestTests {
+    static func harness(_ name: String) async throws -> (APIHarness, String) {
+        let (harness, portal) = try await APIPortalTests.portalHarness(name)
+        _ = try await WorkflowRepository(harness.database).publish(source: RequestWorkflow.text, publishedBy: "cli:test")
+        let agents = AgentStore(harness.database)
+        _ = try await agents.add(id: "crous", agency: "crous", roles: ["gestionnaire"])
+        _ = try await agents.add(id: "si-dgfip", agency: "dgfip", roles: ["agent-dgfip"])
+        _ = try await agents.add(id: "officier", agency: "etat-civil", roles: ["officier"])
+        return (harness, portal)
+    }
+
+    static func token(_ harness: APIHarness, _ id: String) async throws -> String {
+        try await AgentStore(harness.database).rotate(id: id).token
+    }
+
+    @Test("the agency asked lists and answers its requests; the case's read and the portal show them; consent sends the other")
+    func journey() async throws {
+        let (harness, portal) = try await Self.harness("api-requests")
+        defer { harness.database.close() }
+        let officier = try await Self.token(harness, "officier")
+        let dgfip = try await Self.token(harness, "si-dgfip")
+        let crous = try await Self.token(harness, "crous")
+        try await harness.run { api in
+            let alice = APIPortalTests.person("oidc|alice")
+            let created = try await api.send(.post, "/api/v1/portal/cases", as: portal,
+                                             json: ["workflow": "bourse-demande", "data": ["nom": "Durand"]], headers: alice)
+            #expect(created.status == 201)
+            let id = try #require(created["id"]?.stringValue)
+            let shown = created["requests"]?.arrayValue ?? []
+            #expect(shown.map { $0.value(at: "request") } == ["acte", "avis-imposition"])
+            #expect(shown.first?.value(at: "sent") == true && shown.first?.value(at: "consent") == "not-required")
+            #expect(shown.first?.value(at: "legal_basis") == "Décret 2011-167 (COMEDEC)")
+            #expect(shown.last?.value(at: "sent") == false && shown.last?.value(at: "consent") == "not-given")
+            #expect(shown.last?.value(at: "asked_of_you") == true && shown.last?.value(at: "agency_name") == "Finances publiques")
+
+            let open = try await api.send(.get, "/api/v1/requests", as: officier)
+            let items = open["items"]?.arrayValue ?? []
+            #expect(items.count == 1 && items.first?.value(at: "label") == "Acte de naissance" && items.first?.value(at: "case")?.stringValue == id)
+            #expect(try await api.send(.get, "/api/v1/requests", as: dgfip)["items"]?.arrayValue?.isEmpty == true)
+            let requestID = try #require(items.first?.value(at: "id")?.stringValue)
+            // The agency's agents find it in their inbox too.
+            let browser = try await WebBrowser.signedIn(api, as: officier)
+            let inbox = try await browser.get("/inbox")
+            #expect(inbox.status == 200 && inbox.contains("data-request=\"\(requestID)\"") && inbox.contains("Acte de naissance"))
+
+            // Only the agency asked answers; a body says one thing; the value is checked.
+            let wrong = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: dgfip, json: ["value": EngineRequestTests.acte])
+            #expect(wrong.status == 403)
+            let neither = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["note": "?"])
+            #expect(neither.status == 400 && neither["pointer"] == "/value")
+            let both = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier,
+                                          json: ["value": EngineRequestTests.acte, "refused": "no"])
+            #expect(both.status == 400 && both["errors"]?.arrayValue?.count == 2)
+            let invalid = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["value": 42])
+            #expect(invalid.status == 422 && invalid["pointer"] == "/value", "\(invalid.json)")
+
+            var key = HTTPFields()
+            key[HTTPField.Name("Idempotency-Key")!] = "acte-1"
+            let answered = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier,
+                                              json: ["value": EngineRequestTests.acte], headers: key)
+            #expect(answered.status == 200 && answered["status"] == "answered" && answered["version"] == 1)
+            let replayed = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier,
+                                              json: ["value": EngineRequestTests.acte], headers: key)
+            #expect(replayed.text == answered.text && replayed.headers[HTTPField.Name("Idempotency-Replayed")!] == "true")
+            #expect(try await api.send(.get, "/api/v1/requests", as: officier)["items"]?.arrayValue?.isEmpty == true)
+            let emptied = try await browser.get("/inbox")
+            #expect(emptied.contains("id=\"inbox-requests\"") && !emptied.contains("data-request="))
+
+            // The case page shows the requests, the agency asked, where each stands and the consent.
+            let crousPage = try await WebBrowser.signedIn(api, as: crous)
+            let casePage = try await crousPage.get("/cases/\(id)")
+            #expect(casePage.contains("data-request=\"acte\" data-status=\"answered\"") && casePage.contains("Demande envoyée"))
+            #expect(casePage.contains("data-request=\"avis-imposition\" data-status=\"withheld\"") && casePage.contains("consentement non donné"))
+
+            let read = try await api.send(.get, "/api/v1/cases/\(id)", as: crous)
+            #expect(read["data.pieces.acte_naissance"] == EngineRequestTests.acte)
+            let listed = read["requests"]?.arrayValue ?? []
+            #expect(listed.first { $0.value(at: "request") == "acte" }?.value(at: "status") == "answered")
+            #expect(listed.first { $0.value(at: "request") == "avis-imposition" }?.value(at: "consent") == "not-given")
+
+            // The read of the answered document is journaled with the request and its legal
+            // basis, and the person is told it in their words.
+            let log = try await api.send(.get, "/api/v1/portal/cases/\(id)/access-log", as: portal, headers: alice)
+            let sources = (log["items"]?.arrayValue ?? []).flatMap { $0.value(at: "sources")?.arrayValue ?? [] }
+            let words = sources.compactMap { $0.value(at: "words")?.stringValue }
+            #expect(words.contains("CROUS a consulté votre « Acte de naissance », fourni par Service central d'état civil, au titre de : Décret 2011-167 (COMEDEC)."), "\(words)")
+            #expect(sources.allSatisfy { $0.value(at: "request") == "acte" && $0.value(at: "legal_basis") == "Décret 2011-167 (COMEDEC)" })
+            // A system reading the feed reads it too: journaled the same way.
+            let feed = try await api.send(.get, "/api/v1/events", as: crous)
+            #expect(feed.status == 200 && feed["items"]?.arrayValue?.isEmpty == false)
+            let fedLog = try await api.send(.get, "/api/v1/portal/cases/\(id)/access-log", as: portal, headers: alice)
+            let fed = (fedLog["items"]?.arrayValue ?? []).filter { $0.value(at: "via") == "GET /api/v1/events" }
+            #expect(fed.contains { ($0.value(at: "sources")?.arrayValue ?? []).contains { $0.value(at: "request") == "acte" } }, "\(fed)")
+
+            // Consent: every problem at once, then given, which sends the request.
+            let empty = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal, json: [:], headers: alice)
+            #expect(empty.status == 400 && empty["errors"]?.arrayValue?.count == 2)
+            let unknown = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal,
+                                             json: ["request": "avis", "granted": true], headers: alice)
+            #expect(unknown.status == 422)
+            let given = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal,
+                                           json: ["request": "avis-imposition", "granted": true], headers: alice)
+            #expect(given.status == 200)
+            let avis = given["requests"]?.arrayValue?.last
+            #expect(avis?.value(at: "consent") == "given" && avis?.value(at: "sent") == true && avis?.value(at: "asked_of_you") == false)
+            let waiting = try await api.send(.get, "/api/v1/requests", as: dgfip)["items"]?.arrayValue ?? []
+            #expect(waiting.count == 1)
+            let avisID = try #require(waiting.first?.value(at: "id")?.stringValue)
+
+            // The tax administration's agent answers from the inbox page: neither answer nor
+            // reason is refused in the page; the file sent is hashed into the document field.
+            let page = try await WebBrowser.signedIn(api, as: dgfip)
+            let form = try await page.get("/inbox")
+            #expect(form.contains("action=\"/requests/\(avisID)/answer\"") && form.contains("type=\"file\""))
+            let nothing = try await page.postMultipart("/requests/\(avisID)/answer", ["refused": ""])
+            #expect(nothing.status == 422 && nothing.contains("role=\"alert\">Donnez la réponse ou la raison"), "\(nothing.html.prefix(300))")
+            let pdf = Array("%PDF-1.4 avis 2025".utf8)
+            let sent = try await page.postMultipart("/requests/\(avisID)/answer", parts: ["data.pieces.avis_imposition": pdf],
+                                                    files: ["data.pieces.avis_imposition": "avis-2025.pdf"])
+            #expect(sent.status == 303 && sent.location == "/inbox", "\(sent.status) \(sent.html.prefix(300))")
+            let after = try await api.send(.get, "/api/v1/cases/\(id)", as: crous)
+            #expect(after["data.pieces.avis_imposition.sha256"]?.stringValue == SHA256Digest.hex(pdf))
+            #expect(after["data.pieces.avis_imposition.issuer"] == "dgfip" && after["data.pieces.avis_imposition.name"] == "avis-2025.pdf")
+            #expect(try await api.send(.get, "/api/v1/requests", as: dgfip)["items"]?.arrayValue?.isEmpty == true)
+            // An agent cannot consent for the person.
+            let bob = APIPortalTests.person("oidc|bob")
+            let other = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal,
+                                           json: ["request": "avis-imposition", "granted": false], headers: bob)
+            #expect(other.status == 404)
+        }
+        try await StoreCaseTests.expectInvariant(harness.database)
+    }
+}
