@@ -102,4 +102,36 @@ struct MigrationDiffTests {
         let reasons = WorkflowEngine(definition: new).misfits(of: created.after, from: old, mapping: StateMapping())
         #expect(Set(reasons.map(\.code)) == [.kindChanged, .clockMissing])
     }
+
+    @Test("a request under way that the new version does not know is a misfit; one answered is not")
+    func requestUnderWay() throws {
+        let source = { (version: Int) in """
+            id: k
+            version: \(version)
+            agencies: { a: { name: A } }
+            roles: { r: { agency: a } }
+            queues: { q: { role: r } }
+            escalation: { queue: q }
+            start: attente
+            states:
+              attente: { waiting_on: usager, after: [{ delay: 1d, to: fin }] }
+              fin: { final: true, outcome: accepted }
+            """ }
+        let old = try EngineFixtures.workflow(source(1))
+        let new = try EngineFixtures.workflow(source(2))
+        guard case .applied(let created) = WorkflowEngine(definition: old).start(caseID: UUID(), data: [:], actor: Actors.operatorUser,
+                                                                               now: EngineFixtures.monday) else {
+            Issue.record("the case was not created")
+            return
+        }
+        var snapshot = created.after
+        #expect(WorkflowEngine(definition: new).misfits(of: snapshot, from: old, mapping: StateMapping()).isEmpty)
+        snapshot.requests = [RequestRun(id: UUID(), request: "acte", agency: "etat-civil", field: "pieces.acte", state: "attente",
+                                        track: nil, status: .sent, openedAt: EngineFixtures.monday, dueAt: nil)]
+        let reasons = WorkflowEngine(definition: new).misfits(of: snapshot, from: old, mapping: StateMapping())
+        #expect(reasons.map(\.code) == [.requestOpen])
+        #expect(reasons.first?.message.contains("'acte'") == true)
+        snapshot.requests[0].status = .answered
+        #expect(WorkflowEngine(definition: new).misfits(of: snapshot, from: old, mapping: StateMapping()).isEmpty)
+    }
 }

@@ -17,6 +17,9 @@ public struct MisfitReason: Sendable, Hashable {
         public static let kindChanged = Code("kind-changed")
         /// A legal clock running for the case is not in the new version: it would be lost.
         public static let clockMissing = Code("clock-missing")
+        /// A request to another administration is under way (sent, or withheld until the
+        /// person consents) and the new version would not know it where it stands.
+        public static let requestOpen = Code("request-open")
     }
 
     public var code: Code

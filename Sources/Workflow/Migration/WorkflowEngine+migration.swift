@@ -148,7 +148,8 @@ extension WorkflowEngine {
                 moved.id = makeID()
                 moved.state = state
                 change.create(moved)
-            case .queueSLA, .escalationSLA, .clockWarning, .clockExpiry:
+            case .queueSLA, .escalationSLA, .clockWarning, .clockExpiry, .request:
+                // A request's timer stays with its request, which fits only unmoved (`misfits`).
                 continue
             }
         }

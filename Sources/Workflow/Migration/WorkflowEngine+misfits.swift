@@ -25,6 +25,18 @@ extension WorkflowEngine {
         for run in snapshot.clocks where run.isLive && definition.clock(run.name) == nil {
             reasons.append(MisfitReason(.clockMissing, "the legal clock '\(run.name)' runs for the case and version \(version) has no such clock"))
         }
+        // A request under way keeps its state, its timer and its answer to come: it moves only
+        // when the new version asks the same thing in a state of the same name.
+        for run in snapshot.requests where run.status == .sent || run.status == .withheld {
+            let mapped = run.track.map { mapping.track($0, run.state) } ?? mapping.main(run.state)
+            if definition.request(run.request) == nil {
+                reasons.append(MisfitReason(.requestOpen, "the request '\(run.request)' to '\(run.agency)' is under way and version \(version) has no such request; wait for its answer or settle the case by override",
+                                            state: run.state, track: run.track))
+            } else if mapped != run.state {
+                reasons.append(MisfitReason(.requestOpen, "the request '\(run.request)' to '\(run.agency)' is under way in '\(run.state)', which version \(version) renames '\(mapped)'; wait for its answer or settle the case by override",
+                                            state: run.state, track: run.track))
+            }
+        }
         return reasons
     }
 
