@@ -41,6 +41,14 @@ struct APIMigrationTests {
             try confirm.setValue(false, at: "dry_run")
             let done = try await api.send(.post, "/api/v1/workflows/retraite-multi-statuts/migrations", as: "designer", json: confirm)
             #expect(done.status == 200 && done["counts.migrated"]?.numberValue?.int == 1 && done["remaining"]?.numberValue?.int == 0)
+            #expect(done["after"]?.isNull == true)
+            // A continuation names where to go on from; a bad one is refused.
+            var next = confirm
+            try next.setValue(JSONValue.string(caseID), at: "after")
+            let after = try await api.send(.post, "/api/v1/workflows/retraite-multi-statuts/migrations", as: "designer", json: next)
+            #expect(after.status == 200 && after["cases"]?.arrayValue?.isEmpty == true)
+            try next.setValue("plus-loin", at: "after")
+            #expect(try await api.send(.post, "/api/v1/workflows/retraite-multi-statuts/migrations", as: "designer", json: next).status == 400)
             let moved = try await api.send(.get, "/api/v1/cases/\(caseID)", as: "rh")
             #expect(moved["workflow_version"]?.numberValue?.int == 2)
         }

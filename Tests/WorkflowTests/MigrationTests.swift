@@ -187,6 +187,46 @@ struct MigrationTests {
         try await Self.expectInvariant(database)
     }
 
+    @Test("paging with a limit goes on after the last case looked at: misfits left on their version do not block it")
+    func pagingPastMisfits() async throws {
+        let (database, door, store) = try await Fixture.setUp("migrpaging")
+        defer { database.close() }
+        for _ in 0..<2 { _ = try await Fixture.create(store, actions: ["vieillir"]) }
+        for _ in 0..<3 { _ = try await Fixture.create(store) }
+        var request = Fixture.request(2)
+        request.limit = 1
+        var outcomes: [MigrationReport.Outcome] = []
+        var calls = 0
+        while calls < 10 {
+            calls += 1
+            let report = try await door.migrate(request, by: Fixture.caller)
+            outcomes += report.items.map(\.outcome)
+            #expect(report.remaining == 0 || report.after == report.items.last?.caseID)
+            if report.remaining == 0 { break }
+            request.after = report.after
+        }
+        #expect(calls == 5)
+        #expect(outcomes.filter { $0 == .migrated }.count == 3 && outcomes.filter { $0 == .misfit }.count == 2)
+        // From the start again, the misfits are all that is left, already escalated.
+        let again = try await door.migrate(Fixture.request(2), by: Fixture.caller)
+        #expect(again.items.count == 2 && again.count(.alreadyEscalated) == 2 && again.remaining == 0)
+    }
+
+    @Test("a spent time budget stops the call after the case in hand: the rest is remaining, with where to go on from")
+    func budgetStops() async throws {
+        let (database, door, store) = try await Fixture.setUp("migrbudget")
+        defer { database.close() }
+        for _ in 0..<3 { _ = try await Fixture.create(store) }
+        var request = Fixture.request(2)
+        request.budget = .zero
+        let first = try await door.migrate(request, by: Fixture.caller)
+        #expect(first.count(.migrated) == 1 && first.remaining == 2 && first.after == first.items.first?.caseID)
+        request.budget = nil
+        request.after = first.after
+        let rest = try await door.migrate(request, by: Fixture.caller)
+        #expect(rest.count(.migrated) == 2 && rest.remaining == 0 && rest.after == nil)
+    }
+
     @Test("a dry run says who fits and why not, and changes nothing")
     func dryRun() async throws {
         let (database, door, store) = try await Fixture.setUp("migrdry")

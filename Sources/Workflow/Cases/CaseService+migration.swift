@@ -11,7 +11,7 @@ extension CaseService {
     /// migration interrupted midway finishes the rest when run again. A dry run writes nothing.
     public func migrate(_ request: MigrationRequest, by caller: CaseCaller) async throws -> MigrationReport {
         let target = try await migrationTarget(request, by: caller)
-        let open = try await store.openCases(workflow: request.workflow, notOn: request.toVersion, state: request.state)
+        let open = try await store.openCases(workflow: request.workflow, notOn: request.toVersion, state: request.state, after: request.after)
         let ids = request.limit.map { Array(open.prefix(max(0, $0))) } ?? open
         var report = MigrationReport(workflow: request.workflow, toVersion: request.toVersion, mapping: request.mapping,
                                      dryRun: request.dryRun, items: [])
@@ -32,17 +32,23 @@ extension CaseService {
                                               outcome: reasons.isEmpty ? .fits : escalated ? .alreadyEscalated : .misfit, reasons: reasons))
                 }
             }
+            if report.remaining > 0 { report.after = ids.last }
             return report
         }
+        let clock = ContinuousClock()
+        let stop = request.budget.map { clock.now.advanced(by: $0) }
+        var handled = 0
         for id in ids {
-            // A caller that gave up (a request past its deadline) stops here; the cases not
-            // reached are left for the next run, like those beyond `limit`.
-            guard !Task.isCancelled else {
-                report.remaining += ids.count - report.items.count
+            // A caller that gave up (a request past its deadline), or a budget spent, stops
+            // here; the cases not reached are left for the next call, like those beyond `limit`.
+            guard !Task.isCancelled, handled == 0 || stop.map({ clock.now < $0 }) ?? true else {
+                report.remaining += ids.count - handled
                 break
             }
             report.items.append(await migrateOne(id, to: target, request: request, by: caller))
+            handled += 1
         }
+        if report.remaining > 0, handled > 0 { report.after = ids[handled - 1] }
         return report
     }
 

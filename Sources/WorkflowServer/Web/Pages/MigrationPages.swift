@@ -5,7 +5,8 @@ import Workflow
 /// `/designer/migrate`: moving the open cases of a workflow to another version, for designers
 /// and supervisors, with the rules of `POST /api/v1/workflows/{id}/migrations` (the door's):
 /// the form, then the dry run's report beside the diff of the versions, then a button that
-/// confirms; each run moves at most `MigrationRoutes.defaultLimit` cases and offers to go on.
+/// confirms; each post moves at most `MigrationRoutes.defaultLimit` cases (fewer when
+/// `MigrationRoutes.budget` runs out) and offers to go on after the last one it looked at.
 struct MigrationPages {
     let site: WebSite
 
@@ -20,8 +21,9 @@ struct MigrationPages {
         var version = ""
         var map = ""
         var state = ""
+        var after = ""
 
-        var values: [String: Any] { ["workflow": workflow, "version": version, "map": map, "state": state] }
+        var values: [String: Any] { ["workflow": workflow, "version": version, "map": map, "state": state, "after": after] }
     }
 
     @Sendable func form(_ request: Request, context: WebContext) async throws -> Response {
@@ -51,9 +53,11 @@ struct MigrationPages {
             return render(fields, refusal: error.problems.joined(separator: "; "), context: context, status: .badRequest)
         }
         let confirmed = form["confirm"] == "1"
+        let after = confirmed ? form["after"].flatMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) } : nil
         let migration = MigrationRequest(workflow: fields.workflow, toVersion: version, mapping: mapping,
                                          state: fields.state.isEmpty ? nil : fields.state, dryRun: !confirmed,
-                                         limit: MigrationRoutes.defaultLimit)
+                                         limit: confirmed ? MigrationRoutes.defaultLimit : Self.dryRunLimit, after: after,
+                                         budget: MigrationRoutes.budget)
         let report: MigrationReport
         do {
             report = try await site.services.door.migrate(migration, by: .agent(agent, via: "POST /designer/migrate"))
@@ -64,6 +68,9 @@ struct MigrationPages {
         }
         // The diff from the version most cases are on, for the person to see what they confirm.
         var values: [String: Any] = ["report": Self.report(report, texts: texts)]
+        var next = fields
+        next.after = report.after?.uuidString.lowercased() ?? ""
+        values["next"] = next.values
         let fromVersion = Dictionary(grouping: report.items, by: \.fromVersion).max { $0.value.count < $1.value.count }?.key
         if let fromVersion, fromVersion != version,
            let old = try? await site.services.catalog.definition(id: fields.workflow, version: fromVersion),
@@ -83,6 +90,9 @@ struct MigrationPages {
 
     /// The report as the page shows it: the counts, the cases that did not simply move (with
     /// their reasons), and whether to confirm or go on.
+    /// Cases a dry run judges per post: it writes nothing, so it is quick.
+    static let dryRunLimit = 500
+
     static func report(_ report: MigrationReport, texts: Texts) -> [String: Any] {
         let counts = MigrationReport.Outcome.allCases.compactMap { outcome -> [String: Any]? in
             let number = report.count(outcome)
