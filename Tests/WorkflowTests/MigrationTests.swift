@@ -227,6 +227,20 @@ struct MigrationTests {
         #expect(rest.count(.migrated) == 2 && rest.remaining == 0 && rest.after == nil)
     }
 
+    @Test("a misfit migrated again to a later version keeps its one open migration-misfit escalation")
+    func oneEscalationAcrossVersions() async throws {
+        let (database, door, store) = try await Fixture.setUp("migronce")
+        defer { database.close() }
+        let gone = try await Fixture.create(store, actions: ["vieillir"])
+        #expect(Self.item(try await door.migrate(Fixture.request(2), by: Fixture.caller), gone)?.outcome == .misfit)
+        #expect(Self.item(try await door.migrate(Fixture.request(3, dryRun: true), by: Fixture.caller), gone)?.outcome == .alreadyEscalated)
+        #expect(Self.item(try await door.migrate(Fixture.request(3), by: Fixture.caller), gone)?.outcome == .alreadyEscalated)
+        let escalations = try await store.snapshot(gone).tasks.filter { $0.escalation?.reason == "migration-misfit" }
+        #expect(escalations.count == 1)
+        #expect(escalations.first?.escalation?.context.value(at: "to_version")?.numberValue?.int == 2)
+        try await Self.expectInvariant(database)
+    }
+
     @Test("a dry run says who fits and why not, and changes nothing")
     func dryRun() async throws {
         let (database, door, store) = try await Fixture.setUp("migrdry")

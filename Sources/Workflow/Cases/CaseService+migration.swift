@@ -24,10 +24,7 @@ extension CaseService {
                     guard let snapshot = found[id] else { continue }
                     let old = try await catalog.definition(id: snapshot.workflowID, version: snapshot.workflowVersion)
                     let reasons = engine(target).misfits(of: snapshot, from: old, mapping: request.mapping)
-                    let escalated = snapshot.tasks.contains {
-                        $0.escalation?.reason == EscalationReason.migrationMisfit.rawValue
-                            && $0.escalation?.context.value(at: "to_version")?.numberValue?.int == request.toVersion
-                    }
+                    let escalated = snapshot.tasks.contains { $0.escalation?.reason == EscalationReason.migrationMisfit.rawValue }
                     report.items.append(.init(caseID: id, fromVersion: snapshot.workflowVersion, state: snapshot.state,
                                               outcome: reasons.isEmpty ? .fits : escalated ? .alreadyEscalated : .misfit, reasons: reasons))
                 }

@@ -42,7 +42,8 @@ public struct MigrationReport: Sendable {
         case fits
         /// Does not fit: escalated `migration-misfit` with the reasons (dry run: would be).
         case misfit
-        /// Does not fit, and its `migration-misfit` escalation for this version is still open.
+        /// Does not fit, and a `migration-misfit` escalation of the case (for this version or
+        /// another) is still open: no second one is opened.
         case alreadyEscalated = "already-escalated"
         /// Found on the version already, or closed, when its turn came (another migration, an agent).
         case skipped

@@ -79,15 +79,16 @@ extension WorkflowEngine {
 
     /// A case that does not fit stays on its version (this engine's) and is escalated
     /// `migration-misfit` with every reason, the version it was to move to and the mapping, for
-    /// a person to settle. Refused, writing nothing, when such an escalation for that version
-    /// is already open (a migration run again).
+    /// a person to settle. Refused, writing nothing, when a `migration-misfit` escalation of the
+    /// case is already open, whatever version it was for (a migration run again, or to a later
+    /// version before the first was settled): one open escalation per case, the first one.
     public func escalateMisfit(_ snapshot: CaseSnapshot, toVersion version: Int, reasons: [MisfitReason], mapping: StateMapping,
                                actor: CaseActor, now: Date) -> EngineOutcome {
         let code = EscalationReason.migrationMisfit.rawValue
-        if snapshot.tasks.contains(where: {
-            $0.escalation?.reason == code && $0.escalation?.context.value(at: "to_version")?.numberValue?.int == version
-        }) {
-            return .refused(Refusal(.misfitAlreadyEscalated, "the case already has an open migration-misfit escalation for version \(version)"))
+        if let open = snapshot.tasks.first(where: { $0.escalation?.reason == code })?.escalation {
+            let former = open.context.value(at: "to_version")?.numberValue?.int
+            return .refused(Refusal(.misfitAlreadyEscalated, "the case already has an open migration-misfit escalation"
+                                    + (former.map { " (for version \($0))" } ?? "")))
         }
         var change = ChangeBuilder(snapshot, now: now, actor: actor.recorded)
         escalate(code: code, context: [
