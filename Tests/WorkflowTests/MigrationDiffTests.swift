@@ -150,4 +150,37 @@ struct MigrationDiffTests {
         #expect(!moved.after.timers.contains { $0.kind.isClock })
         #expect(moved.history.contains { $0.event == "clock" && $0.reason == "stopped" })
     }
+
+    @Test("data under a group of fields the new version no longer has is named by each removed field's own path")
+    func removedNestedField() throws {
+        func workflow(_ version: Int, _ fields: String) throws -> WorkflowDefinition {
+            try EngineFixtures.workflow("""
+                id: k
+                version: \(version)
+                agencies: { a: { name: A } }
+                roles: { r: { agency: a } }
+                queues: { q: { role: r } }
+                escalation: { queue: q }
+                fields:
+                  nom: { type: string }
+                \(fields)
+                start: depot
+                states:
+                  depot: { queue: q, on: { fin: { to: fin } } }
+                  fin: { final: true, outcome: accepted }
+                """)
+        }
+        let old = try workflow(1, "  ancien_titre.date_expiration: { type: date }")
+        let new = try workflow(2, "")
+        guard case .applied(let created) = WorkflowEngine(definition: old).start(
+            caseID: UUID(), data: ["nom": "Martin", "ancien_titre": ["date_expiration": "2030-01-01"]], actor: Actors.operatorUser,
+            now: EngineFixtures.monday) else {
+            Issue.record("the case was not created")
+            return
+        }
+        let reasons = WorkflowEngine(definition: new).misfits(of: created.after, from: old, mapping: StateMapping())
+        #expect(reasons.map(\.code) == [.invalidData])
+        #expect(reasons.first?.field == "ancien_titre.date_expiration")
+        #expect(reasons.first?.message.contains("'ancien_titre.date_expiration'") == true)
+    }
 }

@@ -19,6 +19,15 @@ extension WorkflowEngine {
                                         state: snapshot.state))
         }
         for problem in validator.problems(in: snapshot.data) {
+            // A group of fields the version no longer has: each field of it the case holds, by its own path.
+            if !problem.path.isEmpty, !validator.isDeclared(problem.path), !validator.isGroup(problem.path),
+               let inner = snapshot.data.value(at: problem.path)?.objectValue, !inner.isEmpty {
+                for leaf in Self.leaves(inner, prefix: problem.path) {
+                    reasons.append(MisfitReason(.invalidData, "under version \(version)'s fields: the workflow does not declare the field '\(leaf)'",
+                                                field: leaf))
+                }
+                continue
+            }
             reasons.append(MisfitReason(.invalidData, "under version \(version)'s fields: \(problem.description)",
                                         field: problem.path.isEmpty ? nil : problem.path))
         }
@@ -26,6 +35,15 @@ extension WorkflowEngine {
             reasons.append(MisfitReason(.clockMissing, "the legal clock '\(run.name)' runs for the case and version \(version) has no such clock"))
         }
         return reasons
+    }
+
+    /// The dotted paths of the values under `members` (an empty object counts as a value).
+    static func leaves(_ members: [String: JSONValue], prefix: String) -> [String] {
+        members.keys.sorted().flatMap { key -> [String] in
+            let path = prefix + "." + key
+            if let inner = members[key]?.objectValue, !inner.isEmpty { return leaves(inner, prefix: path) }
+            return [path]
+        }
     }
 
     private func trackMisfits(_ snapshot: CaseSnapshot, _ parallel: ParallelStateDefinition, old: WorkflowDefinition,
