@@ -77,6 +77,26 @@ struct APIMigrationTests {
             #expect(try await api.send(.post, path, as: "rh", json: ["to_version": 2, "state": "instruction-parts", "note": "x"]).status == 403)
             let noNote = try await api.send(.post, path, as: "cellule", json: ["to_version": 2, "state": "instruction-parts"])
             #expect(noNote.status == 422 && noNote["code"] == "note-required")
+            func pointers(_ answer: APIResponse) -> Set<String> {
+                Set(answer["errors"]?.arrayValue?.compactMap { $0.value(at: "pointer")?.stringValue } ?? [])
+            }
+            let refusedRH = try await api.send(.post, path, as: "rh", json: ["to_version": 2, "state": "instruction-parts", "note": "x"])
+            #expect(refusedRH["detail"]?.stringValue?.contains("agents of the queue") == true)
+            // Every problem at once, with its pointer.
+            let empty = try await api.send(.post, path, as: "cellule", json: [:])
+            #expect(empty.status == 400 && pointers(empty) == ["/to_version", "/state"])
+            let badState = try await api.send(.post, path, as: "cellule", json: ["to_version": 2, "state": "nulle-part"])
+            #expect(badState.status == 422 && pointers(badState) == ["/state", "/note"])
+            let badVersion = try await api.send(.post, path, as: "cellule", json: ["to_version": 9, "state": "nulle-part"])
+            #expect(badVersion.status == 404 && pointers(badVersion) == ["/to_version", "/note"])
+            // The migrations: the unknown version and the mapping's problems together; a plain
+            // agent gets the same answer for an unknown version as for an existing one.
+            let migrations = "/api/v1/workflows/retraite-multi-statuts/migrations"
+            let both = try await api.send(.post, migrations, as: "designer", json: ["to_version": 9, "map": ["inconnu": "depot"]])
+            #expect(both.status == 404 && both["errors"]?.arrayValue?.count == 2)
+            let unknownForRH = try await api.send(.post, migrations, as: "rh", json: ["to_version": 9])
+            let knownForRH = try await api.send(.post, migrations, as: "rh", json: ["to_version": 2])
+            #expect(unknownForRH.status == 403 && knownForRH.status == 403)
             let settled = try await api.send(.post, path, as: "cellule",
                                              json: ["to_version": 2, "state": "instruction-parts", "note": "part IRCANTEC reprise"])
             #expect(settled.status == 200 && settled["workflow_version"]?.numberValue?.int == 2)

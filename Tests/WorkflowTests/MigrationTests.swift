@@ -166,6 +166,25 @@ struct MigrationTests {
         try await Self.expectInvariant(database)
     }
 
+    @Test("settling by override: a final state is refused as a request that cannot be done, not a right; data problems carry no pointer into the request")
+    func settleRefusals() async throws {
+        let (database, door, store) = try await Fixture.setUp("migrsettleno")
+        defer { database.close() }
+        let invalid = try await Fixture.create(store, data: ["nom": "Martin", "code": "abc"])
+        do {
+            _ = try await door.migrate(invalid, toVersion: 2, overridingTo: "fin", note: "clos", expectedVersion: nil, by: Fixture.caller)
+            Issue.record("a final state was accepted")
+        } catch let failure as CaseFailure {
+            #expect(failure.code == .refused && failure.refusal?.name == "final-state")
+        }
+        do {
+            _ = try await door.migrate(invalid, toVersion: 3, overridingTo: "depot", note: "reprise", expectedVersion: nil, by: Fixture.caller)
+            Issue.record("data invalid under version 3 was accepted")
+        } catch let failure as CaseFailure {
+            #expect(failure.problems.contains { $0.field == "code" } && failure.problems.allSatisfy { $0.pointer == nil })
+        }
+    }
+
     @Test("a migration stopped midway is finished by running it again: the cases already moved are not touched")
     func runAgainFinishes() async throws {
         let (database, door, store) = try await Fixture.setUp("migragain")

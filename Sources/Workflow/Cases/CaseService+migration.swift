@@ -115,31 +115,35 @@ extension CaseService {
     /// With `authorized`, the caller's right was settled already (an agent of the queue holding
     /// a case's misfit escalation, settling it).
     func migrationTarget(_ request: MigrationRequest, by caller: CaseCaller, authorized: Bool = false) async throws -> WorkflowDefinition {
-        let unknown = CaseFailure(.notFound, "no version \(request.toVersion) of workflow '\(request.workflow)' is published",
-                                  problems: [.init("no such version", pointer: "/to_version")])
-        let target: WorkflowDefinition
-        do {
-            target = try await catalog.definition(id: request.workflow, version: request.toVersion)
-        } catch let error as StoreError where error.code == .notFound {
-            throw unknown
-        }
+        let versions = try await WorkflowRepository(database).list().filter { $0.id == request.workflow }
+        // Who may, decided on the workflow's latest version whatever the version asked: an
+        // agent who may not know the workflow learns nothing of its versions (the same 404,
+        // in the words of the diff's), one who may know it but not move its cases gets 403.
+        let hidden = CaseFailure(.notFound, "no workflow '\(request.workflow)' version \(request.toVersion) that you may see is published",
+                                 problems: [.init("no such version that you may see", pointer: "/to_version")])
         switch caller.kind {
         case .operatorUser:
             break
         case .agent where authorized:
             break
         case .agent(let agent):
-            let knows = CaseAccess(agent: agent, definition: target).mayKnowCases
-            guard agent.designer || (agent.supervisor && knows) else {
-                if !knows { throw unknown }
-                throw CaseFailure(.forbidden, "only designers and supervisors move cases to another version of their workflow")
+            guard let latest = versions.last else { throw hidden }
+            let knows = CaseAccess(agent: agent, definition: try await catalog.definition(id: request.workflow, version: latest.version)).mayKnowCases
+            guard agent.designer || knows else { throw hidden }
+            guard agent.designer || agent.supervisor else {
+                throw CaseFailure(.forbidden, "only designers and supervisors move the cases of a workflow to another version; "
+                                  + "a case that did not fit is settled by them or by the agents of the queue holding its migration-misfit escalation")
             }
         case .citizen:
-            throw unknown
+            throw hidden
+        }
+        var target: WorkflowDefinition?
+        if versions.contains(where: { $0.version == request.toVersion }) {
+            target = try await catalog.definition(id: request.workflow, version: request.toVersion)
         }
         // The other versions' states, which the mapping's keys and the state filter must name.
         var former: Set<String> = []
-        for summary in try await WorkflowRepository(database).list() where summary.id == request.workflow && summary.version != request.toVersion {
+        for summary in versions where summary.version != request.toVersion {
             let definition = try await catalog.definition(id: summary.id, version: summary.version)
             for state in definition.states {
                 former.insert(state.id.value)
@@ -148,15 +152,20 @@ extension CaseService {
                 }
             }
         }
-        var problems = request.mapping.problems(in: target).map { CaseFailure.Problem($0, pointer: "/map") }
+        var problems: [CaseFailure.Problem] = []
+        if target == nil {
+            problems.append(.init("no version \(request.toVersion) of workflow '\(request.workflow)' is published", pointer: "/to_version"))
+        }
+        problems += target.map { request.mapping.problems(in: $0).map { CaseFailure.Problem($0, pointer: "/map") } } ?? []
         for key in request.mapping.entries.keys.sorted() where !former.contains(key) {
             problems.append(.init("'\(key)' is not a state of another version of '\(request.workflow)'", pointer: "/map"))
         }
         if let state = request.state, !former.contains(state) {
             problems.append(.init("'\(state)' is not a state of another version of '\(request.workflow)'", pointer: "/state"))
         }
-        guard problems.isEmpty else {
-            throw CaseFailure(.invalid, problems.count == 1 ? problems[0].detail : "\(problems.count) problems: " + problems.map(\.detail).joined(separator: "; "),
+        guard let target, problems.isEmpty else {
+            throw CaseFailure(target == nil ? .notFound : .invalid,
+                              problems.count == 1 ? problems[0].detail : "\(problems.count) problems: " + problems.map(\.detail).joined(separator: "; "),
                               problems: problems)
         }
         return target

@@ -21,7 +21,7 @@ extension WorkflowEngine {
                 throw Refusal(.unknownState, message)
             }
             guard !target.isFinal else {
-                throw Refusal(.notAllowed, "'\(state)' is a final state: close the case by an override within its own version")
+                throw Refusal(.finalStateByMigration, "'\(state)' is a final state: close the case by an override within its own version")
             }
             try checkData(snapshot.data)
             var change = ChangeBuilder(snapshot, now: now, actor: actor.recorded)
