@@ -222,6 +222,13 @@ message=$("$bin" cases migrate --workflow "$wid" --to-version 2 --map expertise-
 status=$?
 set -e
 [ "$status" -eq 2 ] && grep -q "nulle-part" <<<"$message" && pass || fail "a mapping to no state: exit $status, $message"
+set +e
+message=$("$bin" cases migrate --workflow "$wid" --to-version 9 --map bad --map inconnu=depot --state nulle 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 2 ] && grep -q "^error: 4 problems:$" <<<"$message" && [ "$(grep -c "'bad'" <<<"$message")" = 1 ] \
+    && grep -q -- "--state: 'nulle'" <<<"$message" && grep -q -- "--to-version: no version 9" <<<"$message" \
+    && pass || fail "every problem of a migration once, by its option: exit $status, $message"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -41,6 +41,15 @@ struct WebMigrationPagesTests {
             let bad = try await designer.post("/designer/migrate", ["workflow": "retraite-multi-statuts", "version": "2",
                                                                    "map": "expertise-medicale=nulle-part", "state": ""])
             #expect(bad.status == 400 && bad.contains("nulle-part"))
+
+            // Every problem at once (the version, the mapping it could not read, one it could,
+            // the state), each said once.
+            let many = try await designer.post("/designer/migrate", ["workflow": "retraite-multi-statuts", "version": "9",
+                                                                    "map": "bad\ninconnu=depot", "state": "nulle"])
+            func times(_ text: String) -> Int { many.html.components(separatedBy: text).count - 1 }
+            #expect(many.status == 400 && many.contains("4 probl"))
+            #expect(times("no version 9") == 1 && times("&#39;bad&#39; is not OLD=NEW") + times("'bad' is not OLD=NEW") == 1)
+            #expect(times("is not a state of another version") == 2)
         }
     }
 }

@@ -110,6 +110,20 @@ extension CaseService {
         return item
     }
 
+    /// Every problem of a migration request (its version, its mapping, its state filter),
+    /// moving nothing: [] when `migrate` would accept it. A caller who may not is refused as
+    /// by `migrate`. For a front-end that found problems of its own (a mapping it could not
+    /// read) and gives them all at once.
+    public func migrationProblems(_ request: MigrationRequest, by caller: CaseCaller) async throws -> [CaseFailure.Problem] {
+        do {
+            _ = try await migrationTarget(request, by: caller)
+            return []
+        } catch let failure as CaseFailure where failure.code == .invalid
+            || (failure.code == .notFound && failure.problems.first?.detail.hasPrefix("no version ") == true) {
+            return failure.problems
+        }
+    }
+
     /// The version cases move to, once the caller is known to be allowed and the request to
     /// make sense; every problem of the request at once.
     /// With `authorized`, the caller's right was settled already (an agent of the queue holding

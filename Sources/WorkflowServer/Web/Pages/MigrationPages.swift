@@ -46,11 +46,21 @@ struct MigrationPages {
             return render(fields, refusal: texts["migrate_missing"], context: context, status: .badRequest)
         }
         let items = fields.map.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let via = "POST /designer/migrate"
         let mapping: StateMapping
         do {
             mapping = try StateMapping(parsing: items)
         } catch {
-            return render(fields, refusal: error.problems.joined(separator: "; "), context: context, status: .badRequest)
+            // With the request's other problems (its version, its state), all at once.
+            var problems = error.problems
+            do {
+                problems += try await site.services.door.migrationProblems(
+                    MigrationRequest(workflow: fields.workflow, toVersion: version, mapping: .readable(items), state: fields.state.isEmpty ? nil : fields.state),
+                    by: .agent(agent, via: via)).map(\.detail)
+            } catch let failure as CaseFailure {
+                return refuse(failure, fields: fields, context: context)
+            }
+            return render(fields, problems: problems, context: context, status: .badRequest)
         }
         let confirmed = form["confirm"] == "1"
         let after = confirmed ? form["after"].flatMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) } : nil
@@ -60,11 +70,9 @@ struct MigrationPages {
                                          budget: MigrationRoutes.budget)
         let report: MigrationReport
         do {
-            report = try await site.services.door.migrate(migration, by: .agent(agent, via: "POST /designer/migrate"))
+            report = try await site.services.door.migrate(migration, by: .agent(agent, via: via))
         } catch let failure as CaseFailure {
-            let refusal = ([failure.message] + (failure.problems.count > 1 ? failure.problems.map(\.detail) : [])).joined(separator: " — ")
-            let status: HTTPResponse.Status = failure.code == .notFound ? .notFound : failure.code == .forbidden ? .forbidden : .badRequest
-            return render(fields, refusal: refusal, context: context, status: status)
+            return refuse(failure, fields: fields, context: context)
         }
         // The diff from the version most cases are on, for the person to see what they confirm.
         var values: [String: Any] = ["report": Self.report(report, texts: texts)]
@@ -80,9 +88,25 @@ struct MigrationPages {
         return render(fields, extra: values, context: context)
     }
 
-    private func render(_ fields: Fields, refusal: String? = nil, extra: [String: Any] = [:], context: WebContext,
-                        status: HTTPResponse.Status = .ok) -> Response {
+    /// The door's refusal: its one problem, or a heading and each problem once.
+    private func refuse(_ failure: CaseFailure, fields: Fields, context: WebContext) -> Response {
+        let status: HTTPResponse.Status = failure.code == .notFound ? .notFound : failure.code == .forbidden ? .forbidden : .badRequest
+        if failure.problems.count > 1 {
+            return render(fields, problems: failure.problems.map(\.detail), context: context, status: status)
+        }
+        return render(fields, refusal: failure.message, context: context, status: status)
+    }
+
+    private func render(_ fields: Fields, refusal: String? = nil, problems: [String] = [], extra: [String: Any] = [:],
+                        context: WebContext, status: HTTPResponse.Status = .ok) -> Response {
         var values: [String: Any] = ["title": context.texts["migrate_title"], "nav_designer": true, "fields": fields.values]
+        if problems.count == 1 {
+            values["refusal"] = problems[0]
+        } else if problems.count > 1 {
+            values["refusal"] = context.texts.format("migrate_problems", ["count": String(problems.count)])
+            values["refusal_items"] = problems
+            values["has_refusal_items"] = true
+        }
         if let refusal { values["refusal"] = refusal }
         values.merge(extra) { _, new in new }
         return site.renderer.page("migrate", values, context: context, status: status)
