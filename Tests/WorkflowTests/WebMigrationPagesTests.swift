@@ -31,6 +31,11 @@ struct WebMigrationPagesTests {
             let dry = try await designer.post("/designer/migrate", fields)
             #expect(dry.status == 200 && dry.contains("id=\"confirm\"") && dry.contains("id=\"diff\""))
             #expect(dry.contains("avis-medical"))
+            // In the page's language, in the singular for one case: the counts, the confirm
+            // button, the diff's sections and kinds.
+            #expect(dry.contains("serait déplacé<") || dry.contains("s&#39;accorde et serait déplacé"))
+            #expect(dry.contains("(1 dossier en cours à examiner)") && !dry.contains("1 dossiers"))
+            #expect(dry.contains("<em>états</em>") && dry.contains("(ajouté)") && !dry.contains("(added)"))
             #expect(try await api.send(.get, "/api/v1/cases/\(caseID)", as: "rh")["workflow_version"]?.numberValue?.int == 1)
 
             let done = try await designer.post("/designer/migrate", ["workflow": "retraite-multi-statuts", "version": "2",

@@ -83,7 +83,7 @@ struct MigrationPages {
         if let fromVersion, fromVersion != version,
            let old = try? await site.services.catalog.definition(id: fields.workflow, version: fromVersion),
            let new = try? await site.services.catalog.definition(id: fields.workflow, version: version) {
-            values["diff"] = Self.diff(WorkflowDiff(from: old, to: new))
+            values["diff"] = Self.diff(WorkflowDiff(from: old, to: new), texts: texts)
         }
         return render(fields, extra: values, context: context)
     }
@@ -120,30 +120,44 @@ struct MigrationPages {
     static func report(_ report: MigrationReport, texts: Texts) -> [String: Any] {
         let counts = MigrationReport.Outcome.allCases.compactMap { outcome -> [String: Any]? in
             let number = report.count(outcome)
-            return number == 0 ? nil : ["outcome": texts["migrate_outcome_\(outcome.rawValue.replacingOccurrences(of: "-", with: "_"))"], "count": number]
+            let key = "migrate_outcome_\(outcome.rawValue.replacingOccurrences(of: "-", with: "_"))" + (number == 1 ? "_one" : "")
+            return number == 0 ? nil : ["outcome": texts[key], "count": number]
         }
         let unsettled = report.items.filter { $0.outcome != .migrated && $0.outcome != .fits }.prefix(200).map { item -> [String: Any] in
             ["case": item.caseID.uuidString.lowercased(), "short": String(item.caseID.uuidString.lowercased().prefix(8)),
              "state": item.state, "from_version": item.fromVersion,
-             "outcome": texts["migrate_outcome_\(item.outcome.rawValue.replacingOccurrences(of: "-", with: "_"))"],
-             "message": item.message ?? "", "reasons": item.reasons.map { ["code": $0.code.name, "message": $0.message] }]
+             "outcome": texts["migrate_outcome_\(item.outcome.rawValue.replacingOccurrences(of: "-", with: "_"))_one"],
+             "message": item.message ?? "", "reasons": item.reasons.map { ["code": $0.code.name, "message": reason($0, version: report.toVersion, texts: texts)] }]
         }
         let moving = report.count(.fits)
+        // Every open case this confirmation will look at: those the dry run judged (misfits too,
+        // escalated when confirmed) and those beyond it.
+        let looked = report.items.count + report.remaining
         return [
             "dry_run": report.dryRun, "counts": counts, "has_cases": !report.items.isEmpty,
             "unsettled": Array(unsettled), "has_unsettled": !unsettled.isEmpty,
-            "confirm_text": texts.format("migrate_confirm", ["count": String(moving + report.remaining), "version": String(report.toVersion)]),
+            "confirm_text": texts.format(looked == 1 ? "migrate_confirm_one" : "migrate_confirm",
+                                         ["count": String(looked), "version": String(report.toVersion)]),
             "can_confirm": report.dryRun && (moving > 0 || report.count(.misfit) > 0),
             "remaining": report.remaining, "has_remaining": report.remaining > 0,
         ]
     }
 
-    static func diff(_ diff: WorkflowDiff) -> [String: Any] {
+    /// A reason a case does not fit, in the page's language, from what the reason names.
+    static func reason(_ reason: MisfitReason, version: Int, texts: Texts) -> String {
+        let place = reason.track.map { "\($0).\(reason.state ?? "")" } ?? reason.state ?? ""
+        return texts.format("migrate_reason_\(reason.code.name.replacingOccurrences(of: "-", with: "_"))",
+                            ["state": place, "track": reason.track ?? "", "field": reason.field ?? "", "version": String(version)])
+    }
+
+    static func diff(_ diff: WorkflowDiff, texts: Texts) -> [String: Any] {
         let mark: [WorkflowDiff.Kind: String] = [.added: "+", .removed: "−", .changed: "~"]
         return [
             "from": diff.fromVersion, "to": diff.toVersion, "identical": diff.isEmpty,
             "changes": diff.changes.map { change -> [String: Any] in
-                ["section": change.section.rawValue, "name": change.name, "kind": change.kind.rawValue, "mark": mark[change.kind] ?? "",
+                ["section": change.section.rawValue, "section_label": texts["migrate_section_\(change.section.rawValue)"],
+                 "name": change.name, "kind": change.kind.rawValue, "kind_label": texts["migrate_kind_\(change.kind.rawValue)"],
+                 "mark": mark[change.kind] ?? "",
                  "differences": change.differences.map { ["attribute": $0.attribute, "from": $0.from ?? "", "to": $0.to ?? ""] }]
             },
         ]
