@@ -42,6 +42,9 @@ struct WebMigrationPagesTests {
                                                                     "map": "expertise-medicale=avis-medical", "state": "", "confirm": "1"])
             #expect(done.status == 200 && !done.contains("id=\"confirm\""))
             #expect(try await api.send(.get, "/api/v1/cases/\(caseID)", as: "rh")["workflow_version"]?.numberValue?.int == 2)
+            // The case's timeline says the move in words, with the versions.
+            let sheet = try await rh.get("/cases/\(caseID)")
+            #expect(sheet.contains("Passage à une autre version") && sheet.contains("version 1 → 2"))
 
             let bad = try await designer.post("/designer/migrate", ["workflow": "retraite-multi-statuts", "version": "2",
                                                                    "map": "expertise-medicale=nulle-part", "state": ""])
