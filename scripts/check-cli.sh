@@ -205,6 +205,11 @@ status=$?
 set -e
 [ "$status" -eq 1 ] && [ "$(field "[c['name'] for c in d['changes'] if c['change'] == 'added' and c['section'] == 'states'][0]" <<<"$out")" = avis-medical ] \
     && pass || fail "diff of two files: exit $status, $out"
+set +e
+message=$("$bin" diff "$tmp/v1.yaml" workflows/passeport-identite.yaml 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 2 ] && grep -q "two versions of one workflow" <<<"$message" && pass || fail "diff of two different workflows: exit $status, $message"
 "$bin" publish "$tmp/v1.yaml" >/dev/null
 mid=$("$bin" cases create "$wid" --data "$examples/retraite.json" --json | field "d['id']")
 "$bin" publish "$tmp/v2.yaml" >/dev/null

@@ -49,6 +49,7 @@ struct MigrationTests {
         let migrated = try #require(record.history.last { $0.entry.event == "migrated" }?.entry)
         #expect(migrated.context?.value(at: "from_version")?.numberValue?.int == 1)
         #expect(migrated.context?.value(at: "to_version")?.numberValue?.int == 2)
+        #expect(migrated.toState == nil)
         try await Self.expectInvariant(database)
     }
 
@@ -163,6 +164,16 @@ struct MigrationTests {
         let history = try await store.withHistory(try await store.read(gone)).history.map(\.entry)
         #expect(history.contains { $0.event == "migrated" && $0.note == "ancien circuit supprimé" })
         #expect(history.contains { $0.event == "task-closed" && $0.context?.value(at: "escalation")?.stringValue == "migration-misfit" })
+        // Once on the version, an override into it is refused as such, not as a stale version.
+        do {
+            _ = try await door.migrate(gone, toVersion: 2, overridingTo: "depot", note: "encore", expectedVersion: nil, by: Fixture.caller)
+            Issue.record("a case already on the version was moved to it")
+        } catch let failure as CaseFailure {
+            #expect(failure.code == .refused && failure.refusal == .alreadyOnVersion)
+        }
+        // Back to an older version: allowed, and said.
+        let back = try await door.migrate(Fixture.request(1, map: ["examen-dossier": "instruction"]), by: Fixture.caller)
+        #expect(Self.item(back, gone)?.outcome == .migrated && back.backward == 1 && back.text.contains("1 of them back from a later version"))
         try await Self.expectInvariant(database)
     }
 

@@ -49,7 +49,8 @@ extension CaseService {
         do {
             let (record, _) = try await store.change(id, expectedVersion: expectedVersion, via: caller.via) { record, old in
                 guard record.snapshot.workflowVersion != version else {
-                    throw CaseFailure(.conflict, "the case is already on version \(version)")
+                    throw CaseFailure(.refused, "the case is already on version \(version): override within it instead (cases override without --to-version)",
+                                      refusal: .alreadyOnVersion)
                 }
                 return CaseStore.Prepared(actor: caller.actor, decide: { snapshot, _, now in
                     newEngine.migrate(snapshot, from: old, overridingTo: state, actor: caller.actor, note: note, now: now)

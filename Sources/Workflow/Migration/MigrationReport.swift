@@ -73,10 +73,14 @@ public struct MigrationReport: Sendable {
 
     public func count(_ outcome: Outcome) -> Int { items.lazy.filter { $0.outcome == outcome }.count }
 
+    /// The cases taken back from a later version to this earlier one (a migration goes either
+    /// way: to an older version, it is a rollback of the cases on newer ones), moved or not.
+    public var backward: Int { items.lazy.filter { $0.fromVersion > toVersion }.count }
+
     public var json: JSONValue {
         .object([
             "workflow": .string(workflow), "to_version": .number(JSONNumber(toVersion)), "dry_run": .bool(dryRun),
-            "mapping": mapping.json, "remaining": .number(JSONNumber(remaining)),
+            "mapping": mapping.json, "remaining": .number(JSONNumber(remaining)), "backward": .number(JSONNumber(backward)),
             "after": after.map { .string($0.uuidString.lowercased()) } ?? .null,
             "counts": .object(Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, JSONValue.number(JSONNumber(count($0)))) })),
             "cases": .array(items.map { item in
@@ -106,6 +110,7 @@ public struct MigrationReport: Sendable {
         }
         lines.append("\(workflow) -> version \(toVersion)\(dryRun ? " (dry run, nothing changed)" : ""): "
                      + (counted.isEmpty ? "no open case to move" : counted.joined(separator: ", "))
+                     + (backward > 0 ? " (\(backward) of them back from a later version)" : "")
                      + (remaining > 0 ? "; \(remaining) more open cases left for another run"
                         + (after.map { " (go on after \($0.uuidString.lowercased()))" } ?? "") : ""))
         return lines.joined(separator: "\n") + "\n"
