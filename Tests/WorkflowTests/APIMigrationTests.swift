@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import Workflow
 @testable import WorkflowServer
@@ -103,5 +104,15 @@ struct APIMigrationTests {
             #expect(settled["tracks"]?.arrayValue?.contains { $0.value(at: "track") == "complementaire" } == true)
         }
         #expect(try await OwnerInvariant(harness.database).casesWithoutOwner() == [])
+    }
+
+    @Test("a request past its deadline is not said to be a database that is unavailable")
+    func deadlineNotDatabase() {
+        let logger = Logger(label: "test")
+        let timeout = ProblemMiddleware.problem(for: StoreError(.unavailable, "the page got no answer within 10.0 seconds"), logger: logger)
+        #expect(timeout.status == .serviceUnavailable && !timeout.detail.contains("database is unavailable"))
+        #expect(timeout.detail.contains("time limit"))
+        let down = ProblemMiddleware.problem(for: StoreError(.unavailable, "connection refused"), logger: logger)
+        #expect(down.detail.contains("database is unavailable"))
     }
 }
