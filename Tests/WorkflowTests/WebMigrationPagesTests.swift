@@ -60,4 +60,30 @@ struct WebMigrationPagesTests {
             #expect(times("is not a state of another version") == 2)
         }
     }
+
+    @Test("a misfit's reasons in the page's words, on the migrate page and on the case page's escalation")
+    func misfitInWords() async throws {
+        let harness = try await APIHarness.make("web-migration-misfit")
+        defer { harness.database.close() }
+        let v2 = try String(contentsOf: Repository.file("docs/examples/retraite-multi-statuts-v2.yaml"), encoding: .utf8)
+        try await harness.run { api in
+            let caseID = try #require(try await api.send(.post, "/api/v1/cases", as: "rh", json: [
+                "workflow": "retraite-multi-statuts", "data": try APICaseFlowTests.example("retraite")])["id"]?.stringValue)
+            _ = try await api.send(.post, "/api/v1/cases/\(caseID)/events", as: "rh",
+                                   json: ["action": "deposer", "data": try APICaseFlowTests.example("retraite-depot")])
+            _ = try await harness.services.repository.publish(source: v2, publishedBy: "cli:test")
+            let designer = try await WebBrowser.signedIn(api, as: "designer")
+            let fields: KeyValuePairs<String, String> = ["workflow": "retraite-multi-statuts", "version": "2", "map": "", "state": ""]
+            let dry = try await designer.post("/designer/migrate", fields)
+            #expect(dry.status == 200 && dry.contains("la branche « ircantec » n&#39;existe plus dans la version 2")
+                    || dry.contains("la branche « ircantec » n'existe plus dans la version 2"))
+            #expect(dry.contains("(1 dossier en cours à examiner)"))
+            _ = try await designer.post("/designer/migrate", ["workflow": "retraite-multi-statuts", "version": "2", "map": "", "state": "",
+                                                             "confirm": "1"])
+            let cellule = try await WebBrowser.signedIn(api, as: "cellule")
+            let sheet = try await cellule.get("/cases/\(caseID)")
+            #expect(sheet.contains("accorde pas à la version 2"))
+            #expect(sheet.contains("la branche « ircantec »"))
+        }
+    }
 }
