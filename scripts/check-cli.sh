@@ -205,6 +205,11 @@ status=$?
 set -e
 [ "$status" -eq 1 ] && [ "$(field "[c['name'] for c in d['changes'] if c['change'] == 'added' and c['section'] == 'states'][0]" <<<"$out")" = avis-medical ] \
     && pass || fail "diff of two files: exit $status, $out"
+set +e
+message=$("$bin" diff "$tmp/v1.yaml" workflows/passeport-identite.yaml 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 2 ] && grep -q "two versions of one workflow" <<<"$message" && pass || fail "diff of two different workflows: exit $status, $message"
 "$bin" publish "$tmp/v1.yaml" >/dev/null
 mid=$("$bin" cases create "$wid" --data "$examples/retraite.json" --json | field "d['id']")
 "$bin" publish "$tmp/v2.yaml" >/dev/null
@@ -222,6 +227,13 @@ message=$("$bin" cases migrate --workflow "$wid" --to-version 2 --map expertise-
 status=$?
 set -e
 [ "$status" -eq 2 ] && grep -q "nulle-part" <<<"$message" && pass || fail "a mapping to no state: exit $status, $message"
+set +e
+message=$("$bin" cases migrate --workflow "$wid" --to-version 9 --map bad --map inconnu=depot --state nulle 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 2 ] && grep -q "^error: 4 problems:$" <<<"$message" && [ "$(grep -c "'bad'" <<<"$message")" = 1 ] \
+    && grep -q -- "--state: 'nulle'" <<<"$message" && grep -q -- "--to-version: no version 9" <<<"$message" \
+    && pass || fail "every problem of a migration once, by its option: exit $status, $message"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -103,6 +103,87 @@ struct MigrationDiffTests {
         #expect(Set(reasons.map(\.code)) == [.kindChanged, .clockMissing])
     }
 
+    @Test("a clock-missing misfit is settled by an override into the new version: the clock stops, recorded with the cause")
+    func overrideStopsMissingClock() throws {
+        let old = try EngineFixtures.workflow("""
+            id: k
+            version: 1
+            agencies: { a: { name: A } }
+            roles: { r: { agency: a } }
+            queues: { q: { role: r } }
+            escalation: { queue: q }
+            clocks:
+              delai: { duration: 2mo, starts_on: [attente], on_expiry: { to: fin } }
+            start: attente
+            states:
+              attente: { waiting_on: usager, after: [{ delay: 1d, to: fin }] }
+              fin: { final: true, outcome: accepted }
+            """)
+        let new = try EngineFixtures.workflow("""
+            id: k
+            version: 2
+            agencies: { a: { name: A } }
+            roles: { r: { agency: a } }
+            queues: { q: { role: r } }
+            escalation: { queue: q }
+            start: attente
+            states:
+              attente: { waiting_on: usager, after: [{ delay: 1d, to: fin }] }
+              fin: { final: true, outcome: accepted }
+            """)
+        guard case .applied(let created) = WorkflowEngine(definition: old).start(caseID: UUID(), data: [:], actor: Actors.operatorUser,
+                                                                                  now: EngineFixtures.monday) else {
+            Issue.record("the case was not created")
+            return
+        }
+        let engine = WorkflowEngine(definition: new)
+        #expect(engine.misfits(of: created.after, from: old, mapping: StateMapping()).map(\.code) == [.clockMissing])
+        let outcome = engine.migrate(created.after, from: old, overridingTo: "attente", actor: Actors.operatorUser,
+                                     note: "délai supprimé par la nouvelle version", now: EngineFixtures.monday.addingTimeInterval(3_600))
+        guard case .applied(let moved) = outcome else {
+            Issue.record("the override was refused: \(outcome)")
+            return
+        }
+        #expect(moved.after.workflowVersion == 2)
+        let run = try #require(moved.after.clocks.first { $0.name == "delai" })
+        #expect(run.status == .stopped && run.endedBy?.contains("version 2") == true)
+        #expect(!moved.after.timers.contains { $0.kind.isClock })
+        #expect(moved.history.contains { $0.event == "clock" && $0.reason == "stopped" })
+    }
+
+    @Test("data under a group of fields the new version no longer has is named by each removed field's own path")
+    func removedNestedField() throws {
+        func workflow(_ version: Int, _ fields: String) throws -> WorkflowDefinition {
+            try EngineFixtures.workflow("""
+                id: k
+                version: \(version)
+                agencies: { a: { name: A } }
+                roles: { r: { agency: a } }
+                queues: { q: { role: r } }
+                escalation: { queue: q }
+                fields:
+                  nom: { type: string }
+                \(fields)
+                start: depot
+                states:
+                  depot: { queue: q, on: { fin: { to: fin } } }
+                  fin: { final: true, outcome: accepted }
+                """)
+        }
+        let old = try workflow(1, "  ancien_titre.date_expiration: { type: date }")
+        let new = try workflow(2, "")
+        guard case .applied(let created) = WorkflowEngine(definition: old).start(
+            caseID: UUID(), data: ["nom": "Martin", "ancien_titre": ["date_expiration": "2030-01-01"]], actor: Actors.operatorUser,
+            now: EngineFixtures.monday) else {
+            Issue.record("the case was not created")
+            return
+        }
+        let reasons = WorkflowEngine(definition: new).misfits(of: created.after, from: old, mapping: StateMapping())
+        #expect(reasons.map(\.code) == [.invalidData])
+        #expect(reasons.first?.field == "ancien_titre.date_expiration")
+        #expect(reasons.first?.message.contains("'ancien_titre.date_expiration'") == true)
+    }
+
     @Test("a request under way that the new version does not know is a misfit; one answered is not")
     func requestUnderWay() throws {
         let source = { (version: Int) in """

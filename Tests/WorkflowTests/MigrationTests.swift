@@ -49,6 +49,7 @@ struct MigrationTests {
         let migrated = try #require(record.history.last { $0.entry.event == "migrated" }?.entry)
         #expect(migrated.context?.value(at: "from_version")?.numberValue?.int == 1)
         #expect(migrated.context?.value(at: "to_version")?.numberValue?.int == 2)
+        #expect(migrated.toState == nil)
         try await Self.expectInvariant(database)
     }
 
@@ -163,7 +164,36 @@ struct MigrationTests {
         let history = try await store.withHistory(try await store.read(gone)).history.map(\.entry)
         #expect(history.contains { $0.event == "migrated" && $0.note == "ancien circuit supprimé" })
         #expect(history.contains { $0.event == "task-closed" && $0.context?.value(at: "escalation")?.stringValue == "migration-misfit" })
+        // Once on the version, an override into it is refused as such, not as a stale version.
+        do {
+            _ = try await door.migrate(gone, toVersion: 2, overridingTo: "depot", note: "encore", expectedVersion: nil, by: Fixture.caller)
+            Issue.record("a case already on the version was moved to it")
+        } catch let failure as CaseFailure {
+            #expect(failure.code == .refused && failure.refusal == .alreadyOnVersion)
+        }
+        // Back to an older version: allowed, and said.
+        let back = try await door.migrate(Fixture.request(1, map: ["examen-dossier": "instruction"]), by: Fixture.caller)
+        #expect(Self.item(back, gone)?.outcome == .migrated && back.backward == 1 && back.text.contains("1 of them back from a later version"))
         try await Self.expectInvariant(database)
+    }
+
+    @Test("settling by override: a final state is refused as a request that cannot be done, not a right; data problems carry no pointer into the request")
+    func settleRefusals() async throws {
+        let (database, door, store) = try await Fixture.setUp("migrsettleno")
+        defer { database.close() }
+        let invalid = try await Fixture.create(store, data: ["nom": "Martin", "code": "abc"])
+        do {
+            _ = try await door.migrate(invalid, toVersion: 2, overridingTo: "fin", note: "clos", expectedVersion: nil, by: Fixture.caller)
+            Issue.record("a final state was accepted")
+        } catch let failure as CaseFailure {
+            #expect(failure.code == .refused && failure.refusal?.name == "final-state")
+        }
+        do {
+            _ = try await door.migrate(invalid, toVersion: 3, overridingTo: "depot", note: "reprise", expectedVersion: nil, by: Fixture.caller)
+            Issue.record("data invalid under version 3 was accepted")
+        } catch let failure as CaseFailure {
+            #expect(failure.problems.contains { $0.field == "code" } && failure.problems.allSatisfy { $0.pointer == nil })
+        }
     }
 
     @Test("a migration stopped midway is finished by running it again: the cases already moved are not touched")
@@ -184,6 +214,60 @@ struct MigrationTests {
             #expect(history.filter { $0.entry.event == "migrated" }.count == 1)
         }
         #expect(try await door.migrate(Fixture.request(2), by: Fixture.caller).items.isEmpty)
+        try await Self.expectInvariant(database)
+    }
+
+    @Test("paging with a limit goes on after the last case looked at: misfits left on their version do not block it")
+    func pagingPastMisfits() async throws {
+        let (database, door, store) = try await Fixture.setUp("migrpaging")
+        defer { database.close() }
+        for _ in 0..<2 { _ = try await Fixture.create(store, actions: ["vieillir"]) }
+        for _ in 0..<3 { _ = try await Fixture.create(store) }
+        var request = Fixture.request(2)
+        request.limit = 1
+        var outcomes: [MigrationReport.Outcome] = []
+        var calls = 0
+        while calls < 10 {
+            calls += 1
+            let report = try await door.migrate(request, by: Fixture.caller)
+            outcomes += report.items.map(\.outcome)
+            #expect(report.remaining == 0 || report.after == report.items.last?.caseID)
+            if report.remaining == 0 { break }
+            request.after = report.after
+        }
+        #expect(calls == 5)
+        #expect(outcomes.filter { $0 == .migrated }.count == 3 && outcomes.filter { $0 == .misfit }.count == 2)
+        // From the start again, the misfits are all that is left, already escalated.
+        let again = try await door.migrate(Fixture.request(2), by: Fixture.caller)
+        #expect(again.items.count == 2 && again.count(.alreadyEscalated) == 2 && again.remaining == 0)
+    }
+
+    @Test("a spent time budget stops the call after the case in hand: the rest is remaining, with where to go on from")
+    func budgetStops() async throws {
+        let (database, door, store) = try await Fixture.setUp("migrbudget")
+        defer { database.close() }
+        for _ in 0..<3 { _ = try await Fixture.create(store) }
+        var request = Fixture.request(2)
+        request.budget = .zero
+        let first = try await door.migrate(request, by: Fixture.caller)
+        #expect(first.count(.migrated) == 1 && first.remaining == 2 && first.after == first.items.first?.caseID)
+        request.budget = nil
+        request.after = first.after
+        let rest = try await door.migrate(request, by: Fixture.caller)
+        #expect(rest.count(.migrated) == 2 && rest.remaining == 0 && rest.after == nil)
+    }
+
+    @Test("a misfit migrated again to a later version keeps its one open migration-misfit escalation")
+    func oneEscalationAcrossVersions() async throws {
+        let (database, door, store) = try await Fixture.setUp("migronce")
+        defer { database.close() }
+        let gone = try await Fixture.create(store, actions: ["vieillir"])
+        #expect(Self.item(try await door.migrate(Fixture.request(2), by: Fixture.caller), gone)?.outcome == .misfit)
+        #expect(Self.item(try await door.migrate(Fixture.request(3, dryRun: true), by: Fixture.caller), gone)?.outcome == .alreadyEscalated)
+        #expect(Self.item(try await door.migrate(Fixture.request(3), by: Fixture.caller), gone)?.outcome == .alreadyEscalated)
+        let escalations = try await store.snapshot(gone).tasks.filter { $0.escalation?.reason == "migration-misfit" }
+        #expect(escalations.count == 1)
+        #expect(escalations.first?.escalation?.context.value(at: "to_version")?.numberValue?.int == 2)
         try await Self.expectInvariant(database)
     }
 

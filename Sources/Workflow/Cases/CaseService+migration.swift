@@ -11,7 +11,7 @@ extension CaseService {
     /// migration interrupted midway finishes the rest when run again. A dry run writes nothing.
     public func migrate(_ request: MigrationRequest, by caller: CaseCaller) async throws -> MigrationReport {
         let target = try await migrationTarget(request, by: caller)
-        let open = try await store.openCases(workflow: request.workflow, notOn: request.toVersion, state: request.state)
+        let open = try await store.openCases(workflow: request.workflow, notOn: request.toVersion, state: request.state, after: request.after)
         let ids = request.limit.map { Array(open.prefix(max(0, $0))) } ?? open
         var report = MigrationReport(workflow: request.workflow, toVersion: request.toVersion, mapping: request.mapping,
                                      dryRun: request.dryRun, items: [])
@@ -24,25 +24,28 @@ extension CaseService {
                     guard let snapshot = found[id] else { continue }
                     let old = try await catalog.definition(id: snapshot.workflowID, version: snapshot.workflowVersion)
                     let reasons = engine(target).misfits(of: snapshot, from: old, mapping: request.mapping)
-                    let escalated = snapshot.tasks.contains {
-                        $0.escalation?.reason == EscalationReason.migrationMisfit.rawValue
-                            && $0.escalation?.context.value(at: "to_version")?.numberValue?.int == request.toVersion
-                    }
+                    let escalated = snapshot.tasks.contains { $0.escalation?.reason == EscalationReason.migrationMisfit.rawValue }
                     report.items.append(.init(caseID: id, fromVersion: snapshot.workflowVersion, state: snapshot.state,
                                               outcome: reasons.isEmpty ? .fits : escalated ? .alreadyEscalated : .misfit, reasons: reasons))
                 }
             }
+            if report.remaining > 0 { report.after = ids.last }
             return report
         }
+        let clock = ContinuousClock()
+        let stop = request.budget.map { clock.now.advanced(by: $0) }
+        var handled = 0
         for id in ids {
-            // A caller that gave up (a request past its deadline) stops here; the cases not
-            // reached are left for the next run, like those beyond `limit`.
-            guard !Task.isCancelled else {
-                report.remaining += ids.count - report.items.count
+            // A caller that gave up (a request past its deadline), or a budget spent, stops
+            // here; the cases not reached are left for the next call, like those beyond `limit`.
+            guard !Task.isCancelled, handled == 0 || stop.map({ clock.now < $0 }) ?? true else {
+                report.remaining += ids.count - handled
                 break
             }
             report.items.append(await migrateOne(id, to: target, request: request, by: caller))
+            handled += 1
         }
+        if report.remaining > 0, handled > 0 { report.after = ids[handled - 1] }
         return report
     }
 
@@ -107,36 +110,54 @@ extension CaseService {
         return item
     }
 
+    /// Every problem of a migration request (its version, its mapping, its state filter),
+    /// moving nothing: [] when `migrate` would accept it. A caller who may not is refused as
+    /// by `migrate`. For a front-end that found problems of its own (a mapping it could not
+    /// read) and gives them all at once.
+    public func migrationProblems(_ request: MigrationRequest, by caller: CaseCaller) async throws -> [CaseFailure.Problem] {
+        do {
+            _ = try await migrationTarget(request, by: caller)
+            return []
+        } catch let failure as CaseFailure where failure.code == .invalid
+            || (failure.code == .notFound && failure.problems.first?.detail.hasPrefix("no version ") == true) {
+            return failure.problems
+        }
+    }
+
     /// The version cases move to, once the caller is known to be allowed and the request to
     /// make sense; every problem of the request at once.
     /// With `authorized`, the caller's right was settled already (an agent of the queue holding
     /// a case's misfit escalation, settling it).
     func migrationTarget(_ request: MigrationRequest, by caller: CaseCaller, authorized: Bool = false) async throws -> WorkflowDefinition {
-        let unknown = CaseFailure(.notFound, "no version \(request.toVersion) of workflow '\(request.workflow)' is published",
-                                  problems: [.init("no such version", pointer: "/to_version")])
-        let target: WorkflowDefinition
-        do {
-            target = try await catalog.definition(id: request.workflow, version: request.toVersion)
-        } catch let error as StoreError where error.code == .notFound {
-            throw unknown
-        }
+        let versions = try await WorkflowRepository(database).list().filter { $0.id == request.workflow }
+        // Who may, decided on the workflow's latest version whatever the version asked: an
+        // agent who may not know the workflow learns nothing of its versions (the same 404,
+        // in the words of the diff's), one who may know it but not move its cases gets 403.
+        let hidden = CaseFailure(.notFound, "no workflow '\(request.workflow)' version \(request.toVersion) that you may see is published",
+                                 problems: [.init("no such version that you may see", pointer: "/to_version")])
         switch caller.kind {
         case .operatorUser:
             break
         case .agent where authorized:
             break
         case .agent(let agent):
-            let knows = CaseAccess(agent: agent, definition: target).mayKnowCases
-            guard agent.designer || (agent.supervisor && knows) else {
-                if !knows { throw unknown }
-                throw CaseFailure(.forbidden, "only designers and supervisors move cases to another version of their workflow")
+            guard let latest = versions.last else { throw hidden }
+            let knows = CaseAccess(agent: agent, definition: try await catalog.definition(id: request.workflow, version: latest.version)).mayKnowCases
+            guard agent.designer || knows else { throw hidden }
+            guard agent.designer || agent.supervisor else {
+                throw CaseFailure(.forbidden, "only designers and supervisors move the cases of a workflow to another version; "
+                                  + "a case that did not fit is settled by them or by the agents of the queue holding its migration-misfit escalation")
             }
         case .citizen:
-            throw unknown
+            throw hidden
+        }
+        var target: WorkflowDefinition?
+        if versions.contains(where: { $0.version == request.toVersion }) {
+            target = try await catalog.definition(id: request.workflow, version: request.toVersion)
         }
         // The other versions' states, which the mapping's keys and the state filter must name.
         var former: Set<String> = []
-        for summary in try await WorkflowRepository(database).list() where summary.id == request.workflow && summary.version != request.toVersion {
+        for summary in versions where summary.version != request.toVersion {
             let definition = try await catalog.definition(id: summary.id, version: summary.version)
             for state in definition.states {
                 former.insert(state.id.value)
@@ -145,15 +166,20 @@ extension CaseService {
                 }
             }
         }
-        var problems = request.mapping.problems(in: target).map { CaseFailure.Problem($0, pointer: "/map") }
+        var problems: [CaseFailure.Problem] = []
+        if target == nil {
+            problems.append(.init("no version \(request.toVersion) of workflow '\(request.workflow)' is published", pointer: "/to_version"))
+        }
+        problems += target.map { request.mapping.problems(in: $0).map { CaseFailure.Problem($0, pointer: "/map") } } ?? []
         for key in request.mapping.entries.keys.sorted() where !former.contains(key) {
             problems.append(.init("'\(key)' is not a state of another version of '\(request.workflow)'", pointer: "/map"))
         }
         if let state = request.state, !former.contains(state) {
             problems.append(.init("'\(state)' is not a state of another version of '\(request.workflow)'", pointer: "/state"))
         }
-        guard problems.isEmpty else {
-            throw CaseFailure(.invalid, problems.count == 1 ? problems[0].detail : "\(problems.count) problems: " + problems.map(\.detail).joined(separator: "; "),
+        guard let target, problems.isEmpty else {
+            throw CaseFailure(target == nil ? .notFound : .invalid,
+                              problems.count == 1 ? problems[0].detail : "\(problems.count) problems: " + problems.map(\.detail).joined(separator: "; "),
                               problems: problems)
         }
         return target

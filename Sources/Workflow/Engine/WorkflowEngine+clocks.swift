@@ -59,6 +59,21 @@ extension WorkflowEngine {
         }
     }
 
+    /// A case moved by override (settling a migration misfit) to this version, which has no
+    /// such clock: each clock of `old` still live for it stops, recorded `clock` `stopped` with
+    /// the cause, and its timers go. Its computation stays with the case.
+    func stopClocksMissing(from old: WorkflowDefinition, change: inout ChangeBuilder) {
+        for run in change.snapshot.clocks where run.isLive && definition.clock(run.name) == nil {
+            guard let clock = old.clock(run.name) else { continue }
+            var live = run
+            end(&live, by: "moved to version \(definition.version.value), which has no such clock", clock: clock, change: &change)
+            store(live, change: &change)
+            for timer in change.snapshot.timers where timer.kind.isClock && timer.state == run.name {
+                change.remove(timerID: timer.id)
+            }
+        }
+    }
+
     /// The state (and track) that holds the clock suspended, if the case stands in one.
     private func suspendingPlace(of clock: ClockDefinition, in snapshot: CaseSnapshot) -> (state: String, track: String?)? {
         guard !snapshot.status.isClosed else { return nil }

@@ -48,6 +48,14 @@ public struct StateMapping: Sendable, Hashable {
     public var json: JSONValue { .object(entries.mapValues(JSONValue.string)) }
 
     /// Every entry that names no state of the new version: a mapping must lead somewhere.
+    /// The items of `items` that read well, the others left out: what can still be checked
+    /// against the versions when some item could not be read.
+    public static func readable(_ items: [String]) -> StateMapping {
+        var kept: [String] = []
+        for item in items where (try? StateMapping(parsing: kept + [item])) != nil { kept.append(item) }
+        return (try? StateMapping(parsing: kept)) ?? StateMapping()
+    }
+
     public func problems(in target: WorkflowDefinition) -> [String] {
         entries.keys.sorted().compactMap { key in
             let value = entries[key]!

@@ -31,7 +31,8 @@ extension WorkflowEngine {
                 places.append(Place(state: state, former: position.state, track: position.track, enteredAt: position.enteredStateAt))
             }
         }
-        change.record("migrated", from: snapshot.state, to: main.id.value, context: [
+        // `to_state` only when the mapping renamed the state: the case does not move.
+        change.record("migrated", from: snapshot.state, to: main.id.value == snapshot.state ? nil : main.id.value, context: [
             "from_version": .number(JSONNumber(snapshot.workflowVersion)),
             "to_version": .number(JSONNumber(definition.version.value)),
             "mapping": mapping.json,

@@ -5,8 +5,9 @@ extension WorkflowEngine {
     /// version"): a person with a justification moves it from `old` to this engine's version,
     /// into `state` of the main machine, like an override: what it had in its state is closed,
     /// the state is entered afresh, its deadlines counted from now. Its data must be valid under
-    /// this version's fields and its running clocks must exist in it (a correction first, else);
-    /// closing a case this way is refused (override within its version for that).
+    /// this version's fields (a correction first, else); a legal clock that runs for it and that
+    /// this version does not have stops, recorded with the cause. Closing a case this way is
+    /// refused (override within its version for that).
     public func migrate(_ snapshot: CaseSnapshot, from old: WorkflowDefinition, overridingTo state: String, actor: CaseActor,
                         note: String?, now: Date) -> EngineOutcome {
         do throws(Refusal) {
@@ -20,12 +21,9 @@ extension WorkflowEngine {
                 throw Refusal(.unknownState, message)
             }
             guard !target.isFinal else {
-                throw Refusal(.notAllowed, "'\(state)' is a final state: close the case by an override within its own version")
+                throw Refusal(.finalStateByMigration, "'\(state)' is a final state: close the case by an override within its own version")
             }
             try checkData(snapshot.data)
-            if let run = snapshot.clocks.first(where: { $0.isLive && definition.clock($0.name) == nil }) {
-                throw Refusal(.notAllowed, "the legal clock '\(run.name)' runs for the case and version \(definition.version.value) has no such clock")
-            }
             var change = ChangeBuilder(snapshot, now: now, actor: actor.recorded)
             change.record("migrated", from: snapshot.state, to: state, context: [
                 "from_version": .number(JSONNumber(snapshot.workflowVersion)),
@@ -33,6 +31,7 @@ extension WorkflowEngine {
             ], note: note)
             change.record("override", from: snapshot.state, to: state, note: note)
             leaveMain(resolution: "override to '\(state)' of version \(definition.version.value)", change: &change)
+            stopClocksMissing(from: old, change: &change)
             change.snapshot.workflowVersion = definition.version.value
             enterMain(target, from: snapshot.state, change: &change)
             finish(&change)

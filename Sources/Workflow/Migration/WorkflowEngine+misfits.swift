@@ -19,6 +19,15 @@ extension WorkflowEngine {
                                         state: snapshot.state))
         }
         for problem in validator.problems(in: snapshot.data) {
+            // A group of fields the version no longer has: each field of it the case holds, by its own path.
+            if !problem.path.isEmpty, !validator.isDeclared(problem.path), !validator.isGroup(problem.path),
+               let inner = snapshot.data.value(at: problem.path)?.objectValue, !inner.isEmpty {
+                for leaf in Self.leaves(inner, prefix: problem.path) {
+                    reasons.append(MisfitReason(.invalidData, "under version \(version)'s fields: the workflow does not declare the field '\(leaf)'",
+                                                field: leaf))
+                }
+                continue
+            }
             reasons.append(MisfitReason(.invalidData, "under version \(version)'s fields: \(problem.description)",
                                         field: problem.path.isEmpty ? nil : problem.path))
         }
@@ -38,6 +47,15 @@ extension WorkflowEngine {
             }
         }
         return reasons
+    }
+
+    /// The dotted paths of the values under `members` (an empty object counts as a value).
+    static func leaves(_ members: [String: JSONValue], prefix: String) -> [String] {
+        members.keys.sorted().flatMap { key -> [String] in
+            let path = prefix + "." + key
+            if let inner = members[key]?.objectValue, !inner.isEmpty { return leaves(inner, prefix: path) }
+            return [path]
+        }
     }
 
     private func trackMisfits(_ snapshot: CaseSnapshot, _ parallel: ParallelStateDefinition, old: WorkflowDefinition,
@@ -91,15 +109,16 @@ extension WorkflowEngine {
 
     /// A case that does not fit stays on its version (this engine's) and is escalated
     /// `migration-misfit` with every reason, the version it was to move to and the mapping, for
-    /// a person to settle. Refused, writing nothing, when such an escalation for that version
-    /// is already open (a migration run again).
+    /// a person to settle. Refused, writing nothing, when a `migration-misfit` escalation of the
+    /// case is already open, whatever version it was for (a migration run again, or to a later
+    /// version before the first was settled): one open escalation per case, the first one.
     public func escalateMisfit(_ snapshot: CaseSnapshot, toVersion version: Int, reasons: [MisfitReason], mapping: StateMapping,
                                actor: CaseActor, now: Date) -> EngineOutcome {
         let code = EscalationReason.migrationMisfit.rawValue
-        if snapshot.tasks.contains(where: {
-            $0.escalation?.reason == code && $0.escalation?.context.value(at: "to_version")?.numberValue?.int == version
-        }) {
-            return .refused(Refusal(.misfitAlreadyEscalated, "the case already has an open migration-misfit escalation for version \(version)"))
+        if let open = snapshot.tasks.first(where: { $0.escalation?.reason == code })?.escalation {
+            let former = open.context.value(at: "to_version")?.numberValue?.int
+            return .refused(Refusal(.misfitAlreadyEscalated, "the case already has an open migration-misfit escalation"
+                                    + (former.map { " (for version \($0))" } ?? "")))
         }
         var change = ChangeBuilder(snapshot, now: now, actor: actor.recorded)
         escalate(code: code, context: [

@@ -5,11 +5,12 @@ extension CaseStore {
     /// The open cases of a workflow on any version but `version`, in a main state `state` when
     /// one is named, by id: what a migration to `version` has left to move. Cases already on
     /// it are not listed, so a migration run again finishes the rest.
-    func openCases(workflow: String, notOn version: Int, state: String?) async throws -> [UUID] {
+    func openCases(workflow: String, notOn version: Int, state: String?, after: UUID? = nil) async throws -> [UUID] {
         let rows = try await database.client.query("""
             SELECT id FROM cases
             WHERE workflow_id = \(workflow) AND workflow_version <> \(version) AND status = 'open'
               AND (\(state)::text IS NULL OR state = \(state))
+              AND (\(after)::uuid IS NULL OR id > \(after))
             ORDER BY id
             """, logger: database.logger)
         var ids: [UUID] = []

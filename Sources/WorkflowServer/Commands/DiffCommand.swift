@@ -44,7 +44,13 @@ struct DiffCommand: AsyncParsableCommand {
                 }
             }
         } else {
-            diff = WorkflowDiff(from: try Self.load(old), to: try Self.load(new))
+            let (former, latter) = (try Self.load(old), try Self.load(new))
+            guard former.id.value == latter.id.value else {
+                Output.error("error: \(old) is workflow '\(former.id.value)' and \(new) is workflow '\(latter.id.value)': "
+                             + "diff compares two versions of one workflow")
+                throw ExitCode(2)
+            }
+            diff = WorkflowDiff(from: former, to: latter)
         }
         print(output.json ? diff.json.serialized() : diff.text, terminator: output.json ? "\n" : "")
         if !diff.isEmpty { throw ExitCode(1) }

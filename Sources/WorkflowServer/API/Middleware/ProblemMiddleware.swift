@@ -40,10 +40,21 @@ struct ProblemMiddleware: RouterMiddleware {
         }
     }
 
+    /// Whether `error` is a deadline that ran out (`withDeadline`), not a database that refused.
+    static func isTimeout(_ error: StoreError) -> Bool {
+        error.code == .unavailable && error.message.contains("got no answer within")
+    }
+
     static func problem(for error: StoreError, logger: Logger) -> Problem {
         switch error.code {
         case .notFound: return Problem(.notFound, error.message)
         case .conflict, .versionTaken: return Problem(.conflict, error.message)
+        case .unavailable where isTimeout(error):
+            // A deadline: the database may not have answered, or the work took too long; say
+            // neither as a certainty.
+            logger.error("request past its deadline", metadata: ["error": "\(error.message)"])
+            return Problem(.serviceUnavailable, "the request got no answer within its time limit (the database did not answer in time, "
+                           + "or the work was too long); what was done before is kept; try again shortly")
         case .unavailable:
             logger.error("database unavailable", metadata: ["error": "\(error.message)"])
             return Problem(.serviceUnavailable, "the database is unavailable; try again shortly")

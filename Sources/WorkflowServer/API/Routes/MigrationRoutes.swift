@@ -10,9 +10,13 @@ struct MigrationRoutes {
     let services: APIServices
 
     /// Cases judged per request: a migration is many transactions, and a request has
-    /// `RouteTable.deadline`; the answer's `remaining` says whether to post again.
-    static let defaultLimit = 500
+    /// `RouteTable.deadline`; the answer's `remaining` says whether to post again, its `after`
+    /// where to go on from.
+    static let defaultLimit = 100
     static let maxLimit = 2_000
+    /// Past this, a request starts no further case: what is left is `remaining`, well before
+    /// `RouteTable.deadline` would cut the request short.
+    static let budget: Duration = .seconds(5)
 
     func add(to group: RouteTable) {
         group.get("workflows/{id}/diff", use: diff)
@@ -28,8 +32,14 @@ struct MigrationRoutes {
         let caseID = try Parameter.pathID(context)
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["to_version", "state", "note", "expected_version"])
-        guard let version = try body.integer("to_version") else { throw Problem.badRequest("'to_version' is required", pointer: "/to_version") }
-        let state = try body.string("state", required: true)!
+        let version = try body.integer("to_version")
+        let state = try body.string("state")
+        if version == nil || state == nil {
+            let missing = [version == nil ? "to_version" : nil, state == nil ? "state" : nil].compactMap { $0 }
+            throw Problem(.badRequest, missing.map { "'\($0)' is required" }.joined(separator: "; "), pointer: "/\(missing[0])",
+                          members: ["errors": .array(missing.map { .object(["detail": .string("'\($0)' is required"), "pointer": .string("/\($0)")]) })])
+        }
+        guard let version, let state else { throw Problem.badRequest("'to_version' and 'state' are required") }
         let reading = try await services.door.migrate(caseID, toVersion: version, overridingTo: state, note: try body.string("note"),
                                                       expectedVersion: try body.integer("expected_version"),
                                                       by: .agent(try context.caller(), via: "POST \(APIApplication.prefix)/cases/{id}/migrate"))
@@ -56,7 +66,7 @@ struct MigrationRoutes {
         let agent = try context.caller()
         let id = context.parameters.get("id") ?? ""
         var request = request
-        let body = try await BodyReader.object(&request, allowed: ["to_version", "map", "state", "dry_run", "limit"])
+        let body = try await BodyReader.object(&request, allowed: ["to_version", "map", "state", "dry_run", "limit", "after"])
         guard let version = try body.integer("to_version") else { throw Problem.badRequest("'to_version' is required", pointer: "/to_version") }
         var items: [String] = []
         for (old, new) in (try body.object("map")?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -74,8 +84,15 @@ struct MigrationRoutes {
         guard (1...Self.maxLimit).contains(limit) else {
             throw Problem.badRequest("'limit' must be between 1 and \(Self.maxLimit)", pointer: "/limit")
         }
+        var after: UUID?
+        if let text = try body.string("after") {
+            guard let id = UUID(uuidString: text) else {
+                throw Problem.badRequest("'after' must be the 'after' of a previous answer (a case id)", pointer: "/after")
+            }
+            after = id
+        }
         let migration = MigrationRequest(workflow: id, toVersion: version, mapping: mapping, state: try body.string("state"),
-                                         dryRun: dryRun, limit: limit)
+                                         dryRun: dryRun, limit: limit, after: after, budget: Self.budget)
         let report = try await services.door.migrate(migration, by: .agent(agent, via: "POST /api/v1/workflows/{id}/migrations"))
         return JSONResponse.make(report.json)
     }

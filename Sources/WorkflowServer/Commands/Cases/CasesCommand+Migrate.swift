@@ -38,26 +38,47 @@ extension CasesCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let mapping: StateMapping
+            var mapping = StateMapping()
+            var mapProblems: [String] = []
             do {
                 mapping = try StateMapping(parsing: map)
             } catch {
-                for problem in error.problems { Output.error("error: --map \(problem)") }
-                throw ExitCode(2)
+                mapProblems = error.problems.map { "--map: \($0)" }
+                mapping = .readable(map)
             }
             let request = MigrationRequest(workflow: workflow, toVersion: toVersion, mapping: mapping, state: state, dryRun: dryRun)
+            let caller = Operator.caller("cli: cases migrate")
             let report = try await database.withSession { session in
                 do {
-                    return try await session.door.migrate(request, by: Operator.caller("cli: cases migrate"))
+                    // A mapping that could not be read: told with the request's other problems, all at once.
+                    if !mapProblems.isEmpty {
+                        throw Self.refuse(mapProblems + (try await session.door.migrationProblems(request, by: caller)).map(Self.option))
+                    }
+                    return try await session.door.migrate(request, by: caller)
                 } catch let failure as CaseFailure {
-                    Output.error("error: \(failure.message)")
-                    if failure.problems.count > 1 { for problem in failure.problems { Output.error("  - \(problem.detail)") } }
-                    throw ExitCode(2)
+                    throw Self.refuse(failure.problems.isEmpty ? [failure.message] : failure.problems.map(Self.option))
                 }
             }
             print(output.json ? report.json.serialized() : report.text, terminator: output.json ? "\n" : "")
             let unsettled = report.items.contains { ![.migrated, .fits, .skipped].contains($0.outcome) }
             if unsettled { throw ExitCode(1) }
+        }
+
+        /// A problem of the request, named by the option it concerns.
+        static func option(_ problem: CaseFailure.Problem) -> String {
+            let names = ["/map": "--map", "/state": "--state", "/to_version": "--to-version"]
+            return problem.pointer.flatMap { names[$0] }.map { "\($0): \(problem.detail)" } ?? problem.detail
+        }
+
+        /// Every problem once, then exit 2.
+        static func refuse(_ problems: [String]) -> ExitCode {
+            if problems.count == 1 {
+                Output.error("error: \(problems[0])")
+            } else {
+                Output.error("error: \(problems.count) problems:")
+                for problem in problems { Output.error("  - \(problem)") }
+            }
+            return ExitCode(2)
         }
     }
 }

@@ -122,7 +122,8 @@ struct WebSessionMiddleware: RouterMiddleware {
         case let error as StoreError:
             let problem = ProblemMiddleware.problem(for: error, logger: context.logger)
             status = problem.status
-            message = problem.detail
+            message = error.code == .unavailable
+                ? texts[ProblemMiddleware.isTimeout(error) ? "error_timeout" : "error_unavailable"] : problem.detail
         case let error as HTTPError:
             status = error.status
             message = error.body ?? error.status.reasonPhrase

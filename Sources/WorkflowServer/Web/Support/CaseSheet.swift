@@ -217,10 +217,12 @@ struct CaseSheet {
         return snapshot.tasks.filter { $0.escalation != nil }.map { task in
             let escalation = task.escalation!
             let id = WebPaths.text(task.id)
-            let context = contextItems(escalation.context)
+            let misfit = escalation.reason == EscalationReason.migrationMisfit.rawValue
+            let context = misfit ? misfitItems(escalation.context) : contextItems(escalation.context)
             var item: [String: Any] = [
                 "id": id, "reason": escalation.reason, "queue": task.queue,
-                "title": definition.exception(escalation.reason)?.title ?? texts.format("reason_engine", ["reason": escalation.reason]),
+                "title": definition.exception(escalation.reason)?.title
+                    ?? (misfit ? misfitTitle(escalation.context) : texts.format("reason_engine", ["reason": escalation.reason])),
                 "context": context, "has_context": !context.isEmpty, "opened": TimeText.ago(task.openedAt, texts),
                 "version": record.snapshot.version, "back": "/cases/\(WebPaths.text(snapshot.id))",
             ]
@@ -248,6 +250,22 @@ struct CaseSheet {
         }
         return definition.states.filter { access.agent.supervisor || !$0.isFinal }
             .map { ["state": $0.id.value, "label": $0.title ?? $0.id.value] }
+    }
+
+    /// "Ne s'accorde pas à la version 2", from a `migration-misfit` escalation's context.
+    private func misfitTitle(_ context: JSONValue) -> String {
+        texts.format("reason_migration_misfit", ["version": context.value(at: "to_version")?.numberValue?.int.map { String($0) } ?? "?"])
+    }
+
+    /// A `migration-misfit` escalation's reasons in words, one item each, as the migrate page says them.
+    private func misfitItems(_ context: JSONValue) -> [[String: String]] {
+        let version = context.value(at: "to_version")?.numberValue?.int ?? 0
+        return (context.value(at: "reasons")?.arrayValue ?? []).map { reason in
+            let code = reason.value(at: "code")?.stringValue ?? ""
+            let misfit = MisfitReason(.init(code), reason.value(at: "message")?.stringValue ?? "", state: reason.value(at: "state")?.stringValue,
+                                      track: reason.value(at: "track")?.stringValue, field: reason.value(at: "field")?.stringValue)
+            return ["key": code, "value": MigrationPages.reason(misfit, version: version, texts: texts)]
+        }
     }
 
     private func contextItems(_ context: JSONValue) -> [[String: String]] {
@@ -345,6 +363,14 @@ struct CaseSheet {
             item["reason"] = reason
             item["reason_escalation"] = entry.event == "escalated"
             if let title = definition.exception(reason)?.title { item["reason_title"] = title }
+            if reason == EscalationReason.migrationMisfit.rawValue, entry.event == "escalated" {
+                item["reason_title"] = texts.format("reason_migration_misfit", ["version": entry.context?.value(at: "to_version")?.numberValue?.int.map { String($0) } ?? "?"])
+            }
+        }
+        if entry.event == "migrated" {
+            // "Passage à une autre version : version 1 → 2"
+            let number = { (key: String) in entry.context?.value(at: key)?.numberValue?.int.map { String($0) } ?? "?" }
+            item["name"] = texts.format("migrated_versions", ["from": number("from_version"), "to": number("to_version")])
         }
         if entry.event == "clock", let name = entry.name, let what = entry.reason {
             // "Délai d'instruction : suspendu", the clock by its label.
