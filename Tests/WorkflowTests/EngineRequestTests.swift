@@ -124,6 +124,20 @@ struct EngineRequestTests {
         #expect(other.snapshot.state == "instruction")
     }
 
+    @Test("a withheld request ends with its state: consent given after a return sends one request, not one per stay")
+    func withheldEndsWithState() throws {
+        var driver = try W.driver()
+        let first = try driver.run("avis-imposition")
+        #expect(first.status == .withheld)
+        try driver.apply(.override(state: "relance", track: nil), by: Actors.operatorUser, note: "dossier repris")
+        #expect(driver.snapshot.requests.first { $0.id == first.id }?.status == .cancelled)
+        try driver.apply(.action(name: "reprendre", data: nil, track: nil), by: W.gestionnaire)
+        #expect(driver.snapshot.requests.filter { $0.request == "avis-imposition" && $0.status == .withheld }.count == 1)
+        let change = try driver.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        #expect(change.events.filter { $0.kind == .requestOpened }.count == 1)
+        #expect(driver.snapshot.requests.filter { $0.request == "avis-imposition" && $0.status == .sent }.count == 1)
+    }
+
     @Test("revoking consent stops the request not yet answered, keeps what was received, and is recorded")
     func revocation() throws {
         var driver = try W.driver()

@@ -49,11 +49,13 @@ extension WorkflowEngine {
         for index in change.snapshot.requests.indices where everyTrack || change.snapshot.requests[index].track == track {
             change.snapshot.requests[index].askedCitizen = false
             let run = change.snapshot.requests[index]
-            guard run.status == .sent else { continue }
+            // A withheld request ends with its state too, or consent given later would send it
+            // for a state the case has left (and a return to the state would hold two).
+            guard run.status == .sent || run.status == .withheld else { continue }
             change.snapshot.requests[index].status = .cancelled
             change.snapshot.requests[index].closedAt = change.now
             change.snapshot.requests[index].reason = reason
-            change.remove(timerID: run.id)
+            if run.status == .sent { change.remove(timerID: run.id) }
             change.record("request-cancelled", from: run.state, track: run.track, name: run.request, reason: reason,
                           context: ["request_id": .string(run.id.lowercasedString)])
         }
@@ -147,7 +149,9 @@ extension WorkflowEngine {
                       reason: request.consent == .notRequired ? "this request does not need consent (\(request.legalBasis))" : nil,
                       context: ["request": .string(requestID), "legal_basis": .string(request.legalBasis)])
         guard request.consent == .required else { return }
-        for run in change.snapshot.requests where run.request == requestID {
+        // By id, each run read afresh: a fallback applied for one may move the case and end the others.
+        for id in change.snapshot.requests.filter({ $0.request == requestID }).map(\.id) {
+            guard let run = change.snapshot.requests.first(where: { $0.id == id }) else { continue }
             if granted, run.status == .withheld, isActive(state: run.state, track: run.track, snapshot: change.snapshot) {
                 send(run.id, request: request, change: &change)
             } else if !granted, run.status == .sent, let index = change.snapshot.requests.firstIndex(where: { $0.id == run.id }) {
