@@ -17,13 +17,22 @@ extension CaseService {
                                      dryRun: request.dryRun, items: [])
         report.remaining = open.count - ids.count
         report.items.reserveCapacity(ids.count)
+        // One engine for the target and one definition per former version, for every case.
+        let newEngine = engine(target)
         if request.dryRun {
+            var formerVersions: [Int: WorkflowDefinition] = [:]
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
                 let found = try await store.snapshots(chunk)
                 for id in chunk {
                     guard let snapshot = found[id] else { continue }
-                    let old = try await catalog.definition(id: snapshot.workflowID, version: snapshot.workflowVersion)
-                    let reasons = engine(target).misfits(of: snapshot, from: old, mapping: request.mapping)
+                    let old: WorkflowDefinition
+                    if let known = formerVersions[snapshot.workflowVersion] {
+                        old = known
+                    } else {
+                        old = try await catalog.definition(id: snapshot.workflowID, version: snapshot.workflowVersion)
+                        formerVersions[snapshot.workflowVersion] = old
+                    }
+                    let reasons = newEngine.misfits(of: snapshot, from: old, mapping: request.mapping)
                     let escalated = snapshot.tasks.contains { $0.escalation?.reason == EscalationReason.migrationMisfit.rawValue }
                     report.items.append(.init(caseID: id, fromVersion: snapshot.workflowVersion, state: snapshot.state,
                                               outcome: reasons.isEmpty ? .fits : escalated ? .alreadyEscalated : .misfit, reasons: reasons))
@@ -42,7 +51,7 @@ extension CaseService {
                 report.remaining += ids.count - handled
                 break
             }
-            report.items.append(await migrateOne(id, to: target, request: request, by: caller))
+            report.items.append(await migrateOne(id, to: target, with: newEngine, request: request, by: caller))
             handled += 1
         }
         if report.remaining > 0, handled > 0 { report.after = ids[handled - 1] }
@@ -54,9 +63,9 @@ extension CaseService {
     static let migrationRounds = 4
 
     /// One case: read, judged, written in one transaction (see `migrate`).
-    private func migrateOne(_ id: UUID, to target: WorkflowDefinition, request: MigrationRequest, by caller: CaseCaller) async -> MigrationReport.Item {
+    private func migrateOne(_ id: UUID, to target: WorkflowDefinition, with newEngine: WorkflowEngine, request: MigrationRequest,
+                            by caller: CaseCaller) async -> MigrationReport.Item {
         let actor = caller.actor
-        let newEngine = engine(target)
         var item = MigrationReport.Item(caseID: id, fromVersion: 0, state: "", outcome: .failed, reasons: [])
         for _ in 1...Self.migrationRounds {
             do {

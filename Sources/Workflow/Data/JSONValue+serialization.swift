@@ -57,17 +57,13 @@ extension JSONValue: CustomStringConvertible {
                 case UInt8(ascii: "\t"): output.append(UInt8(ascii: "t"))
                 default:
                     output.append(contentsOf: "u00".utf8)
-                    output.append(hexDigit(byte >> 4))
-                    output.append(hexDigit(byte & 0x0F))
+                    output.append(HexDigit.lowercase(byte >> 4))
+                    output.append(HexDigit.lowercase(byte & 0x0F))
                 }
                 copied = index + 1
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
         }
         output.append(UInt8(ascii: "\""))
-    }
-
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
-        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }

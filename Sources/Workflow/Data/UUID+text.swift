@@ -13,8 +13,8 @@ extension UUID {
                         text[at] = UInt8(ascii: "-")
                         at += 1
                     }
-                    text[at] = Self.hexDigit(byte >> 4)
-                    text[at + 1] = Self.hexDigit(byte & 0x0F)
+                    text[at] = HexDigit.lowercase(byte >> 4)
+                    text[at + 1] = HexDigit.lowercase(byte & 0x0F)
                     at += 2
                 }
                 return at
@@ -28,8 +28,11 @@ extension UUID {
             withUnsafeBytes(of: other.uuid) { theirs in mine.lexicographicallyPrecedes(theirs) }
         }
     }
+}
 
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
+/// One hex digit as an ASCII byte, for the writers that build text from bytes (ids, JSON).
+enum HexDigit {
+    static func lowercase(_ value: UInt8) -> UInt8 {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }

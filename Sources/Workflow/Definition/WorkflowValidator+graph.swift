@@ -20,7 +20,8 @@ extension WorkflowValidator {
 
     /// Checks one machine; returns whether a final state is reachable from its start.
     /// Each state's successors are computed once and states are named by their index, so a
-    /// machine of thousands of states is walked without copying its definitions.
+    /// machine of thousands of states is walked without copying its definitions. A repeated
+    /// id stands for its first definition (`canonical`), as everywhere else.
     @discardableResult
     private mutating func checkMachine(states: [StateDefinition], start: String, extraTargets: [Located<String>],
                                        scope: String) -> Bool {
@@ -30,6 +31,7 @@ extension WorkflowValidator {
             indexByID[state.id.value] = index
         }
         guard let startIndex = indexByID[start] else { return false }
+        let canonical = states.map { indexByID[$0.id.value]! }
         // Only the targets that name a state of this machine; the others are reported elsewhere.
         let targets = states.map(\.successors)
         let successors: [[Int]] = targets.map { $0.compactMap { indexByID[$0.value] } }
@@ -44,32 +46,30 @@ extension WorkflowValidator {
             }
         }
 
-        // A repeated id stands for its first definition, here and below.
-        for state in states where !reachable[indexByID[state.id.value]!] {
+        for (index, state) in states.enumerated() where !reachable[canonical[index]] {
             warning("state '\(state.id.value)' is unreachable from '\(start)' in \(scope); no transition leads to it", at: state.id.location)
         }
         for (index, state) in states.enumerated() where !state.isFinal && targets[index].isEmpty {
             error("state '\(state.id.value)' has no way out: no action, timed exit, rule or join leads anywhere; add one with 'to', or make it final", at: state.id.location)
         }
 
-        let canEnd = statesThatCanEnd(states, successors: successors, indexByID: indexByID)
+        let canEnd = statesThatCanEnd(states, successors: successors, canonical: canonical)
         for (index, state) in states.enumerated()
-        where reachable[indexByID[state.id.value]!] && !state.isFinal && !targets[index].isEmpty && !canEnd[index] {
+        where reachable[canonical[index]] && !state.isFinal && !targets[index].isEmpty && !canEnd[canonical[index]] {
             warning("state '\(state.id.value)' cannot lead to any final state in \(scope); a case there can only leave by an override", at: state.id.location)
         }
         return canEnd[startIndex]
     }
 
-    /// The states from which some final state can be reached: a walk back from the finals.
-    /// A state whose id is repeated counts as its first definition, as everywhere else.
-    private func statesThatCanEnd(_ states: [StateDefinition], successors: [[Int]], indexByID: [String: Int]) -> [Bool] {
+    /// Which states (by canonical index) can reach some final state: a walk back from the finals.
+    private func statesThatCanEnd(_ states: [StateDefinition], successors: [[Int]], canonical: [Int]) -> [Bool] {
         var predecessors = [[Int]](repeating: [], count: states.count)
-        for (index, targets) in successors.enumerated() where indexByID[states[index].id.value] == index {
+        for (index, targets) in successors.enumerated() where canonical[index] == index {
             for next in targets { predecessors[next].append(index) }
         }
         var canEnd = [Bool](repeating: false, count: states.count)
         var pending: [Int] = []
-        for (index, state) in states.enumerated() where state.isFinal && indexByID[state.id.value] == index {
+        for (index, state) in states.enumerated() where state.isFinal && canonical[index] == index {
             canEnd[index] = true
             pending.append(index)
         }
@@ -79,7 +79,6 @@ extension WorkflowValidator {
                 pending.append(previous)
             }
         }
-        for (index, state) in states.enumerated() { canEnd[index] = canEnd[indexByID[state.id.value]!] }
         return canEnd
     }
 }

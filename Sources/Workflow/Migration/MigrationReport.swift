@@ -81,11 +81,11 @@ public struct MigrationReport: Sendable {
         .object([
             "workflow": .string(workflow), "to_version": .number(JSONNumber(toVersion)), "dry_run": .bool(dryRun),
             "mapping": mapping.json, "remaining": .number(JSONNumber(remaining)), "backward": .number(JSONNumber(backward)),
-            "after": after.map { .string($0.uuidString.lowercased()) } ?? .null,
+            "after": after.map { .string($0.lowercasedString) } ?? .null,
             "counts": .object(Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, JSONValue.number(JSONNumber(count($0)))) })),
             "cases": .array(items.map { item in
                 var object: [String: JSONValue] = [
-                    "case": .string(item.caseID.uuidString.lowercased()), "from_version": .number(JSONNumber(item.fromVersion)),
+                    "case": .string(item.caseID.lowercasedString), "from_version": .number(JSONNumber(item.fromVersion)),
                     "state": .string(item.state), "outcome": .string(item.outcome.rawValue),
                     "reasons": .array(item.reasons.map(\.json)),
                 ]
@@ -99,7 +99,7 @@ public struct MigrationReport: Sendable {
     public var text: String {
         var lines: [String] = []
         for item in items where item.outcome != .migrated && item.outcome != .fits {
-            let id = item.caseID.uuidString.lowercased()
+            let id = item.caseID.lowercasedString
             lines.append("\(id) \(item.outcome.rawValue) (version \(item.fromVersion), \(item.state))"
                          + (item.message.map { ": \($0)" } ?? ""))
             for reason in item.reasons { lines.append("    \(reason.code): \(reason.message)") }
@@ -112,7 +112,7 @@ public struct MigrationReport: Sendable {
                      + (counted.isEmpty ? "no open case to move" : counted.joined(separator: ", "))
                      + (backward > 0 ? " (\(backward) of them back from a later version)" : "")
                      + (remaining > 0 ? "; \(remaining) more open cases left for another run"
-                        + (after.map { " (go on after \($0.uuidString.lowercased()))" } ?? "") : ""))
+                        + (after.map { " (go on after \($0.lowercasedString))" } ?? "") : ""))
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -49,7 +49,7 @@ extension WorkflowEngine {
         let moved = Set(built.history.filter { $0.event == "task-opened" && $0.context?.value(at: "replaces") != nil }
             .compactMap { $0.context?.value(at: "task")?.stringValue })
         var told = built
-        told.openedTasks.removeAll { moved.contains($0.id.uuidString.lowercased()) }
+        told.openedTasks.removeAll { moved.contains($0.id.lowercasedString) }
         built.events = OutboxEvent.of(told, before: snapshot, whoseMoveBefore: snapshot.whoseMove(in: old))
         return .applied(built)
     }
@@ -106,7 +106,7 @@ extension WorkflowEngine {
                                 slaDueAt: due, openedAt: place.enteredAt)
             change.open(task)
             change.record("task-opened", from: task.state, track: task.track, name: task.queue,
-                          context: ["task": .string(task.id.uuidString.lowercased())])
+                          context: ["task": .string(task.id.lowercasedString)])
             if let due {
                 change.create(CaseTimer(id: makeID(), kind: .queueSLA, state: task.state, track: task.track, taskID: task.id, dueAt: due))
             }
@@ -126,7 +126,7 @@ extension WorkflowEngine {
         if queue != task.queue { moved.assignee = nil }
         change.open(moved)
         change.record("task-opened", from: state, track: task.track, name: queue,
-                      context: ["task": .string(moved.id.uuidString.lowercased()), "replaces": .string(task.id.uuidString.lowercased())])
+                      context: ["task": .string(moved.id.lowercasedString), "replaces": .string(task.id.lowercasedString)])
         if armTimer, let due {
             change.create(CaseTimer(id: makeID(), kind: kind, state: state, track: task.track, taskID: moved.id, dueAt: due))
         }

@@ -34,12 +34,11 @@ struct MigrationRoutes {
         let body = try await BodyReader.object(&request, allowed: ["to_version", "state", "note", "expected_version"])
         let version = try body.integer("to_version")
         let state = try body.string("state")
-        if version == nil || state == nil {
+        guard let version, let state else {
             let missing = [version == nil ? "to_version" : nil, state == nil ? "state" : nil].compactMap { $0 }
             throw Problem(.badRequest, missing.map { "'\($0)' is required" }.joined(separator: "; "), pointer: "/\(missing[0])",
                           members: ["errors": .array(missing.map { .object(["detail": .string("'\($0)' is required"), "pointer": .string("/\($0)")]) })])
         }
-        guard let version, let state else { throw Problem.badRequest("'to_version' and 'state' are required") }
         let reading = try await services.door.migrate(caseID, toVersion: version, overridingTo: state, note: try body.string("note"),
                                                       expectedVersion: try body.integer("expected_version"),
                                                       by: .agent(try context.caller(), via: "POST \(APIApplication.prefix)/cases/{id}/migrate"))

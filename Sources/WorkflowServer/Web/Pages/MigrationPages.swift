@@ -77,7 +77,7 @@ struct MigrationPages {
         // The diff from the version most cases are on, for the person to see what they confirm.
         var values: [String: Any] = ["report": Self.report(report, texts: texts)]
         var next = fields
-        next.after = report.after?.uuidString.lowercased() ?? ""
+        next.after = report.after?.lowercasedString ?? ""
         values["next"] = next.values
         let fromVersion = Dictionary(grouping: report.items, by: \.fromVersion).max { $0.value.count < $1.value.count }?.key
         if let fromVersion, fromVersion != version,
@@ -124,7 +124,7 @@ struct MigrationPages {
             return number == 0 ? nil : ["outcome": texts[key], "count": number]
         }
         let unsettled = report.items.filter { $0.outcome != .migrated && $0.outcome != .fits }.prefix(200).map { item -> [String: Any] in
-            ["case": item.caseID.uuidString.lowercased(), "short": String(item.caseID.uuidString.lowercased().prefix(8)),
+            ["case": item.caseID.lowercasedString, "short": String(item.caseID.lowercasedString.prefix(8)),
              "state": item.state, "from_version": item.fromVersion,
              "outcome": texts["migrate_outcome_\(item.outcome.rawValue.replacingOccurrences(of: "-", with: "_"))_one"],
              "message": item.message ?? "", "reasons": item.reasons.map { ["code": $0.code.name, "message": reason($0, version: report.toVersion, texts: texts)] }]

@@ -289,8 +289,7 @@ struct CaseSheet {
     private func requestLines(_ snapshot: CaseSnapshot) -> [[String: Any]] {
         snapshot.requests.map { run in
             let request = definition.request(run.request)
-            let consent = request?.consent == .notRequired ? "not_required"
-                : snapshot.consents[run.request].map { $0.granted ? "given" : "revoked" } ?? "not_given"
+            let consent = RequestWords.consent(run.request, snapshot, definition).replacingOccurrences(of: "-", with: "_")
             var item: [String: Any] = ["id": WebPaths.text(run.id), "request": run.request, "label": request?.title ?? run.request,
                                        "to": WebLabels.party(run.agency, in: definition, texts),
                                        "status_id": run.status.rawValue, "status": texts["request_status_\(run.status.rawValue)"],
