@@ -141,4 +141,44 @@ struct APIRequestTests {
         }
         try await StoreCaseTests.expectInvariant(harness.database)
     }
+
+    @Test("an agency with a queue finds the request as a task there too: listed by kind, shown on its inbox page, closed by the answer")
+    func requestTask() async throws {
+        let (harness, _) = try await APIPortalTests.portalHarness("api-request-task")
+        defer { harness.database.close() }
+        _ = try await WorkflowRepository(harness.database).publish(source: EngineRequestTaskTests.text, publishedBy: "cli:test")
+        _ = try await AgentStore(harness.database).add(id: "officier", agency: "etat-civil", roles: ["officier"])
+        _ = try await AgentStore(harness.database).add(id: "crous", agency: "crous", roles: ["gestionnaire"])
+        let officier = try await Self.token(harness, "officier")
+        let crous = try await Self.token(harness, "crous")
+        try await harness.run { api in
+            let created = try await api.send(.post, "/api/v1/cases", as: crous, json: ["workflow": "bourse-demande", "data": ["nom": "Durand"]])
+            #expect(created.status == 201)
+            let id = try #require(created["id"]?.stringValue)
+            let tasks = try await api.send(.get, "/api/v1/tasks?kind=request", as: officier)["items"]?.arrayValue ?? []
+            #expect(tasks.count == 1 && tasks.first?.value(at: "queue") == "actes" && tasks.first?.value(at: "case")?.stringValue == id)
+            let requestID = try #require(tasks.first?.value(at: "request")?.stringValue)
+            let taskID = try #require(tasks.first?.value(at: "id")?.stringValue)
+            #expect(try await api.send(.get, "/api/v1/requests", as: officier)["items"]?.arrayValue?.first?.value(at: "id")?.stringValue == requestID)
+            #expect(try await api.send(.get, "/api/v1/tasks?kind=work", as: officier)["items"]?.arrayValue?.isEmpty == true)
+            let bad = try await api.send(.get, "/api/v1/tasks?kind=demande", as: officier)
+            #expect(bad.status == 400 && bad.text.contains("work, escalation or request"))
+            // The crous's instructor sees it on the case, not in their own queue.
+            #expect(try await api.send(.get, "/api/v1/tasks?kind=request", as: crous)["items"]?.arrayValue?.isEmpty == true)
+
+            // The registry's agent claims it from the inbox page, whose row leads to the answer form.
+            let page = try await WebBrowser.signedIn(api, as: officier)
+            let inbox = try await page.get("/inbox")
+            #expect(inbox.contains("data-task=\"\(taskID)\" data-case=\"\(id)\" data-kind=\"request\""))
+            #expect(inbox.contains("href=\"#request-\(requestID)\"") && inbox.contains("id=\"request-\(requestID)\""))
+            #expect(inbox.contains("Demande à satisfaire : Acte de naissance"))
+            #expect(try await api.send(.post, "/api/v1/tasks/\(taskID)/claim", as: officier).status == 200)
+            let answered = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["value": EngineRequestTests.acte])
+            #expect(answered.status == 200)
+            #expect(try await api.send(.get, "/api/v1/tasks", as: officier)["items"]?.arrayValue?.isEmpty == true)
+            let read = try await api.send(.get, "/api/v1/cases/\(id)", as: crous)
+            #expect((read["tasks"]?.arrayValue ?? []).allSatisfy { $0.value(at: "kind") == "work" })
+        }
+        try await StoreCaseTests.expectInvariant(harness.database)
+    }
 }

@@ -150,7 +150,7 @@ struct CaseDriver {
     }
 
     /// The open ordinary tasks' queues, sorted.
-    var workQueues: [String] { snapshot.tasks.filter { $0.escalation == nil }.map(\.queue).sorted() }
+    var workQueues: [String] { snapshot.tasks.filter { $0.kind == .work }.map(\.queue).sorted() }
 
     /// The track positions as `track:state` (with `!` once finished), sorted.
     var trackStates: [String] {

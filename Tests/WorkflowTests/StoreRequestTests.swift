@@ -95,4 +95,38 @@ struct StoreRequestTests {
         #expect(record.snapshot.tasks.contains { $0.escalation?.reason == "piece-non-recue" })
         try await StoreCaseTests.expectInvariant(database)
     }
+
+    @Test("a request to an agency with a queue is a task there: written, read back, claimed, closed by the answer")
+    func requestTask() async throws {
+        let (database, store) = try await StoreCaseTests.store("requests-task")
+        defer { database.close() }
+        _ = try await WorkflowRepository(database).publish(source: EngineRequestTaskTests.text, publishedBy: "cli:test")
+        let created = try await store.create(workflowID: "bourse-demande", data: ["nom": "Durand"], actor: StoreCaseTests.operatorActor)
+        var record = try await store.read(created.id)
+        let run = try #require(record.snapshot.requests.first { $0.request == "acte" })
+        let task = try #require(record.snapshot.tasks.first { $0.request == run.id })
+        #expect(task.kind == .request && task.queue == "actes" && task.slaDueAt == run.dueAt)
+        let listed = try await TaskStore(database).open(queues: ["actes"])
+        #expect(listed.map(\.task.id) == [task.id] && listed.first?.task.request == run.id)
+        try await TaskStore(database).claim(task.id, by: "agent:e1")
+        #expect(try await store.read(created.id).snapshot.tasks.first { $0.id == task.id }?.assignee == "agent:e1")
+        try await StoreCaseTests.expectInvariant(database)
+
+        record = try await store.apply(CaseEvent(.answerRequest(id: run.id, answer: .value(Self.acte)), actor: W.etatCivil), toCase: created.id)
+        #expect(!record.snapshot.tasks.contains { $0.request != nil })
+        let rows = try await database.client.query(
+            "SELECT kind, resolution FROM tasks WHERE id = \(task.id)", logger: TestDatabase.logger)
+        var closed: [String] = []
+        for try await (kind, resolution) in rows.decode((String, String?).self) { closed.append("\(kind) \(resolution ?? "open")") }
+        #expect(closed == ["request request answered"])
+        #expect(try await TaskStore(database).open(queues: ["actes"]).isEmpty)
+        try await StoreCaseTests.expectInvariant(database)
+        // The table refuses a request's task that names no request.
+        await #expect(throws: (any Error).self) {
+            try await database.client.query("""
+                INSERT INTO tasks (id, case_id, queue, state, kind, opened_at)
+                VALUES (\(UUID()), \(created.id), 'actes', 'instruction', 'request', now())
+                """, logger: TestDatabase.logger)
+        }
+    }
 }

@@ -12,7 +12,7 @@ extension CaseService {
     }
 
     /// The open tasks of the queues the agent works (or `queue` alone), with the rules of the
-    /// version each case follows; `kind` is work or escalation, `assignee` an agent's
+    /// version each case follows; `kind` is work, escalation or request, `assignee` an agent's
     /// recorded id or "" for free tasks. Journals a read of each case listed, via `route`, and
     /// gives each its summary. With `route` nil nothing is journaled and no summary is read:
     /// the caller journals what it shows (`journalInbox`).
@@ -35,7 +35,7 @@ extension CaseService {
             guard let access = worked[CaseAccess.versionKey(entry.workflowID, entry.workflowVersion)], access.mayWorkOn(queue: entry.task.queue) else {
                 return nil
             }
-            if let kind, (entry.task.escalation == nil ? "work" : "escalation") != kind { return nil }
+            if let kind, entry.task.kind.rawValue != kind { return nil }
             if let assignee, (entry.task.assignee ?? "") != assignee { return nil }
             return InboxEntry(entry: entry, access: access)
         }

@@ -17,10 +17,12 @@ extension CaseService {
     }
 
     /// The requests waiting for `agent`'s agency's answer, oldest first, on the cases of
-    /// the workflows the agent may know (others stay unseen, as their cases).
-    public func openRequests(for agent: Agent, limit: Int) async throws -> [OpenRequest] {
+    /// the workflows the agent may know (others stay unseen, as their cases); only `id`
+    /// when it is given.
+    public func openRequests(for agent: Agent, id: UUID? = nil, limit: Int) async throws -> [OpenRequest] {
         let byVersion = CaseAccess.byVersion(try await accessToAll(for: agent).filter(\.mayKnowCases))
-        return try await RequestStore(database: database).open(agency: agent.agency, limit: limit).compactMap { found in
+        return try await RequestStore(database: database).open(agency: agent.agency, versions: Array(byVersion.keys), id: id, limit: limit)
+            .compactMap { found in
             guard let access = byVersion[CaseAccess.versionKey(found.workflowID, found.workflowVersion)] else { return nil }
             let definition = access.definition.request(found.request)
             return OpenRequest(id: found.id, caseID: found.caseID, request: found.request, label: definition?.title ?? found.request,

@@ -106,6 +106,12 @@ public struct WorkflowDefinition: Sendable {
         guard let queue = queue(queueID), let first = queue.roles.first else { return nil }
         return role(first.value)?.agency.value
     }
+
+    /// Where a request to `agency` waits for its agents: the first queue the workflow
+    /// declares for that agency, if any (an agency without one answers through its systems).
+    public func queue(answering agency: String) -> QueueDefinition? {
+        queues.first { self.agency(ofQueue: $0.id.value) == agency }
+    }
 }
 
 /// An administration taking part in the workflow (`agencies:`); ids are global.

@@ -1,7 +1,13 @@
 import Foundation
 
-/// Human work waiting in a queue: the ordinary task of a human state, or an escalation.
+/// Human work waiting in a queue: the ordinary task of a human state, an escalation, or a
+/// request to answer for another administration.
 public struct CaseTask: Sendable, Hashable {
+    /// What the task asks of its queue, as the `tasks.kind` column says it.
+    public enum Kind: String, Sendable, CaseIterable {
+        case work, escalation, request
+    }
+
     public var id: UUID
     public var queue: String
     /// The state (of the main machine, or of `track`) the task belongs to; leaving it closes the task.
@@ -9,21 +15,33 @@ public struct CaseTask: Sendable, Hashable {
     public var track: String?
     /// Set for an escalation: why the case left the ordinary path.
     public var escalation: Escalation?
+    /// Set for a request's task: the request (its run's id) the agency asked is to answer.
+    public var request: UUID?
     public var assignee: String?
     /// When the queue's (or the exception's) SLA for this task passes.
     public var slaDueAt: Date?
     public var openedAt: Date
 
     public init(id: UUID, queue: String, state: String, track: String? = nil, escalation: Escalation? = nil,
-                assignee: String? = nil, slaDueAt: Date? = nil, openedAt: Date) {
+                request: UUID? = nil, assignee: String? = nil, slaDueAt: Date? = nil, openedAt: Date) {
         self.id = id
         self.queue = queue
         self.state = state
         self.track = track
         self.escalation = escalation
+        self.request = request
         self.assignee = assignee
         self.slaDueAt = slaDueAt
         self.openedAt = openedAt
+    }
+
+    public var kind: Kind { escalation != nil ? .escalation : request != nil ? .request : .work }
+
+    /// A task as its row keeps it: an escalation has a reason, a request's task names its
+    /// request in its context, ordinary work has neither.
+    static func columns(reason: String?, context: JSONValue?) -> (escalation: Escalation?, request: UUID?) {
+        if let reason { return (Escalation(reason: reason, context: context ?? .object([:])), nil) }
+        return (nil, context?.value(at: "request_id")?.stringValue.flatMap(UUID.init(uuidString:)))
     }
 }
 

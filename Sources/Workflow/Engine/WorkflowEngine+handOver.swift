@@ -2,7 +2,8 @@ import Foundation
 
 extension WorkflowEngine {
     /// Hands an open task to another queue: the task is closed and the same work (the same
-    /// escalation, if it is one) opens in `queue`, with that queue's SLA.
+    /// escalation, if it is one) opens in `queue`, with that queue's SLA. A request's task
+    /// stays within the agency asked, since only it answers, and keeps the request's due date.
     ///
     /// Allowed to operators, supervisors, the engine, and agents who work the task's queue.
     func handOver(_ taskID: UUID, to queue: String, actor: CaseActor, note: String?,
@@ -26,17 +27,20 @@ extension WorkflowEngine {
         guard allowed else {
             throw Refusal(.notAllowed, "only agents of queue '\(task.queue)' or a supervisor may hand this task to another queue")
         }
+        if task.request != nil, let asked = definition.agency(ofQueue: task.queue), definition.agency(ofQueue: queue) != asked {
+            throw Refusal(.notAllowed, "this task asks '\(asked)' to answer a request: it goes only to another queue of '\(asked)'")
+        }
         change.close(taskID: taskID, resolution: "handed to queue '\(queue)'")
-        let dueAt = target.sla.flatMap { try? $0.value.added(to: change.now, in: calendar) }
+        let dueAt = task.request != nil ? task.slaDueAt : target.sla.flatMap { try? $0.value.added(to: change.now, in: calendar) }
         let moved = CaseTask(id: makeID(), queue: queue, state: task.state, track: task.track, escalation: task.escalation,
-                             slaDueAt: dueAt, openedAt: change.now)
+                             request: task.request, slaDueAt: dueAt, openedAt: change.now)
         change.open(moved)
         change.record("handed-over", from: task.state, track: task.track, name: queue,
                       reason: task.escalation?.reason,
                       context: ["from_queue": .string(task.queue), "to_queue": .string(queue),
                                 "task": .string(task.id.lowercasedString), "new_task": .string(moved.id.lowercasedString)],
                       note: note)
-        if let dueAt {
+        if let dueAt, task.request == nil {
             change.create(CaseTimer(id: makeID(), kind: task.escalation == nil ? .queueSLA : .escalationSLA,
                                     state: task.state, track: task.track, taskID: moved.id, dueAt: dueAt))
         }

@@ -41,6 +41,26 @@ extension WorkflowEngine {
         change.create(CaseTimer(id: run.id, kind: .request, state: run.state, track: run.track, dueAt: dueAt))
         change.record("request-opened", from: run.state, track: run.track, name: request.id.value,
                       context: .object(Self.context(of: run, request)))
+        openTask(for: run, change: &change)
+    }
+
+    /// Delivers a sent request to the agents of the agency asked, when the workflow gives it
+    /// a queue: a task there, due when the request is (its `sla`, whose timer already owns
+    /// the case, decides what lateness does), closed with the request.
+    private func openTask(for run: RequestRun, change: inout ChangeBuilder) {
+        guard let queue = definition.queue(answering: run.agency) else { return }
+        let task = CaseTask(id: makeID(), queue: queue.id.value, state: run.state, track: run.track, request: run.id,
+                            slaDueAt: run.dueAt, openedAt: change.now)
+        change.open(task)
+        change.record("task-opened", from: run.state, track: run.track, name: queue.id.value,
+                      context: ["task": .string(task.id.lowercasedString), "request_id": .string(run.id.lowercasedString)])
+    }
+
+    /// Closes the task of a request that takes no first answer any more.
+    private func closeTask(of runID: UUID, resolution: String, change: inout ChangeBuilder) {
+        for task in change.snapshot.tasks where task.request == runID {
+            change.close(taskID: task.id, resolution: resolution)
+        }
     }
 
     /// Leaving a state (or a track's, or closing the case) stops its requests still unanswered,
@@ -58,6 +78,7 @@ extension WorkflowEngine {
             if run.status == .sent { change.remove(timerID: run.id) }
             change.record("request-cancelled", from: run.state, track: run.track, name: run.request, reason: reason,
                           context: ["request_id": .string(run.id.lowercasedString)])
+            closeTask(of: run.id, resolution: "request cancelled: \(reason)", change: &change)
         }
     }
 
@@ -80,6 +101,10 @@ extension WorkflowEngine {
         guard run.mayBeAnswered else {
             throw Refusal(.requestClosed, "request '\(run.request)' is \(run.status.rawValue)\(run.reason.map { " (\($0))" } ?? ""): it takes no answer any more")
         }
+        // What was received stays, but an issuer's newer version needs the consent to stand.
+        if run.status == .answered, request.consent == .required, !change.snapshot.consents(to: request.id.value) {
+            throw Refusal(.requestClosed, "the citizen revoked their consent to request '\(run.request)': it takes no newer version")
+        }
         switch answer {
         case .value(let value):
             guard !value.isNull else {
@@ -93,7 +118,8 @@ extension WorkflowEngine {
             let data = try merged(incoming, into: before)
             try checkData(data)
             change.snapshot.data = data
-            if run.status == .sent { change.remove(timerID: run.id) }
+            let first = run.status == .sent
+            if first { change.remove(timerID: run.id) }
             run.status = .answered
             run.versions += 1
             run.closedAt = change.now
@@ -104,6 +130,7 @@ extension WorkflowEngine {
                           dataDiff: validator.diff(from: before, to: data),
                           reason: run.versions > 1 ? "version \(run.versions) from the issuer replaces version \(run.versions - 1)" : nil,
                           context: .object(context), note: note)
+            if first { closeTask(of: run.id, resolution: "request answered", change: &change) }
         case .refused(let reason):
             guard run.status == .sent else {
                 throw Refusal(.requestClosed, "request '\(run.request)' was already answered; send a newer version instead of a refusal")
@@ -115,6 +142,7 @@ extension WorkflowEngine {
             change.snapshot.requests[index] = run
             change.record("request-refused", from: run.state, track: run.track, name: run.request, reason: reason,
                           context: .object(Self.context(of: run, request)), note: note)
+            closeTask(of: run.id, resolution: "request refused", change: &change)
             applyFallback(request.whenNotAnswered, to: run.id, request: request, why: "the \(run.agency) refused: \(reason)", change: &change)
         }
     }
@@ -128,6 +156,7 @@ extension WorkflowEngine {
         let run = change.snapshot.requests[index]
         change.record("request-expired", from: run.state, track: run.track, name: run.request,
                       reason: "no answer from \(run.agency) within \(request.sla.value)", context: .object(Self.context(of: run, request)))
+        closeTask(of: run.id, resolution: "request expired", change: &change)
         applyFallback(request.whenLate, to: run.id, request: request, why: "no answer from \(run.agency) within \(request.sla.value)",
                       change: &change)
     }
@@ -161,6 +190,7 @@ extension WorkflowEngine {
                 change.snapshot.requests[index].reason = "the citizen revoked their consent"
                 change.record("request-stopped", from: run.state, track: run.track, name: requestID,
                               reason: "the citizen revoked their consent", context: .object(Self.context(of: run, request)))
+                closeTask(of: run.id, resolution: "request stopped: the citizen revoked their consent", change: &change)
                 applyFallback(request.whenNotAnswered, to: run.id, request: request, why: "the citizen revoked their consent", change: &change)
             }
         }

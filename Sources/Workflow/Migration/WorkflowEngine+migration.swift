@@ -86,6 +86,18 @@ extension WorkflowEngine {
                        timer: .escalationSLA, change: &change)
                 continue
             }
+            if let runID = task.request {
+                // A request's task follows its request (which a misfit keeps from being
+                // renamed): to the new version's queue for the agency asked, due as before.
+                let agency = snapshot.requests.first { $0.id == runID }?.agency ?? definition.agency(ofQueue: task.queue)
+                guard let agency, let queue = definition.queue(answering: agency)?.id.value else {
+                    change.close(taskID: task.id, resolution: "version \(version) has no queue for the agency asked")
+                    continue
+                }
+                if state == task.state && queue == task.queue { continue }
+                reopen(task, state: state, queue: queue, due: task.slaDueAt, armTimer: false, timer: .queueSLA, change: &change)
+                continue
+            }
             guard let place = places.first(where: { $0.track == task.track && $0.state.id.value == state }),
                   case .human(let queue) = place.state.kind else {
                 change.close(taskID: task.id, resolution: "version \(version) has no queue for this state")
@@ -99,7 +111,7 @@ extension WorkflowEngine {
         // A wait state become human: its work opens, as if entered when the case entered it.
         for place in places {
             guard case .human(let queue) = place.state.kind,
-                  !change.snapshot.tasks.contains(where: { $0.escalation == nil && $0.track == place.track && $0.state == place.state.id.value })
+                  !change.snapshot.tasks.contains(where: { $0.kind == .work && $0.track == place.track && $0.state == place.state.id.value })
             else { continue }
             let due = definition.queue(queue.value)?.sla.flatMap { try? $0.value.added(to: place.enteredAt, in: calendar) }
             let task = CaseTask(id: makeID(), queue: queue.value, state: place.state.id.value, track: place.track,

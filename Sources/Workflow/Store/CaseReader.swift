@@ -96,9 +96,9 @@ struct CaseReader {
             switch part {
             case 1:
                 guard let caseID, let id, let name, let state, let since else { continue }
-                let escalation = try reason.map { Escalation(reason: $0, context: try context.map { try JSONValue(parsing: $0) } ?? .object([:])) }
+                let (escalation, request) = CaseTask.columns(reason: reason, context: try context.map { try JSONValue(parsing: $0) })
                 tasks[caseID, default: []].append(CaseTask(id: id, queue: name, state: state, track: track, escalation: escalation,
-                                                           assignee: assignee, slaDueAt: due, openedAt: since))
+                                                           request: request, assignee: assignee, slaDueAt: due, openedAt: since))
             case 2:
                 guard let caseID, let id, let name, let state, let due, let attempt else { continue }
                 guard let kind = TimerKind(rawValue: name) else {

@@ -11,9 +11,9 @@ enum CaseRows {
             "queue": .string(task.queue),
             "state": .string(task.state),
             "track": task.track.map(JSONValue.string) ?? .null,
-            "kind": .string(task.escalation == nil ? "work" : "escalation"),
+            "kind": .string(task.kind.rawValue),
             "reason": task.escalation.map { .string($0.reason) } ?? .null,
-            "context": task.escalation?.context ?? .null,
+            "context": task.escalation?.context ?? task.request.map { ["request_id": .string($0.lowercasedString)] } ?? .null,
             "assignee": task.assignee.map(JSONValue.string) ?? .null,
             "sla_due_at": DatabaseTime.json(task.slaDueAt),
             "opened_at": DatabaseTime.json(task.openedAt),
@@ -67,10 +67,10 @@ enum CaseRows {
                   let opened = item.value(at: "opened_at")?.stringValue.flatMap(DatabaseTime.parse) else {
                 throw StoreError(.unavailable, "a task row is not in the expected form: \(item)")
             }
-            let escalation = item.value(at: "reason")?.stringValue.map {
-                Escalation(reason: $0, context: item.value(at: "context").flatMap { $0 == .null ? nil : $0 } ?? .object([:]))
-            }
+            let (escalation, request) = CaseTask.columns(reason: item.value(at: "reason")?.stringValue,
+                                                         context: item.value(at: "context").flatMap { $0 == .null ? nil : $0 })
             return CaseTask(id: id, queue: queue, state: state, track: item.value(at: "track")?.stringValue, escalation: escalation,
+                            request: request,
                             assignee: item.value(at: "assignee")?.stringValue,
                             slaDueAt: item.value(at: "sla_due_at")?.stringValue.flatMap(DatabaseTime.parse), openedAt: opened)
         }

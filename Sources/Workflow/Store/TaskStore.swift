@@ -33,8 +33,8 @@ public struct TaskStore: Sendable {
         var entries: [Entry] = []
         for try await (id, queue, state, track, reason, context, assignee, due, opened, caseID, workflowID, workflowVersion, caseState, waitingOn)
             in rows.decode((UUID, String, String, String?, String?, String?, String?, Date?, Date, UUID, String, Int, String, String).self) {
-            let escalation = try reason.map { Escalation(reason: $0, context: try context.map { try JSONValue(parsing: $0) } ?? .object([:])) }
-            let task = CaseTask(id: id, queue: queue, state: state, track: track, escalation: escalation,
+            let (escalation, request) = CaseTask.columns(reason: reason, context: try context.map { try JSONValue(parsing: $0) })
+            let task = CaseTask(id: id, queue: queue, state: state, track: track, escalation: escalation, request: request,
                                 assignee: assignee, slaDueAt: due, openedAt: opened)
             entries.append(Entry(task: task, caseID: caseID, workflowID: workflowID, workflowVersion: workflowVersion,
                                  caseState: caseState, waitingOn: waitingOn))

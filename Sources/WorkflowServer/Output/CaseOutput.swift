@@ -23,7 +23,7 @@ enum CaseOutput {
         if !snapshot.tasks.isEmpty {
             lines.append("  open tasks")
             for task in snapshot.tasks {
-                let kind = task.escalation.map { "ESCALATION \($0.reason)" } ?? "task"
+                let kind = task.escalation.map { "ESCALATION \($0.reason)" } ?? task.request.map { "request \($0.lowercasedString) to answer" } ?? "task"
                 let due = task.slaDueAt.map { ", due \(format($0))" } ?? ""
                 let holder = task.assignee.map { ", held by \($0)" } ?? ""
                 lines.append("    \(kind) in queue \(task.queue) (state \(task.track.map { "\($0)/" } ?? "")\(task.state)\(due)\(holder)) \(task.id.lowercasedString)")
@@ -107,6 +107,8 @@ enum CaseOutput {
             "queue": .string(task.queue),
             "state": .string(task.state),
             "track": task.track.map(JSONValue.string) ?? .null,
+            "kind": .string(task.kind.rawValue),
+            "request": task.request.map { .string($0.lowercasedString) } ?? .null,
             "reason": task.escalation.map { .string($0.reason) } ?? .null,
             "context": task.escalation?.context ?? .null,
             "assignee": task.assignee.map(JSONValue.string) ?? .null,

@@ -30,5 +30,6 @@ public struct Migration: Sendable {
         Migration020Clocks.migration,
         Migration022Referent.migration,
         Migration024Requests.migration,
+        Migration025RequestTasks.migration,
     ]
 }

@@ -21,8 +21,8 @@ struct TaskRoutes {
         let query = try request.query(allowed: ["queue", "kind", "assignee", "limit"])
         let agent = try context.caller()
         let limit = try Parameter.int(query["limit"], "limit", range: 1...500) ?? 100
-        if let kind = query["kind"], !["work", "escalation"].contains(kind) {
-            throw Problem.badRequest("'kind' is work or escalation", parameter: "kind")
+        if let kind = query["kind"], CaseTask.Kind(rawValue: kind) == nil {
+            throw Problem.badRequest("'kind' is work, escalation or request", parameter: "kind")
         }
         let wanted = query["assignee"].map { $0 == "me" ? "agent:\(agent.id)" : ($0 == "none" ? "" : "agent:\($0)") }
         let entries = try await services.door.inbox(for: agent, queue: query["queue"], kind: query["kind"], assignee: wanted, limit: limit,

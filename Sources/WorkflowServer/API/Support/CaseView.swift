@@ -54,7 +54,8 @@ enum CaseView {
         .object([
             "id": JSONResponse.id(task.id), "queue": .string(task.queue), "state": .string(task.state),
             "track": task.track.map(JSONValue.string) ?? .null,
-            "kind": .string(task.escalation == nil ? "work" : "escalation"),
+            "kind": .string(task.kind.rawValue),
+            "request": task.request.map(JSONResponse.id) ?? .null,
             "reason": task.escalation.map { .string($0.reason) } ?? .null,
             "context": task.escalation?.context ?? .null,
             "assignee": task.assignee.map(JSONValue.string) ?? .null,

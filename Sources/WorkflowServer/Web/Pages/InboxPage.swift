@@ -19,7 +19,7 @@ struct InboxPage {
     @Sendable func answer(_ request: Request, context: WebContext) async throws -> Response {
         let agent = try context.agent()
         let id = try WebPaths.id(context)
-        let open = try await site.services.door.openRequests(for: agent, limit: 5000).first { $0.id == id }
+        let open = try await site.services.door.openRequests(for: agent, id: id, limit: 1).first
         guard let open, let field = open.field else { throw WebFailure(status: .notFound, key: "error_not_found") }
         let form = context.form
         let reason = form.trimmed("refused")
@@ -95,6 +95,10 @@ struct InboxPage {
         // The rows shown come back with each case's summary, journaled as read.
         let shown = try await site.services.door.journalInbox(
             Array(all.filter { queue == nil || $0.entry.task.queue == queue }.sorted(by: Self.moreUrgent).prefix(500)), of: agent, via: "GET /inbox")
+        // The requests other administrations' cases ask of the agent's agency (its answer
+        // goes through the API, by its agents or its systems).
+        let requests = try await site.services.door.openRequests(for: agent, limit: 200)
+        let requestLabels = Dictionary(requests.map { ($0.id, $0.label) }, uniquingKeysWith: { first, _ in first })
         let me = "agent:\(agent.id)"
         let rows: [[String: Any]] = shown.map { found in
             let task = found.access.visibleTask(found.entry.task)
@@ -110,7 +114,7 @@ struct InboxPage {
                 // A task waits on its queue's agency, whatever the case as a whole waits on.
                 "queue": task.queue,
                 "waiting_on": WebLabels.party(definition.agency(ofQueue: task.queue) ?? found.entry.waitingOn, in: definition, texts),
-                "kind": task.escalation == nil ? "work" : "escalation",
+                "kind": task.kind.rawValue,
                 "escalation": task.escalation != nil, "reason": task.escalation?.reason ?? "",
                 "mine": task.assignee == me, "free": task.assignee == nil,
                 "left": left?.text ?? texts["no_deadline"], "overdue": left?.overdue ?? false,
@@ -118,6 +122,11 @@ struct InboxPage {
             ]
             // Mustache shows a section for an empty string too: absent keys only.
             if let holder = task.assignee { row["assignee"] = WebLabels.actor(holder, texts) }
+            if let request = task.request {
+                // Answered in the requests section below, where its form is.
+                row["request"] = ["id": WebPaths.text(request),
+                                  "label": requestLabels[request].map { texts.format("task_request_label", ["label": $0]) } ?? texts["task_request"]]
+            }
             if !found.summary.isEmpty { row["summary"] = WebWords.summary(found.summary); row["has_summary"] = true }
             return row
         }
@@ -165,9 +174,6 @@ struct InboxPage {
             if !found.summary.isEmpty { row["summary"] = WebWords.summary(found.summary); row["has_summary"] = true }
             return row
         }
-        // The requests other administrations' cases ask of the agent's agency (its answer
-        // goes through the API, by its agents or its systems).
-        let requests = try await site.services.door.openRequests(for: agent, limit: 200)
         let requestRows: [[String: Any]] = requests.map { open in
             let left = TimeText.left(until: open.dueAt, texts)
             var row: [String: Any] = ["id": WebPaths.text(open.id), "case": WebPaths.text(open.caseID),

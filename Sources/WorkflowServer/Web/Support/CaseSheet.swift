@@ -280,6 +280,9 @@ struct CaseSheet {
             if let track = task.track { item["track"] = track }
             if let holder = task.assignee { item["assignee"] = WebLabels.actor(holder, texts) }
             if let left = TimeText.left(until: task.slaDueAt, texts) { item["left"] = left.text; item["overdue"] = left.overdue }
+            if let request = task.request, let run = snapshot.requests.first(where: { $0.id == request }) {
+                item["request"] = definition.request(run.request)?.title ?? run.request
+            }
             return item
         }
     }

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import Workflow
+
+/// A request to an agency that has agents in Parcours (a queue of its roles in the workflow)
+/// is also a task in that queue: opened with the request, due when it is, closed with it
+/// whatever ends it. The driver checks the owner invariant after every change.
+@Suite("Engine: the task of a request in the answering agency's queue")
+struct EngineRequestTaskTests {
+    typealias W = RequestWorkflow
+    static let acte = EngineFixtures.document("acte-naissance", issuer: "etat-civil")
+    static let avis = EngineFixtures.document("avis-imposition", issuer: "dgfip")
+
+    /// The test workflow where the civil registry and the tax administration have queues of
+    /// their own (the registry two, so that a hand-over within it can be tried).
+    static let text = W.text.replacingOccurrences(of: """
+          instruction: { role: gestionnaire, sla: 10d }
+        """, with: """
+          instruction: { role: gestionnaire, sla: 10d }
+          actes: { role: officier, sla: 2d }
+          actes-difficiles: { role: officier }
+          avis: { role: agent-dgfip }
+        """)
+
+    static func driver() throws -> CaseDriver {
+        #expect(text != W.text)
+        return try CaseDriver(EngineFixtures.workflow(text), data: ["nom": "Durand"])
+    }
+
+    static func task(of run: RequestRun, in driver: CaseDriver) -> CaseTask? {
+        driver.snapshot.tasks.first { $0.request == run.id }
+    }
+
+    @Test("a sent request opens a task in the first queue of the agency asked, due with the request, and no queue sla timer")
+    func opening() throws {
+        let driver = try Self.driver()
+        let run = try driver.run("acte")
+        let task = try #require(Self.task(of: run, in: driver))
+        #expect(task.queue == "actes" && task.kind == .request && task.state == "instruction" && task.escalation == nil)
+        #expect(task.slaDueAt == run.dueAt)
+        #expect(!driver.snapshot.timers.contains { $0.taskID == task.id })
+        let line = try #require(driver.lastChange.history.first { $0.event == "task-opened" && $0.name == "actes" })
+        #expect(line.context?.value(at: "request_id") == .string(run.id.lowercasedString))
+        // The withheld request (no consent) has no task; the crous's own work is there as before.
+        #expect(Self.task(of: try driver.run("avis-imposition"), in: driver) == nil)
+        #expect(driver.workQueues == ["instruction"])
+        // Without a queue for the agency (the plain test workflow), there is no task at all.
+        #expect(try W.driver().snapshot.tasks.allSatisfy { $0.request == nil })
+    }
+
+    @Test("the first answer closes the task; a newer version opens none")
+    func answered() throws {
+        var driver = try Self.driver()
+        let run = try driver.run("acte")
+        let taskID = try #require(Self.task(of: run, in: driver)).id
+        let change = try driver.apply(.answerRequest(id: run.id, answer: .value(Self.acte)), by: W.etatCivil)
+        #expect(change.closedTasks == [ClosedTask(id: taskID, resolution: "request answered")])
+        #expect(Self.task(of: run, in: driver) == nil)
+        let newer = try driver.apply(.answerRequest(id: run.id, answer: .value(Self.acte)), by: W.etatCivil)
+        #expect(newer.openedTasks.isEmpty && newer.closedTasks.isEmpty)
+    }
+
+    @Test("a refusal, a timeout and leaving the state each close the task")
+    func closedOtherwise() throws {
+        var refused = try Self.driver()
+        let run = try refused.run("acte")
+        let change = try refused.apply(.answerRequest(id: run.id, answer: .refused("no record")), by: W.etatCivil)
+        #expect(change.closedTasks.map(\.resolution) == ["request refused"])
+
+        var late = try Self.driver()
+        let expired = try late.fire(.request)
+        #expect(expired.closedTasks.map(\.resolution) == ["request expired"])
+        #expect(late.snapshot.tasks.allSatisfy { $0.request == nil })
+
+        var left = try Self.driver()
+        let moved = try left.apply(.override(state: "relance", track: nil), by: Actors.operatorUser, note: "dossier repris")
+        let resolutions = moved.closedTasks.map(\.resolution)
+        #expect(resolutions.contains { $0.hasPrefix("request cancelled: ") })
+        #expect(left.snapshot.tasks.allSatisfy { $0.request == nil })
+    }
+
+    @Test("consent given sends the request with its task; revoked, the task closes with the request")
+    func consent() throws {
+        var driver = try Self.driver()
+        let given = try driver.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        let run = try driver.run("avis-imposition")
+        let task = try #require(Self.task(of: run, in: driver))
+        #expect(task.queue == "avis" && given.openedTasks.map(\.id) == [task.id])
+        let revoked = try driver.apply(.setConsent(request: "avis-imposition", granted: false), by: Actors.citizen)
+        #expect(revoked.closedTasks.map(\.resolution) == ["request stopped: the citizen revoked their consent"])
+        #expect(Self.task(of: run, in: driver) == nil)
+    }
+
+    @Test("a request's task is handed over only within the agency asked, and keeps the request's due date")
+    func handOver() throws {
+        var driver = try Self.driver()
+        let run = try driver.run("acte")
+        let task = try #require(Self.task(of: run, in: driver))
+        let refusal = driver.refusal(.handOver(taskID: task.id, queue: "instruction"), by: Actors.operatorUser)
+        #expect(refusal?.code == .notAllowed)
+        #expect(refusal?.message.contains("only to another queue of 'etat-civil'") == true)
+        let change = try driver.apply(.handOver(taskID: task.id, queue: "actes-difficiles"), by: Actors.operatorUser)
+        let moved = try #require(change.openedTasks.first)
+        #expect(moved.request == run.id && moved.queue == "actes-difficiles" && moved.slaDueAt == run.dueAt)
+        #expect(change.createdTimers.isEmpty)
+        // The answer closes the task where it now is.
+        let answered = try driver.apply(.answerRequest(id: run.id, answer: .value(Self.acte)), by: W.etatCivil)
+        #expect(answered.closedTasks.map(\.id) == [moved.id])
+    }
+
+    @Test("after the citizen revokes consent, an answered request takes no newer version and keeps what it received")
+    func noNewerVersionAfterRevocation() throws {
+        var driver = try Self.driver()
+        try driver.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        let run = try driver.run("avis-imposition")
+        try driver.apply(.answerRequest(id: run.id, answer: .value(Self.avis)), by: W.dgfip)
+        try driver.apply(.setConsent(request: "avis-imposition", granted: false), by: Actors.citizen)
+        let refusal = driver.refusal(.answerRequest(id: run.id, answer: .value(Self.avis)), by: W.dgfip)
+        #expect(refusal?.code == .requestClosed)
+        #expect(refusal?.message.contains("revoked their consent") == true)
+        #expect(driver.snapshot.data.value(at: "pieces.avis_imposition") == Self.avis)
+        // Given again, the issuer's newer version is taken.
+        try driver.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        try driver.apply(.answerRequest(id: run.id, answer: .value(Self.avis)), by: W.dgfip)
+        #expect(try driver.run("avis-imposition").versions == 2)
+    }
+}
