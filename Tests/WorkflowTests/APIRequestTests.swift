@@ -181,4 +181,35 @@ struct APIRequestTests {
         }
         try await StoreCaseTests.expectInvariant(harness.database)
     }
+
+    @Test("a list showing a provided value in its summary journals its source, as a case's read does")
+    func listJournalsSources() async throws {
+        let (harness, _) = try await APIPortalTests.portalHarness("api-request-list")
+        defer { harness.database.close() }
+        let text = RequestWorkflow.text.replacingOccurrences(of: "start: instruction\n", with: "summary: [nom, pieces.acte_naissance]\nstart: instruction\n")
+        #expect(text != RequestWorkflow.text)
+        _ = try await WorkflowRepository(harness.database).publish(source: text, publishedBy: "cli:test")
+        _ = try await AgentStore(harness.database).add(id: "officier", agency: "etat-civil", roles: ["officier"])
+        _ = try await AgentStore(harness.database).add(id: "crous", agency: "crous", roles: ["gestionnaire"])
+        let officier = try await Self.token(harness, "officier")
+        let crous = try await Self.token(harness, "crous")
+        try await harness.run { api in
+            let id = try #require(try await api.send(.post, "/api/v1/cases", as: crous,
+                                                     json: ["workflow": "bourse-demande", "data": ["nom": "Durand"]])["id"]?.stringValue)
+            let caseID = try #require(UUID(uuidString: id))
+            let requestID = try #require(try await api.send(.get, "/api/v1/requests", as: officier)["items"]?.arrayValue?.first?.value(at: "id")?.stringValue)
+            // Before the answer, the list shows the name only: no source.
+            #expect(try await api.send(.get, "/api/v1/cases", as: crous).status == 200)
+            #expect(try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["value": EngineRequestTests.acte]).status == 200)
+            let listed = try await api.send(.get, "/api/v1/cases", as: crous)
+            #expect(listed["items"]?.arrayValue?.first?.value(at: "summary") != nil)
+            let lists = try await AccessJournal(harness.database).entries(caseID).filter { $0.via == "GET /api/v1/cases" }
+            #expect(lists.count == 2)
+            #expect(lists.first?.sources.isEmpty == true)
+            let source = try #require(lists.last?.sources.first)
+            #expect(lists.last?.fields.contains("pieces.acte_naissance") == true)
+            #expect(source.request == "acte" && source.to == "etat-civil" && source.legalBasis == "Décret 2011-167 (COMEDEC)")
+            #expect(source.words == "CROUS a consulté votre « Acte de naissance », fourni par Service central d'état civil, au titre de : Décret 2011-167 (COMEDEC).")
+        }
+    }
 }

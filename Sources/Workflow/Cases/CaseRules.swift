@@ -140,14 +140,8 @@ public struct CaseRules: Sendable {
     /// The answered requests among `fields` read: what the journal says of each value read
     /// that another administration provided, with its legal basis.
     public func readSources(_ snapshot: CaseSnapshot, fields: [String]) -> [AccessJournal.Source] {
-        let read = Set(fields)
-        let readerName = actor.agency.map { definition.agency($0)?.name ?? $0 }
-        return snapshot.requests.filter { $0.versions > 0 && read.contains($0.field) }.compactMap { run in
-            guard let request = definition.request(run.request) else { return nil }
-            return AccessJournal.Source(field: run.field, request: run.request, label: request.title, to: run.agency,
-                                        toName: definition.agency(run.agency)?.name ?? run.agency, legalBasis: request.legalBasis,
-                                        readerName: readerName)
-        }
+        let received = snapshot.requests.filter { $0.versions > 0 }.map { AccessJournal.Source.Received(request: $0.request, agency: $0.agency, field: $0.field) }
+        return AccessJournal.Source.of(received, read: fields, in: definition, readerAgency: actor.agency)
     }
 
     /// Who the journal says read or changed the case.

@@ -36,15 +36,37 @@ extension CaseService {
             CaseSearch.Visibility(workflowID: $0.definition.id.value, version: $0.definition.version.value, fieldPaths: $0.visibleSummaryPaths)
         }.filter { !$0.fieldPaths.isEmpty }
         var summaries: [UUID: [CaseSummaryField]] = [:]
+        var accessOf: [UUID: CaseAccess] = [:]
         for (id, row) in try await CaseFieldValues(database).read(ids, wanted: wanted) {
             guard let access = byVersion[CaseAccess.versionKey(row.workflowID, row.workflowVersion)] else { continue }
             var data = JSONValue.object([:])
             for (path, value) in row.values { try? data.setValue(value, at: path) }
             summaries[id] = access.summary(of: data)
+            accessOf[id] = access
         }
         let actor = caller.actor
         try await journal.read(cases: Array(Set(ids)), shown: summaries.mapValues { $0.map(\.path) },
+                               sources: try await summarySources(summaries, accessOf: accessOf, readerAgency: actor.agency),
                                by: AccessJournal.Access(actor: actor.recorded, agency: actor.agency, via: caller.via))
         return summaries
+    }
+
+    /// The summary fields shown that another administration provided, with their sources,
+    /// as a case's read journals them. Read from the store only when a workflow shows such a
+    /// field in its summary, which is rare.
+    private func summarySources(_ summaries: [UUID: [CaseSummaryField]], accessOf: [UUID: CaseAccess], readerAgency: String?)
+        async throws -> [UUID: [AccessJournal.Source]] {
+        let provided = summaries.filter { id, fields in
+            guard let definition = accessOf[id]?.definition else { return false }
+            return fields.contains { field in definition.requests.contains { $0.provides.value == field.path } }
+        }
+        guard !provided.isEmpty else { return [:] }
+        let received = try await RequestStore(database: database).received(cases: Array(provided.keys))
+        var sources: [UUID: [AccessJournal.Source]] = [:]
+        for (id, fields) in provided {
+            guard let definition = accessOf[id]?.definition else { continue }
+            sources[id] = AccessJournal.Source.of(received[id] ?? [], read: fields.map(\.path), in: definition, readerAgency: readerAgency)
+        }
+        return sources
     }
 }

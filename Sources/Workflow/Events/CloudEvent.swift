@@ -39,15 +39,12 @@ public enum CloudEvent {
     /// The values shown to `access` that another administration provided through a request,
     /// with the request and its legal basis (for the journal).
     public static func sourcesShown(_ event: EventStore.Stored, to access: CaseAccess) -> [AccessJournal.Source] {
-        let shown = Set(fieldsShown(event, to: access))
-        let definition = access.definition
-        let readerName = definition.agency(access.agent.agency)?.name ?? access.agent.agency
-        return (event.payload.value(at: "provided")?.arrayValue ?? []).compactMap { item in
-            guard let field = item.value(at: "field")?.stringValue, shown.contains(field),
-                  let id = item.value(at: "request")?.stringValue, let request = definition.request(id) else { return nil }
-            return AccessJournal.Source(field: field, request: id, label: request.title, to: request.to.value,
-                                        toName: definition.agency(request.to.value)?.name ?? request.to.value,
-                                        legalBasis: request.legalBasis, readerName: readerName)
+        let received = (event.payload.value(at: "provided")?.arrayValue ?? []).compactMap { item -> AccessJournal.Source.Received? in
+            guard let field = item.value(at: "field")?.stringValue, let id = item.value(at: "request")?.stringValue,
+                  let request = access.definition.request(id) else { return nil }
+            return AccessJournal.Source.Received(request: id, agency: request.to.value, field: field)
         }
+        return AccessJournal.Source.of(received, read: fieldsShown(event, to: access), in: access.definition,
+                                       readerAgency: access.agent.agency)
     }
 }

@@ -108,9 +108,10 @@ public struct AccessJournal: Sendable {
     }
 
     /// Records that `access` read these cases (an inbox, a list), with the fields of each
-    /// that the list showed (its summary), none when `shown` names none.
-    func read(cases ids: [UUID], shown: [UUID: [String]] = [:], by access: Access) async throws {
-        try await write(ids.map { .read($0, by: access, fields: shown[$0] ?? []) })
+    /// that the list showed (its summary), none when `shown` names none, and the sources of
+    /// those another administration provided.
+    func read(cases ids: [UUID], shown: [UUID: [String]] = [:], sources: [UUID: [Source]] = [:], by access: Access) async throws {
+        try await write(ids.map { .read($0, by: access, fields: shown[$0] ?? [], sources: sources[$0] ?? []) })
     }
 
     /// Reads outside a change, written by the one writer of the journal (`CaseWriter`).

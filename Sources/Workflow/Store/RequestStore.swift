@@ -39,6 +39,20 @@ struct RequestStore {
         }
     }
 
+    /// The answers received for these cases (the requests answered at least once).
+    func received(cases ids: [UUID]) async throws -> [UUID: [AccessJournal.Source.Received]] {
+        try await database.withConnection { connection in
+            let rows = try await connection.query("""
+                SELECT case_id, request, agency, field FROM case_requests WHERE case_id = ANY(\(ids)) AND versions > 0
+                """, logger: database.logger)
+            var result: [UUID: [AccessJournal.Source.Received]] = [:]
+            for try await (caseID, request, agency, field) in rows.decode((UUID, String, String, String).self) {
+                result[caseID, default: []].append(AccessJournal.Source.Received(request: request, agency: agency, field: field))
+            }
+            return result
+        }
+    }
+
     /// The case a request belongs to, if any.
     func caseID(of request: UUID) async throws -> UUID? {
         try await database.withConnection { connection in
