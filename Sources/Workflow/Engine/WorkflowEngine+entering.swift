@@ -168,11 +168,13 @@ extension WorkflowEngine {
         }
     }
 
-    /// `now` plus `duration` in the deployment's calendar; a deadline that cannot be computed
+    /// `base` (now, unless counted from an earlier entry) plus `duration` in the deployment's
+    /// calendar; a deadline that cannot be computed
     /// (beyond the calendar's range) is escalated as `action-failed` instead of being lost.
-    func deadline(_ duration: WorkflowDuration, for state: String, track: String?, change: inout ChangeBuilder) -> Date? {
+    func deadline(_ duration: WorkflowDuration, from base: Date? = nil, for state: String, track: String?,
+                  change: inout ChangeBuilder) -> Date? {
         do {
-            return try duration.added(to: change.now, in: calendar)
+            return try duration.added(to: base ?? change.now, in: calendar)
         } catch {
             escalate(.actionFailed, context: ["error": .string("the deadline \(duration) cannot be computed: \(error)")],
                      state: state, track: track, change: &change)

@@ -31,7 +31,7 @@ extension WorkflowEngine {
             throw Refusal(.notAllowed, "this task asks '\(asked)' to answer a request: it goes only to another queue of '\(asked)'")
         }
         change.close(taskID: taskID, resolution: "handed to queue '\(queue)'")
-        let dueAt = task.request != nil ? task.slaDueAt : target.sla.flatMap { try? $0.value.added(to: change.now, in: calendar) }
+        let dueAt = task.request != nil ? task.slaDueAt : target.sla.flatMap { deadline($0.value, for: task.state, track: task.track, change: &change) }
         let moved = CaseTask(id: makeID(), queue: queue, state: task.state, track: task.track, escalation: task.escalation,
                              request: task.request, slaDueAt: dueAt, openedAt: change.now)
         change.open(moved)

@@ -81,7 +81,8 @@ extension WorkflowEngine {
                 let queue = definition.queue(task.queue) != nil ? task.queue : escalationRoute(for: escalation.reason).queue
                 if state == task.state && queue == task.queue { continue }
                 let sla = queue == task.queue ? nil : escalationRoute(for: escalation.reason).sla
-                let due = queue == task.queue ? task.slaDueAt : sla.flatMap { try? $0.added(to: task.openedAt, in: calendar) }
+                let due = queue == task.queue ? task.slaDueAt
+                    : sla.flatMap { deadline($0, from: task.openedAt, for: state, track: task.track, change: &change) }
                 reopen(task, state: state, queue: queue, due: due, armTimer: timerPending || task.slaDueAt == nil,
                        timer: .escalationSLA, change: &change)
                 continue
@@ -103,7 +104,7 @@ extension WorkflowEngine {
                 change.close(taskID: task.id, resolution: "version \(version) has no queue for this state")
                 continue
             }
-            let due = definition.queue(queue.value)?.sla.flatMap { try? $0.value.added(to: task.openedAt, in: calendar) }
+            let due = definition.queue(queue.value)?.sla.flatMap { deadline($0.value, from: task.openedAt, for: state, track: task.track, change: &change) }
             if state == task.state && queue.value == task.queue && due == task.slaDueAt { continue }
             reopen(task, state: state, queue: queue.value, due: due, armTimer: timerPending || task.slaDueAt == nil,
                    timer: .queueSLA, change: &change)
@@ -113,7 +114,9 @@ extension WorkflowEngine {
             guard case .human(let queue) = place.state.kind,
                   !change.snapshot.tasks.contains(where: { $0.kind == .work && $0.track == place.track && $0.state == place.state.id.value })
             else { continue }
-            let due = definition.queue(queue.value)?.sla.flatMap { try? $0.value.added(to: place.enteredAt, in: calendar) }
+            let due = definition.queue(queue.value)?.sla.flatMap {
+                deadline($0.value, from: place.enteredAt, for: place.state.id.value, track: place.track, change: &change)
+            }
             let task = CaseTask(id: makeID(), queue: queue.value, state: place.state.id.value, track: place.track,
                                 slaDueAt: due, openedAt: place.enteredAt)
             change.open(task)
@@ -207,18 +210,5 @@ extension WorkflowEngine {
         let open = Set(change.snapshot.tracks.map(\.track))
         let added = parallel.tracks.filter { !formerTracks.contains($0.id.value) && !open.contains($0.id.value) }
         if !added.isEmpty { decideTracks(added, of: main, change: &change) }
-    }
-
-    /// `base` plus `duration` in the deployment's calendar; out of range, escalated as
-    /// `action-failed` like any deadline that cannot be computed.
-    private func deadline(_ duration: WorkflowDuration, from base: Date, for state: String, track: String?,
-                          change: inout ChangeBuilder) -> Date? {
-        do {
-            return try duration.added(to: base, in: calendar)
-        } catch {
-            escalate(.actionFailed, context: ["error": .string("the deadline \(duration) cannot be computed: \(error)")],
-                     state: state, track: track, change: &change)
-            return nil
-        }
     }
 }
