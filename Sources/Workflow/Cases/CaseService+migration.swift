@@ -58,65 +58,60 @@ extension CaseService {
         return report
     }
 
-    /// How many times a case that keeps changing under the migration is read and judged again
-    /// (each time `CaseStore.attempts` writes) before it is reported failed, for a later run.
-    static let migrationRounds = 4
-
-    /// One case: read, judged, written in one transaction (see `migrate`).
+    /// One case: read, judged, written in one transaction (see `migrate`). A case that changed
+    /// meanwhile is read and judged again by the store (`CaseStore.attempts` times) before it
+    /// is reported failed, for a later run.
     private func migrateOne(_ id: UUID, to target: WorkflowDefinition, with newEngine: WorkflowEngine, request: MigrationRequest,
                             by caller: CaseCaller) async -> MigrationReport.Item {
         let actor = caller.actor
         var item = MigrationReport.Item(caseID: id, fromVersion: 0, state: "", outcome: .failed, reasons: [])
-        for _ in 1...Self.migrationRounds {
-            do {
-                _ = try await store.change(id, expectedVersion: nil, via: caller.via) { record, old in
-                    let snapshot = record.snapshot
-                    item.fromVersion = snapshot.workflowVersion
-                    item.state = snapshot.state
-                    item.reasons = []
-                    guard !snapshot.status.isClosed, snapshot.workflowVersion != target.version.value else {
-                        throw MigrationSkip(message: snapshot.status.isClosed ? "closed meanwhile" : "already on version \(target.version.value)")
-                    }
-                    if let state = request.state, snapshot.state != state {
-                        throw MigrationSkip(message: "no longer in state '\(state)'")
-                    }
-                    let reasons = newEngine.misfits(of: snapshot, from: old, mapping: request.mapping)
-                    item.reasons = reasons
-                    if reasons.isEmpty {
-                        item.outcome = .migrated
-                        return CaseStore.Prepared(actor: actor, decide: { snapshot, _, now in
-                            newEngine.migrate(snapshot, from: old, mapping: request.mapping, actor: actor, now: now)
-                        })
-                    }
-                    item.outcome = .misfit
-                    return CaseStore.Prepared(actor: actor, decide: { snapshot, oldEngine, now in
-                        oldEngine.escalateMisfit(snapshot, toVersion: target.version.value, reasons: reasons,
-                                                 mapping: request.mapping, actor: actor, now: now)
+        do {
+            _ = try await store.change(id, expectedVersion: nil, via: caller.via) { record, old in
+                let snapshot = record.snapshot
+                item.fromVersion = snapshot.workflowVersion
+                item.state = snapshot.state
+                item.reasons = []
+                guard !snapshot.status.isClosed, snapshot.workflowVersion != target.version.value else {
+                    throw MigrationSkip(message: snapshot.status.isClosed ? "closed meanwhile" : "already on version \(target.version.value)")
+                }
+                if let state = request.state, snapshot.state != state {
+                    throw MigrationSkip(message: "no longer in state '\(state)'")
+                }
+                let reasons = newEngine.misfits(of: snapshot, from: old, mapping: request.mapping)
+                item.reasons = reasons
+                if reasons.isEmpty {
+                    item.outcome = .migrated
+                    return CaseStore.Prepared(actor: actor, decide: { snapshot, _, now in
+                        newEngine.migrate(snapshot, from: old, mapping: request.mapping, actor: actor, now: now)
                     })
                 }
-                return item
-            } catch let skip as MigrationSkip {
-                item.outcome = .skipped
-                item.message = skip.message
-                return item
-            } catch let error as StoreError where error.code == .conflict {
-                item.outcome = .failed
-                item.message = "the case kept changing while it was being moved; run the migration again for it"
-                continue
-            } catch let error as StoreError where error.refusal?.code == .misfitAlreadyEscalated {
-                item.outcome = .alreadyEscalated
-                return item
-            } catch let error as StoreError where error.code == .notFound {
-                item.outcome = .skipped
-                item.message = "no longer found"
-                return item
-            } catch {
-                item.outcome = .failed
-                item.message = "\(error)"
-                return item
+                item.outcome = .misfit
+                return CaseStore.Prepared(actor: actor, decide: { snapshot, oldEngine, now in
+                    oldEngine.escalateMisfit(snapshot, toVersion: target.version.value, reasons: reasons,
+                                             mapping: request.mapping, actor: actor, now: now)
+                })
             }
+            return item
+        } catch let skip as MigrationSkip {
+            item.outcome = .skipped
+            item.message = skip.message
+            return item
+        } catch let error as StoreError where error.code == .conflict {
+            item.outcome = .failed
+            item.message = "the case kept changing while it was being moved; run the migration again for it"
+            return item
+        } catch let error as StoreError where error.refusal?.code == .misfitAlreadyEscalated {
+            item.outcome = .alreadyEscalated
+            return item
+        } catch let error as StoreError where error.code == .notFound {
+            item.outcome = .skipped
+            item.message = "no longer found"
+            return item
+        } catch {
+            item.outcome = .failed
+            item.message = "\(error)"
+            return item
         }
-        return item
     }
 
     /// Every problem of a migration request (its version, its mapping, its state filter),
@@ -128,7 +123,7 @@ extension CaseService {
             _ = try await migrationTarget(request, by: caller)
             return []
         } catch let failure as CaseFailure where failure.code == .invalid
-            || (failure.code == .notFound && failure.problems.first?.detail.hasPrefix("no version ") == true) {
+            || failure.refusal == .versionNotPublished {
             return failure.problems
         }
     }
@@ -189,7 +184,7 @@ extension CaseService {
         guard let target, problems.isEmpty else {
             throw CaseFailure(target == nil ? .notFound : .invalid,
                               problems.count == 1 ? problems[0].detail : "\(problems.count) problems: " + problems.map(\.detail).joined(separator: "; "),
-                              problems: problems)
+                              refusal: target == nil ? .versionNotPublished : nil, problems: problems)
         }
         return target
     }

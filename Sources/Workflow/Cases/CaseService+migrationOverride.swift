@@ -23,7 +23,7 @@ extension CaseService {
         var found: WorkflowDefinition?
         do {
             found = try await migrationTarget(MigrationRequest(workflow: workflow, toVersion: version), by: caller, authorized: settles)
-        } catch let failure as CaseFailure where failure.code == .notFound && failure.problems.first?.detail.hasPrefix("no version ") == true {
+        } catch let failure as CaseFailure where failure.refusal == .versionNotPublished {
             problems += failure.problems
         }
         if let found {

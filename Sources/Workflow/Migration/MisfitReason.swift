@@ -51,6 +51,9 @@ extension Refusal.Code {
     public static let alreadyOnVersion = Refusal.Code("already-on-version")
     /// A case that does not fit already has an open `migration-misfit` escalation for this version.
     public static let misfitAlreadyEscalated = Refusal.Code("misfit-already-escalated")
+    /// A migration asked for a version of the workflow that is not published (for a caller
+    /// who may know the workflow: to others, no workflow at all).
+    public static let versionNotPublished = Refusal.Code("version-not-published")
     /// A case settled into another version may not be put in a final state that way (a request
     /// that cannot be carried out, not a right the caller lacks).
     public static let finalStateByMigration = Refusal.Code("final-state")
