@@ -44,7 +44,8 @@ struct DiffCommand: AsyncParsableCommand {
                 }
             }
         } else {
-            let (former, latter) = (try Self.load(old), try Self.load(new))
+            let (former, latter) = (try WorkflowFiles.loadValid(old, before: "comparing it", invalidExit: 2),
+                                    try WorkflowFiles.loadValid(new, before: "comparing it", invalidExit: 2))
             guard former.id.value == latter.id.value else {
                 Output.error("error: \(old) is workflow '\(former.id.value)' and \(new) is workflow '\(latter.id.value)': "
                              + "diff compares two versions of one workflow")
@@ -54,24 +55,5 @@ struct DiffCommand: AsyncParsableCommand {
         }
         print(output.json ? diff.json.serialized() : diff.text, terminator: output.json ? "\n" : "")
         if !diff.isEmpty { throw ExitCode(1) }
-    }
-
-    /// A valid workflow file, or the reason it is not, on standard error (exit 2).
-    private static func load(_ file: String) throws -> WorkflowDefinition {
-        switch WorkflowFiles.read(file) {
-        case .failure(let problem):
-            Output.error("\(file): error: \(problem.message)")
-            throw ExitCode(2)
-        case .success(let bytes):
-            let document = WorkflowLoader.loadFile(bytes, named: file)
-            guard let definition = document.definition, !document.diagnostics.hasErrors else {
-                for diagnostic in document.diagnostics where diagnostic.severity == .error {
-                    Output.error(diagnostic.formatted(file: file))
-                }
-                Output.error("\(file): error: the workflow has errors; fix them before comparing it (see 'workflow validate')")
-                throw ExitCode(2)
-            }
-            return definition
-        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Workflow
 
 /// Finding and reading workflow files named on the command line.
 enum WorkflowFiles {
@@ -34,5 +35,26 @@ enum WorkflowFiles {
             return .failure(ReadProblem(message: "cannot be read (check its permissions)"))
         }
         return .success([UInt8](data))
+    }
+
+    /// A valid workflow file for a command that needs one (to compare it, to draw it), or
+    /// its errors on standard error and the exit code: 2 when it cannot be read,
+    /// `invalidExit` when it has errors.
+    static func loadValid(_ file: String, before purpose: String, invalidExit: Int32) throws -> WorkflowDefinition {
+        switch read(file) {
+        case .failure(let problem):
+            Output.error("\(file): error: \(problem.message)")
+            throw ExitCode(2)
+        case .success(let bytes):
+            let document = WorkflowLoader.loadFile(bytes, named: file)
+            guard let definition = document.definition, !document.diagnostics.hasErrors else {
+                for diagnostic in document.diagnostics where diagnostic.severity == .error {
+                    Output.error(diagnostic.formatted(file: file))
+                }
+                Output.error("\(file): error: the workflow has errors; fix them before \(purpose) (see 'workflow validate')")
+                throw ExitCode(invalidExit)
+            }
+            return definition
+        }
     }
 }
