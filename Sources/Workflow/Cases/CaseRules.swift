@@ -118,8 +118,8 @@ public struct CaseRules: Sendable {
         case .citizen:
             var visible = record
             // Whether a request still asks the person for its field is told before the data goes.
-            for index in visible.snapshot.requests.indices where record.snapshot.data.value(at: visible.snapshot.requests[index].field) != nil {
-                visible.snapshot.requests[index].askedCitizen = false
+            for index in visible.snapshot.requests.indices {
+                visible.snapshot.requests[index].askedCitizen = record.snapshot.stillAsksCitizen(record.snapshot.requests[index])
             }
             visible.snapshot.data = .object([:])
             visible.snapshot.tasks = []

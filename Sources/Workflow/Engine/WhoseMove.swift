@@ -11,10 +11,16 @@ extension CaseSnapshot {
         var parties = openTracks.isEmpty ? [waitingOn] : openTracks.map(\.waitingOn)
         parties += tasks.compactMap { task in task.escalation == nil ? nil : definition.agency(ofQueue: task.queue) }
         // A request's fallback asked the citizen for a field not yet provided: theirs too.
-        if requests.contains(where: { $0.askedCitizen && $0.status != .answered && data.value(at: $0.field) == nil }) {
+        if requests.contains(where: stillAsksCitizen) {
             parties.append("usager")
         }
         var seen: Set<String> = []
         return parties.filter { seen.insert($0).inserted }
+    }
+
+    /// Whether a request's fallback still asks the person for its field: asked, and neither
+    /// answered by the agency nor provided since.
+    public func stillAsksCitizen(_ run: RequestRun) -> Bool {
+        run.askedCitizen && run.status != .answered && data.value(at: run.field) == nil
     }
 }

@@ -28,8 +28,8 @@ enum RequestWords {
                 "status": run.map { .string($0.status.rawValue) } ?? .null,
                 "sent": .bool(sent), "sent_at": sent ? JSONResponse.time(run?.openedAt) : .null,
                 "answered_at": run?.status == .answered ? JSONResponse.time(run?.closedAt) : .null,
-                // The door clears the mark once the field is there (the person's read has no data).
-                "asked_of_you": .bool(run?.askedCitizen == true && run?.status != .answered),
+                // The door says whether it still stands before the data goes (`CaseRules.visible`).
+                "asked_of_you": .bool(run?.askedCitizen == true),
             ])
         }
     }
