@@ -124,4 +124,34 @@ struct EngineRequestTaskTests {
         try driver.apply(.answerRequest(id: run.id, answer: .value(Self.avis)), by: W.dgfip)
         #expect(try driver.run("avis-imposition").versions == 2)
     }
+
+    @Test("moved to a new version, a request's task follows the agency's queue there, due as before; without one it closes")
+    func migration() throws {
+        let driver = try Self.driver()
+        let run = try driver.run("acte")
+        let task = try #require(Self.task(of: run, in: driver))
+        let old = driver.engine.definition
+        func migrated(_ text: String) throws -> CaseChange {
+            let engine = WorkflowEngine(definition: try EngineFixtures.workflow(text.replacingOccurrences(of: "version: 1\n", with: "version: 2\n")))
+            #expect(engine.misfits(of: driver.snapshot, from: old, mapping: StateMapping()).isEmpty)
+            guard case .applied(let change) = engine.migrate(driver.snapshot, from: old, mapping: StateMapping(), actor: .engine,
+                                                             now: driver.now + 60) else {
+                Issue.record("the migration was refused")
+                throw CancellationError()
+            }
+            CaseDriver.checkInvariants(before: driver.snapshot, change, sourceLocation: #_sourceLocation)
+            return change
+        }
+        // The registry's queue renamed: the task moves there, still due with the request.
+        let renamed = try migrated(Self.text.replacingOccurrences(of: "  actes: { role: officier, sla: 2d }", with: "  actes-etat-civil: { role: officier }"))
+        let moved = try #require(renamed.after.tasks.first { $0.request == run.id })
+        #expect(moved.queue == "actes-etat-civil" && moved.slaDueAt == task.slaDueAt && moved.id != task.id)
+        #expect(!renamed.createdTimers.contains { $0.taskID == moved.id })
+        // Unchanged: the task stays as it is.
+        #expect(try migrated(Self.text).after.tasks.contains(task))
+        // No queue of the registry any more: the task closes, the request's timer still owns the case.
+        let gone = try migrated(W.text)
+        #expect(gone.closedTasks.contains(ClosedTask(id: task.id, resolution: "version 2 has no queue for the agency asked")))
+        #expect(gone.after.timers.contains { $0.id == run.id && $0.kind == .request })
+    }
 }
