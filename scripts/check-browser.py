@@ -277,6 +277,16 @@ class Page:
         self.wait_load(before, f"submitting {form}")
         return self.expect_status(status, f"submitting {form}")
 
+    def set_file(self, selector, path):
+        """Chooses a file in a file input, as a person picking it in the file dialog would."""
+        root = self.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = self.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        if not self.checks.check(node != 0, f"[{self.who}] no file input at {selector} on {self.path()}"):
+            return False
+        self.send("DOM.setFileInputFiles", {"nodeId": node, "files": [path]})
+        return self.checks.check(self.eval(f"document.querySelector({json.dumps(selector)}).files.length") == 1,
+                                 f"[{self.who}] the file input {selector} did not take {path}")
+
     def press_tab(self):
         """A Tab key press; returns the element that then has the focus (tag, class, href)."""
         for kind in ("keyDown", "keyUp"):
@@ -374,11 +384,12 @@ class Page:
         self.responses, self.problems = [], []
 
 
-def api(base, token, method, path, body=None):
-    """A call to the JSON API, for what other people do meanwhile."""
+def api(base, token, method, path, body=None, headers=None):
+    """A call to the JSON API, for what other people do meanwhile (the portal names its person
+    in a Citizen-Ref header)."""
     req = urllib.request.Request(base + "/api/v1" + path, method=method,
                                  data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, json.loads(r.read() or b"null")
@@ -412,7 +423,7 @@ class Scenario:
     def run(self, binary):
         self.cdp = CDP(binary)
         try:
-            steps = [self.login, self.inbox_and_case, self.restricted_field, self.escalation, self.referent, self.other_agency,
+            steps = [self.login, self.requests, self.consent, self.inbox_and_case, self.restricted_field, self.escalation, self.referent, self.other_agency,
                      self.supervision, self.workflows, self.designer, self.phone, self.sign_out, self.oidc]
             for step in steps:
                 try:
@@ -438,6 +449,163 @@ class Scenario:
         self.check(p.count(".error[role=alert]") == 1, "[visitor] a wrong token shows no .error[role=alert]")
         p.screenshot(self.out, "login-refused.png")
         p.check_page("login refused")
+
+    def answer_in_inbox(self, p, case, values=None, document=None):
+        """From the inbox, answers the request of CASE waiting for P's agency through its form:
+        with a file (DOCUMENT: a path) or the VALUES given (a refusal's reason). Returns the
+        request's id, or None when the inbox shows no such request."""
+        row = f'section#inbox-requests tr[data-request][data-case="{case}"]'
+        if not self.check(p.count(row) == 1, f"[{p.who}] inbox: {p.count(row)} requests of case {case}, expected one"):
+            return None
+        rid = p.attr(row, "data-request")
+        form = f'{row} form.answer[action="/requests/{rid}/answer"]'
+        if document and not p.set_file(f"{form} input[type=file]", document):
+            return rid
+        p.submit(form, values or {})
+        self.check(p.path() == "/inbox", f"[{p.who}] answering the request led to {p.path()}, not the inbox")
+        self.check(p.count(f'tr[data-request="{rid}"]') == 0, f"[{p.who}] the request {rid} answered is still among the open ones")
+        return rid
+
+    def requests(self):
+        """The pension bodies answer the career statements the retirement asks of them, from their
+        inbox: the SRE with the document, the CNRACL with a refusal; the supervisor's journal
+        shows the read of what the SRE provided, with its source."""
+        along = self.along
+        s = self.sign_in("sophie")
+        row = f'section#inbox-requests tr[data-request][data-case="{along}"]'
+        self.check(s.count(row) == 1, f"[sophie] inbox: {s.count(row)} requests of case {along} in section#inbox-requests, expected the SRE's one")
+        label = "Relevé de carrière (fonction publique de l'État)"
+        self.check(label in s.text(row), f"[sophie] the request's row does not name it {label!r}: {s.text(row)!r}")
+        left = s.eval(f"(r => r ? r.cells[3].innerText.trim() : '')(document.querySelector({json.dumps(row)}))")
+        self.check(left.startswith("reste "), f"[sophie] the request's row does not say the time left: {left!r}")
+        self.check(s.count(f"{row} form.answer input[type=file][name='data.carriere.releve_sre']") == 1,
+                   "[sophie] the request's form has no file input for carriere.releve_sre")
+        s.screenshot(self.out, "inbox-requests.png")
+        s.check_page("inbox with requests")
+
+        # Another case of the retirement, whose CNRACL part the CNRACL cannot document.
+        status, created = api(self.base, self.tokens["anne"], "POST", "/cases",
+                              {"workflow": "retraite-multi-statuts", "data": self.ctx["data"]["retraite"]})
+        refused_case = created.get("id") if status == 201 else None
+        status, moved = api(self.base, self.tokens["anne"], "POST", f"/cases/{refused_case}/events",
+                            {"action": "deposer", "data": self.ctx["data"]["depot"]})
+        self.check(status == 200, f"API: anne's deposer of the case to refuse answered {status} {moved}")
+        s.goto("/inbox")
+        theirs = s.eval("[...document.querySelectorAll('section#inbox-requests tr[data-request]')].map(r => r.dataset.request)") or []
+
+        folder = tempfile.mkdtemp(prefix="parcours-upload.")
+        try:
+            document = os.path.join(folder, "releve-carriere-sre.pdf")
+            with open(document, "wb") as f:
+                f.write(b"%PDF-1.4\n% releve de carriere SRE\n")
+            rid = self.answer_in_inbox(s, along, document=document)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.check("Réponse enregistrée" in s.text("p.done[role=status]"),
+                   f"[sophie] after the answer the inbox does not say it was recorded: {s.text('p.done') or 'no p.done'}")
+        s.check_page("inbox after the answer")
+        s.goto(f"/cases/{along}")
+        item = "section#requests li[data-request=releve-sre]"
+        self.check(s.attr(item, "data-status") == "answered", f"[sophie] the case page shows the SRE's request {s.attr(item, 'data-status')}, not answered")
+        self.check("réponses reçues : 1" in s.text(item), f"[sophie] the case page does not say version 1 was received: {s.text(item)!r}")
+        document = s.eval(f"(d => d ? d.innerText : '')(document.querySelector('section#data dd[data-field=\"carriere.releve_sre\"]'))")
+        self.check("releve-carriere-sre.pdf" in document, f"[sophie] the case's carriere.releve_sre is not the file sent: {document!r}")
+        s.check_page("case page with the answered request")
+
+        # The CNRACL refuses its own, on the other case; the SRE never saw it.
+        c = self.sign_in("camille")
+        row = f'section#inbox-requests tr[data-request][data-case="{refused_case}"]'
+        cnracl = c.attr(row, "data-request")
+        self.check(cnracl is not None and cnracl not in theirs, f"[sophie] the SRE's inbox lists the CNRACL's request {cnracl}")
+        self.answer_in_inbox(c, refused_case, values={"refused": "Aucune période hospitalière connue de la CNRACL"})
+        self.check("Refus enregistré" in c.text("p.done[role=status]"),
+                   f"[camille] after the refusal the inbox does not say it was recorded: {c.text('p.done') or 'no p.done'}")
+        c.check_page("inbox after the refusal")
+        c.goto(f"/cases/{refused_case}")
+        item = "section#requests li[data-request=releve-cnracl]"
+        self.check(c.attr(item, "data-status") == "refused" and "refusée" in c.text(item),
+                   f"[camille] the case page shows the CNRACL's request as {c.text(item)!r}, not refused")
+        c.check_page("case page with the refused request")
+
+        # A town hall's agent sees none of the pension bodies' requests.
+        m = self.sign_in("marc")
+        shown = m.eval("[...document.querySelectorAll('section#inbox-requests tr[data-request]')].map(r => r.dataset.case)")
+        self.check(m.count("section#inbox-requests") == 1 and shown == [], f"[marc] the town hall's inbox lists requests of cases {shown}")
+
+        # The supervisor's journal: Sophie's read of the career statement, with its source.
+        h = self.sign_in("chef")
+        h.goto(f"/cases/{along}")
+        source = f"section#journal tr:has(li[data-request=releve-sre][data-agency=sre])"
+        reads = h.eval(f"[...document.querySelectorAll({json.dumps(source)})].map(r => r.innerText)") or []
+        self.check(any("sophie" in r for r in reads), f"[chef] the journal shows no read by sophie with the SRE's statement as source: {reads[:2]}")
+        words = h.text(f"{source} li[data-request=releve-sre]")
+        for part in (label, "Service des retraites de l'État (DGFiP)", "Code de la sécurité sociale, art. L161-17"):
+            self.check(part in words, f"[chef] the journal's source does not say {part!r}: {words!r}")
+        h.screenshot(self.out, "case-journal-sources.png")
+        h.check_page("case page with the journal's sources")
+        h.set_width(390, 844, mobile=True)
+        h.goto(f"/cases/{along}")
+        h.check_page("case page with the journal's sources on a phone")
+        h.set_width(Page.WIDTH, Page.HEIGHT, mobile=False)
+
+    def consent(self):
+        """A student files a grant through the portal: its tax notice is asked of the tax
+        administration only once she consents; its agent answers from the inbox, the CROUS
+        reads it, and the student's access log tells her so in her words."""
+        portal = self.ctx["portal"]
+        person = {"Citizen-Ref": portal["citizen"]}
+        def as_person(method, path, body=None):
+            return api(self.base, portal["token"], method, path, body, headers=person)
+        def avis(body):
+            found = [r for r in (body.get("requests") or []) if r.get("request") == "avis-imposition"] if isinstance(body, dict) else []
+            return found[0] if found else {}
+        status, created = as_person("POST", "/portal/cases", {"workflow": portal["workflow"], "data": portal["data"]})
+        if not self.check(status == 201, f"[portal] the student's case was not created: {status} {created}"):
+            return
+        case = created["id"]
+        status, read = as_person("GET", f"/portal/cases/{case}")
+        request = avis(read)
+        expected = {"label": "Avis d'imposition des parents", "to": "dgfip", "agency_name": "Direction générale des finances publiques",
+                    "legal_basis": "CRPA L114-8 (échange de données entre administrations, avec l'accord de l'usager)",
+                    "consent": "not-given", "sent": False}
+        wrong = {k: request.get(k) for k, v in expected.items() if request.get(k) != v}
+        self.check(status == 200 and not wrong, f"[portal] the consent screen's request reads {wrong or status}, expected {expected}")
+        f = self.sign_in("fisc")
+        row = f'section#inbox-requests tr[data-request][data-case="{case}"]'
+        self.check(f.count(row) == 0, "[fisc] the tax administration's inbox lists the tax notice before the student consented")
+
+        status, given = as_person("POST", f"/portal/cases/{case}/consents", {"request": "avis-imposition", "granted": True})
+        self.check(status == 200 and avis(given).get("consent") == "given", f"[portal] the consent was not recorded: {status} {avis(given)}")
+        status, read = as_person("GET", f"/portal/cases/{case}")
+        request = avis(read)
+        self.check(request.get("consent") == "given" and request.get("sent") is True and request.get("asked_of_you") is False,
+                   f"[portal] after the consent the request reads {request}, expected given and sent")
+
+        f.goto("/inbox")
+        self.check("Avis d'imposition des parents" in f.text(row), f"[fisc] the inbox does not list the tax notice once consented: {f.text(row)!r}")
+        folder = tempfile.mkdtemp(prefix="parcours-upload.")
+        try:
+            document = os.path.join(folder, "avis-imposition-2025.pdf")
+            with open(document, "wb") as out:
+                out.write(b"%PDF-1.4\n% avis d'imposition 2025\n")
+            self.answer_in_inbox(f, case, document=document)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        f.check_page("tax administration's inbox after the answer")
+        status, read = as_person("GET", f"/portal/cases/{case}")
+        self.check(avis(read).get("status") == "answered", f"[portal] the tax notice is {avis(read).get('status')}, not answered")
+
+        # The CROUS reads the case; the student is told who read which document, given by whom, why.
+        g = self.sign_in("paul")
+        g.goto(f"/cases/{case}")
+        shown = g.text('section#data dd[data-field="pieces.avis_imposition"]')
+        self.check("avis-imposition-2025.pdf" in shown, f"[paul] the CROUS does not see the tax notice sent: {shown!r}")
+        g.check_page("CROUS case page with the tax notice")
+        status, log = as_person("GET", f"/portal/cases/{case}/access-log")
+        said = [src.get("words") for item in ((log.get("items") or []) if isinstance(log, dict) else []) for src in item.get("sources") or []]
+        sentence = ("Centre régional des œuvres universitaires et scolaires (CROUS) a consulté votre « Avis d'imposition des parents », "
+                    f"fourni par Direction générale des finances publiques, au titre de : {expected['legal_basis']}.")
+        self.check(status == 200 and sentence in said, f"[portal] the access log does not tell the CROUS's read in the person's words: {status} {said[:3]}")
 
     def inbox_and_case(self):
         """The SRE's agent claims the case's task, releases it, claims it again and acts on the case."""

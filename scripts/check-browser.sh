@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The web pages in a real browser: headless Chromium driven by scripts/check-browser.py,
 # against `workflow serve` on a database of its own in the PostgreSQL of DATABASE_URL (as
-# `make test-browser` sets it). Agents get tokens from `workflow agents add`; three example
-# retirement cases are made through the API with curl: one that goes along its four tracks,
-# two whose incomplete career escalates `statut-inconnu` to the coordination cell. A real
+# `make test-browser` sets it). Agents get tokens from `workflow agents add`; four example
+# retirement cases are made through the API with curl: two that go along their four tracks
+# (asking the pension bodies for career statements), two whose incomplete career escalates
+# `statut-inconnu` to the coordination cell. A student's portal, the CROUS and the tax
+# administration get tokens too, for a grant whose tax notice needs her consent. A real
 # OpenID provider (LemonLDAP::NG, scripts/test-oidc-provider.sh) runs beside the server, and
 # people sign in through its own login page too. The screenshots of every page go to
 # .build/browser/ (BROWSER_SHOTS to change it).
@@ -51,7 +53,11 @@ chef=$(token chef armees coordinateur-retraite --supervisor)
 marc=$(token marc mairie-recueil agent-accueil-titres)
 dora=$(token dora armees "" --designer)
 lucie=$(token lucie armees coordinateur-retraite)
-for t in "$sophie" "$anne" "$camille" "$ines" "$marie" "$chef" "$marc" "$dora" "$lucie"; do
+# The student grant's side: the student's portal, the CROUS and the tax administration it asks.
+portal=$("$bin" agents add portail --portal 2>/dev/null | sed -n 's/^token: //p')
+paul=$(token paul crous gestionnaire-bourses)
+fisc=$(token fisc dgfip si-impots)
+for t in "$sophie" "$anne" "$camille" "$ines" "$marie" "$chef" "$marc" "$dora" "$lucie" "$portal" "$paul" "$fisc"; do
     [ -n "$t" ] || { echo "check-browser: workflow agents add printed no token" >&2; exit 1; }
 done
 
@@ -144,9 +150,13 @@ def load(name): return json.load(open(f"{ex}/{name}.json"))
 json.dump({
     "base": "$base", "out": "$work/shots", "summary": "$work/summary",
     "tokens": {"sophie": "$sophie", "anne": "$anne", "camille": "$camille", "ines": "$ines",
-               "marie": "$marie", "chef": "$chef", "marc": "$marc", "dora": "$dora", "lucie": "$lucie"},
+               "marie": "$marie", "chef": "$chef", "marc": "$marc", "dora": "$dora", "lucie": "$lucie",
+               "paul": "$paul", "fisc": "$fisc"},
+    "portal": {"token": "$portal", "citizen": "oidc|lea.martin", "workflow": "bourse-sur-criteres-sociaux",
+               "data": {"etudiant": {"ine": "0123456789A", "date_naissance": "2006-05-04"}, "campagne": {"date_rentree": "2026-09-01"}}},
     "cases": {"along": "$along", "escalated": "$escalated", "corrected": "$corrected", "referred": "$referred"},
-    "data": {"carriere": load("retraite-carriere"), "cnracl": load("retraite-cnracl"), "ircantec": load("retraite-ircantec")},
+    "data": {"carriere": load("retraite-carriere"), "cnracl": load("retraite-cnracl"), "ircantec": load("retraite-ircantec"),
+             "retraite": load("retraite"), "depot": load("retraite-depot")},
     "restricted": {"field": "sante.taux_invalidite", "value": "$restricted"},
     "broken": {"source": open("$work/broken.yaml").read(), "line": int("${line:-0}")},
     "next_version": {"source": open("$work/next.yaml").read(), "id": "retraite-multi-statuts", "version": 2},

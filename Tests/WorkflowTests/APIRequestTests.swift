@@ -15,6 +15,7 @@ struct APIRequestTests {
         _ = try await WorkflowRepository(harness.database).publish(source: RequestWorkflow.text, publishedBy: "cli:test")
         let agents = AgentStore(harness.database)
         _ = try await agents.add(id: "crous", agency: "crous", roles: ["gestionnaire"])
+        _ = try await agents.add(id: "crous-chef", agency: "crous", roles: ["gestionnaire"], supervisor: true)
         _ = try await agents.add(id: "si-dgfip", agency: "dgfip", roles: ["agent-dgfip"])
         _ = try await agents.add(id: "officier", agency: "etat-civil", roles: ["officier"])
         return (harness, portal)
@@ -96,6 +97,11 @@ struct APIRequestTests {
             let words = sources.compactMap { $0.value(at: "words")?.stringValue }
             #expect(words.contains("CROUS a consulté votre « Acte de naissance », fourni par Service central d'état civil, au titre de : Décret 2011-167 (COMEDEC)."), "\(words)")
             #expect(sources.allSatisfy { $0.value(at: "request") == "acte" && $0.value(at: "legal_basis") == "Décret 2011-167 (COMEDEC)" })
+            // The supervisor's case page shows that read in the access journal with its source.
+            let chef = try await WebBrowser.signedIn(api, as: try await Self.token(harness, "crous-chef"))
+            let journal = try #require(try await chef.get("/cases/\(id)").html.components(separatedBy: "<section id=\"journal\"").last)
+            #expect(journal.contains("<li data-request=\"acte\" data-agency=\"etat-civil\">« Acte de naissance », fourni par Service central d&#39;état civil, au titre de : Décret 2011-167 (COMEDEC)</li>"),
+                    "\(journal.prefix(1500))")
             // A system reading the feed reads it too: journaled the same way.
             let feed = try await api.send(.get, "/api/v1/events", as: crous)
             #expect(feed.status == 200 && feed["items"]?.arrayValue?.isEmpty == false)
@@ -128,7 +134,10 @@ struct APIRequestTests {
             let pdf = Array("%PDF-1.4 avis 2025".utf8)
             let sent = try await page.postMultipart("/requests/\(avisID)/answer", parts: ["data.pieces.avis_imposition": pdf],
                                                     files: ["data.pieces.avis_imposition": "avis-2025.pdf"])
-            #expect(sent.status == 303 && sent.location == "/inbox", "\(sent.status) \(sent.html.prefix(300))")
+            #expect(sent.status == 303 && sent.location == "/inbox?done=request-answered", "\(sent.status) \(sent.html.prefix(300))")
+            let landed = try await page.get("/inbox?done=request-answered")
+            #expect(landed.contains("<p class=\"done\" role=\"status\">Réponse enregistrée"), "the inbox does not say the answer was recorded")
+            #expect(try await page.get("/inbox?done=%3Cb%3E").contains("class=\"done\"") == false, "a word of the URL reached the page")
             let after = try await api.send(.get, "/api/v1/cases/\(id)", as: crous)
             #expect(after["data.pieces.avis_imposition.sha256"]?.stringValue == SHA256Digest.hex(pdf))
             #expect(after["data.pieces.avis_imposition.issuer"] == "dgfip" && after["data.pieces.avis_imposition.name"] == "avis-2025.pdf")

@@ -44,8 +44,14 @@ struct InboxPage {
             return try await render(request, context: context, refusal: failure.message,
                                     status: failure.code == .forbidden ? .forbidden : .unprocessableContent)
         }
-        return PageRenderer.redirect("/inbox", cookies: context.cookies)
+        // The inbox the agent lands on says what was recorded (a fixed word in the query).
+        let done = if case .refused = answer { "request-refused" } else { "request-answered" }
+        return PageRenderer.redirect("/inbox?done=\(done)", cookies: context.cookies)
     }
+
+    /// What the agent's last answer did, said at the top of the inbox (`/inbox?done=…`): one
+    /// of these keys or nothing, so that no text of the URL reaches the page.
+    static let doneKeys = ["request-answered": "done_request_answered", "request-refused": "done_request_refused"]
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
         try await render(request, context: context)
@@ -203,6 +209,9 @@ struct InboxPage {
             "back": queue.map { "/inbox?queue=\(WebPaths.query($0))" } ?? "/inbox",
         ]
         if let refusal { values["refusal"] = refusal }
+        if refusal == nil, let done = request.uri.queryParameters["done"].flatMap({ Self.doneKeys[String($0)] }) {
+            values["done"] = texts[done]
+        }
         return site.renderer.page("inbox", values, context: context, status: status)
     }
 

@@ -57,10 +57,17 @@ struct CaseSheet {
         let people = WebWords.summary(access.summary(of: snapshot.data))
         if !people.isEmpty { values["summary"] = people; values["has_summary"] = true }
         if let journal {
-            values["journal"] = journal.reversed().prefix(200).map { entry in
-                ["at": TimeText.date(entry.at, texts), "actor": WebLabels.actor(entry.actor, texts), "agency": entry.agency ?? "",
-                 "kind": texts["journal_\(entry.kind)"], "via": entry.via,
-                 "fields": entry.fields.filter { access.mayView(field: $0) }.joined(separator: ", ")]
+            values["journal"] = journal.reversed().prefix(200).map { entry -> [String: Any] in
+                // A value another administration provided: its request, who provided it and
+                // on what legal basis, as the journal kept them when it was read.
+                let sources = entry.sources.filter { access.mayView(field: $0.field) }.map { source in
+                    ["request": source.request, "agency": source.to,
+                     "words": texts.format("journal_source", ["label": source.label, "agency": source.toName, "basis": source.legalBasis])]
+                }
+                return ["at": TimeText.date(entry.at, texts), "actor": WebLabels.actor(entry.actor, texts), "agency": entry.agency ?? "",
+                        "kind": texts["journal_\(entry.kind)"], "via": entry.via,
+                        "fields": entry.fields.filter { access.mayView(field: $0) }.joined(separator: ", "),
+                        "sources": sources, "has_sources": !sources.isEmpty]
             }
             values["has_journal"] = true
         }
