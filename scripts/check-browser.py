@@ -480,6 +480,16 @@ class Scenario:
         self.check(left.startswith("reste "), f"[sophie] the request's row does not say the time left: {left!r}")
         self.check(s.count(f"{row} form.answer input[type=file][name='data.carriere.releve_sre']") == 1,
                    "[sophie] the request's form has no file input for carriere.releve_sre")
+        # The SRE has queues in the workflow: the request is also a task in one, whose row
+        # leads to the answer form; she claims it like any task.
+        rid = s.attr(row, "data-request")
+        task = f'table#tasks tr[data-kind=request][data-case="{along}"]'
+        self.check(s.count(task) == 1, f"[sophie] inbox: {s.count(task)} request tasks of case {along} in table#tasks, expected one")
+        self.check(s.count(f'{task} a.request-link[href="#request-{rid}"]') == 1 and label in s.text(task),
+                   f"[sophie] the request's task row does not link to its form #request-{rid}: {s.text(task)!r}")
+        self.check(s.count(f'section#inbox-requests tr#request-{rid}') == 1, f"[sophie] no answer row with id request-{rid} to land on")
+        s.click(f"{task} form.claim button")
+        self.check(s.path() == "/inbox" and s.count(f"{task} form.release") == 1, "[sophie] after claiming the request's task: no form.release on it")
         s.screenshot(self.out, "inbox-requests.png")
         s.check_page("inbox with requests")
 
@@ -503,6 +513,7 @@ class Scenario:
             shutil.rmtree(folder, ignore_errors=True)
         self.check("Réponse enregistrée" in s.text("p.done[role=status]"),
                    f"[sophie] after the answer the inbox does not say it was recorded: {s.text('p.done') or 'no p.done'}")
+        self.check(s.count(task) == 0, f"[sophie] the request's task is still in table#tasks after the answer")
         s.check_page("inbox after the answer")
         s.goto(f"/cases/{along}")
         item = "section#requests li[data-request=releve-sre]"
@@ -515,6 +526,7 @@ class Scenario:
         # The CNRACL refuses its own, on the other case; the SRE never saw it.
         c = self.sign_in("camille")
         row = f'section#inbox-requests tr[data-request][data-case="{refused_case}"]'
+        self.check(c.count("table#tasks tr[data-kind=request]") == 0, "[camille] the CNRACL, with no queue in the workflow, has request tasks")
         cnracl = c.attr(row, "data-request")
         self.check(cnracl is not None and cnracl not in theirs, f"[sophie] the SRE's inbox lists the CNRACL's request {cnracl}")
         self.answer_in_inbox(c, refused_case, values={"refused": "Aucune période hospitalière connue de la CNRACL"})
