@@ -182,6 +182,9 @@ struct APIRequestTests {
             #expect(inbox.contains("href=\"#request-\(requestID)\"") && inbox.contains("id=\"request-\(requestID)\""))
             #expect(inbox.contains("Demande à satisfaire : Acte de naissance"))
             #expect(try await api.send(.post, "/api/v1/tasks/\(taskID)/claim", as: officier).status == 200)
+            // Resolving it otherwise than by the answer says what it waits for.
+            let resolved = try await api.send(.post, "/api/v1/tasks/\(taskID)/resolve", as: officier, json: ["evaluate": true])
+            #expect(resolved.status == 422 && resolved.text.contains("waits for the answer to request \(requestID)"), "\(resolved.text)")
             let answered = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["value": EngineRequestTests.acte])
             #expect(answered.status == 200)
             #expect(try await api.send(.get, "/api/v1/tasks", as: officier)["items"]?.arrayValue?.isEmpty == true)

@@ -35,17 +35,22 @@ extension CaseService {
     /// refusal says why.
     public func resolve(_ taskID: UUID, _ request: CaseRequest, by caller: CaseCaller) async throws -> CaseReading {
         let task = try await openTask(taskID, by: caller)
+        var answers: UUID?
         return try await change(task.caseID, request, by: caller, check: { record, rules in
             guard let current = record.snapshot.tasks.first(where: { $0.id == taskID }) else {
                 throw CaseFailure.notFound("no open task \(taskID.lowercasedString)")
             }
+            answers = current.request
             if let holder = current.assignee, holder != rules.actor.recorded, !rules.isSupervisor {
                 throw CaseFailure(.conflict, "the task is held by \(holder); ask them to release it, or a supervisor",
                                   refusal: Refusal.Code("task-held"), details: ["holder": holder])
             }
         }, after: { change, _ in
             guard change.closedTasks.contains(where: { $0.id == taskID }) else {
-                throw CaseFailure(.refused, Self.unresolved(request.kind), refusal: Refusal.Code("task-still-open"))
+                let why = answers.map {
+                    "this task waits for the answer to request \($0.lowercasedString): answer it (POST /requests/\($0.lowercasedString)/answer, or the inbox page's form), or hand the task to another queue of your agency"
+                } ?? Self.unresolved(request.kind)
+                throw CaseFailure(.refused, why, refusal: Refusal.Code("task-still-open"))
             }
         })
     }
