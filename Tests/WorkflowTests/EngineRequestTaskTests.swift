@@ -149,6 +149,15 @@ struct EngineRequestTaskTests {
         #expect(!renamed.createdTimers.contains { $0.taskID == moved.id })
         // Unchanged: the task stays as it is.
         #expect(try migrated(Self.text).after.tasks.contains(task))
+        // Handed over within the registry, it stays where it was handed.
+        var handed = driver
+        try handed.apply(.handOver(taskID: task.id, queue: "actes-difficiles"), by: Actors.operatorUser)
+        let engine = WorkflowEngine(definition: try EngineFixtures.workflow(Self.text.replacingOccurrences(of: "version: 1\n", with: "version: 2\n")))
+        guard case .applied(let kept) = engine.migrate(handed.snapshot, from: old, mapping: StateMapping(), actor: .engine, now: handed.now) else {
+            Issue.record("the migration was refused")
+            return
+        }
+        #expect(kept.after.tasks.filter { $0.request == run.id }.map(\.queue) == ["actes-difficiles"])
         // No queue of the registry any more: the task closes, the request's timer still owns the case.
         let gone = try migrated(W.text)
         #expect(gone.closedTasks.contains(ClosedTask(id: task.id, resolution: "version 2 has no queue for the agency asked")))

@@ -89,9 +89,11 @@ extension WorkflowEngine {
             }
             if let runID = task.request {
                 // A request's task follows its request (which a misfit keeps from being
-                // renamed): to the new version's queue for the agency asked, due as before.
-                let agency = snapshot.requests.first { $0.id == runID }?.agency ?? definition.agency(ofQueue: task.queue)
-                guard let agency, let queue = definition.queue(answering: agency)?.id.value else {
+                // renamed): it stays in its queue while the new version gives that queue to the
+                // agency asked (a hand-over kept), else goes to that agency's queue, due as before.
+                let agency = snapshot.requests.first { $0.id == runID }?.agency
+                let kept = agency != nil && definition.agency(ofQueue: task.queue) == agency ? task.queue : nil
+                guard let agency, let queue = kept ?? definition.queue(answering: agency)?.id.value else {
                     change.close(taskID: task.id, resolution: "version \(version) has no queue for the agency asked")
                     continue
                 }
