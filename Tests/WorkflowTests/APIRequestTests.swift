@@ -222,6 +222,16 @@ struct APIRequestTests {
             #expect(lists.last?.fields.contains("pieces.acte_naissance") == true)
             #expect(source.request == "acte" && source.to == "etat-civil" && source.legalBasis == "Décret 2011-167 (COMEDEC)")
             #expect(source.words == "CROUS a consulté votre « Acte de naissance », fourni par Service central d'état civil, au titre de : Décret 2011-167 (COMEDEC).")
+
+            // Replaced since by another document, the value read is no longer the registry's:
+            // neither the case's read nor the list names it as provided.
+            let own = EngineFixtures.document("acte-naissance", issuer: "usager")
+            _ = try await harness.services.door.change(caseID, CaseRequest(.correctData(["pieces": ["acte_naissance": own]]), note: "pièce déposée"),
+                                                       by: .operatorUser("test", via: "test"))
+            #expect(try await api.send(.get, "/api/v1/cases/\(id)", as: crous).status == 200)
+            #expect(try await api.send(.get, "/api/v1/cases", as: crous).status == 200)
+            let after = try await AccessJournal(harness.database).entries(caseID).filter { $0.kind == "read" && $0.actor == "agent:crous" }.suffix(2)
+            #expect(after.count == 2 && after.allSatisfy { $0.sources.isEmpty && $0.fields.contains("pieces.acte_naissance") }, "\(after)")
         }
     }
 }

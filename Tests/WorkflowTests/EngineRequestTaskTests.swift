@@ -163,4 +163,40 @@ struct EngineRequestTaskTests {
         #expect(gone.closedTasks.contains(ClosedTask(id: task.id, resolution: "version 2 has no queue for the agency asked")))
         #expect(gone.after.timers.contains { $0.id == run.id && $0.kind == .request })
     }
+
+    @Test("consent given again after a revocation sends the stopped request again, with its task; an earlier stay's stays stopped")
+    func consentAgain() throws {
+        var driver = try Self.driver()
+        try driver.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        let run = try driver.run("avis-imposition")
+        try driver.apply(.setConsent(request: "avis-imposition", granted: false), by: Actors.citizen)
+        #expect(try driver.run("avis-imposition").status == .stopped)
+        let again = try driver.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        let resent = try driver.run("avis-imposition")
+        #expect(resent.id == run.id && resent.status == .sent && resent.closedAt == nil && resent.reason == nil && !resent.askedCitizen)
+        #expect(again.history.map(\.event).prefix(2) == ["consent-given", "request-opened"])
+        #expect(again.events.contains { $0.kind == .requestOpened })
+        #expect(driver.snapshot.timers.contains { $0.id == run.id && $0.kind == .request })
+        #expect(Self.task(of: resent, in: driver)?.queue == "avis")
+        #expect(!again.whoseMove.contains("usager"))
+
+        // Stopped in one stay, then a new stay: only the new stay's request is sent.
+        var twice = try Self.driver()
+        try twice.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        try twice.apply(.setConsent(request: "avis-imposition", granted: false), by: Actors.citizen)
+        try twice.apply(.override(state: "relance", track: nil), by: Actors.operatorUser, note: "reprise")
+        try twice.act("reprendre", by: W.gestionnaire)
+        let given = try twice.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        #expect(given.events.filter { $0.kind == .requestOpened }.count == 1)
+        #expect(twice.snapshot.requests.filter { $0.request == "avis-imposition" }.map(\.status) == [.stopped, .sent])
+    }
+
+    @Test("a request never sent (withheld, then cancelled with its state) is not shown as sent")
+    func neverSent() throws {
+        var driver = try Self.driver()
+        try driver.apply(.override(state: "relance", track: nil), by: Actors.operatorUser, note: "reprise")
+        let run = try driver.run("avis-imposition")
+        #expect(run.status == .cancelled && !run.wasSent)
+        #expect(try driver.run("acte").wasSent)
+    }
 }

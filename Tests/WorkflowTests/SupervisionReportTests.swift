@@ -142,6 +142,22 @@ struct SupervisionReportTests {
         #expect(!d.breached && d.deadline == nil && d.secondsInState == 10 * Self.day)
     }
 
+    @Test("stuck: a request to another administration past its due date is a breach, its due date the deadline")
+    func stuckRequest() async throws {
+        let database = try await Self.database("supervision-stuck-request")
+        defer { database.close() }
+        let late = try await Self.insertCase(database, state: "verification-etat-civil", waitingOn: "etat-civil", created: Self.at(0),
+                                             entered: Self.at(1), lastEvent: Self.at(1), timers: [("request", Self.at(21))])
+        let awaited = try await Self.insertCase(database, state: "verification-etat-civil", waitingOn: "etat-civil", created: Self.at(0),
+                                                entered: Self.at(2), lastEvent: Self.at(2), timers: [("request", Self.at(60))])
+        var filter = StuckReport.Filter()
+        filter.asOf = Self.at(40)
+        let rows = try await StuckReport(database).run(filter, scope: .everything).rows
+        #expect(rows.map(\.caseID) == [late, awaited])
+        #expect(rows.first?.breached == true && rows.first?.deadline == Self.at(21))
+        #expect(rows.last?.breached == false && rows.last?.deadline == Self.at(60))
+    }
+
     @Test("stuck: filters by party, SLA, escalation, state, workflow and age, and pages by cursor without gaps")
     func stuckFilters() async throws {
         let database = try await Self.database("supervision-stuck-filters")

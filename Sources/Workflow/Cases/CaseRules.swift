@@ -140,8 +140,10 @@ public struct CaseRules: Sendable {
     /// The answered requests among `fields` read: what the journal says of each value read
     /// that another administration provided, with its legal basis.
     public func readSources(_ snapshot: CaseSnapshot, fields: [String]) -> [AccessJournal.Source] {
-        let received = snapshot.requests.filter { $0.versions > 0 }.map { AccessJournal.Source.Received(request: $0.request, agency: $0.agency, field: $0.field) }
-        return AccessJournal.Source.of(received, read: fields, in: definition, readerAgency: actor.agency)
+        let received = snapshot.requests.filter { $0.versions > 0 }.map {
+            AccessJournal.Source.Received(request: $0.request, agency: $0.agency, field: $0.field, digest: $0.answerDigest)
+        }
+        return AccessJournal.Source.of(received, read: fields, data: snapshot.data, in: definition, readerAgency: actor.agency)
     }
 
     /// Who the journal says read or changed the case.

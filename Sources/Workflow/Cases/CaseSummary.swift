@@ -65,7 +65,10 @@ extension CaseService {
         var sources: [UUID: [AccessJournal.Source]] = [:]
         for (id, fields) in provided {
             guard let definition = accessOf[id]?.definition else { continue }
-            sources[id] = AccessJournal.Source.of(received[id] ?? [], read: fields.map(\.path), in: definition, readerAgency: readerAgency)
+            var shown = JSONValue.object([:])
+            for field in fields { try? shown.setValue(field.value, at: field.path) }
+            sources[id] = AccessJournal.Source.of(received[id] ?? [], read: fields.map(\.path), data: shown, in: definition,
+                                                  readerAgency: readerAgency)
         }
         return sources
     }

@@ -42,10 +42,13 @@ public struct RequestRun: Sendable, Hashable {
     public var reason: String?
     /// Whether the fallback asked the citizen to provide the field.
     public var askedCitizen: Bool
+    /// The digest of the value last received (`AccessJournal.Source.digest`): a read of the
+    /// field is journaled as provided by the agency only while the field still holds it.
+    public var answerDigest: String?
 
     public init(id: UUID, request: String, agency: String, field: String, state: String, track: String?, status: Status,
                 openedAt: Date, dueAt: Date?, closedAt: Date? = nil, versions: Int = 0, reason: String? = nil,
-                askedCitizen: Bool = false) {
+                askedCitizen: Bool = false, answerDigest: String? = nil) {
         self.id = id
         self.request = request
         self.agency = agency
@@ -59,7 +62,12 @@ public struct RequestRun: Sendable, Hashable {
         self.versions = versions
         self.reason = reason
         self.askedCitizen = askedCitizen
+        self.answerDigest = answerDigest
     }
+
+    /// Whether it ever reached the agency asked: only a sent request gets a due date (one
+    /// withheld, then cancelled or stopped, never did).
+    public var wasSent: Bool { dueAt != nil }
 
     /// Whether the answering agency may still answer (a first answer, or a newer version).
     public var mayBeAnswered: Bool { status == .sent || status == .answered }

@@ -35,6 +35,7 @@ extension WorkflowEngine {
         run.status = .sent
         run.openedAt = change.now
         run.dueAt = dueAt
+        run.closedAt = nil
         run.reason = nil
         run.askedCitizen = false
         change.snapshot.requests[index] = run
@@ -122,6 +123,7 @@ extension WorkflowEngine {
             if first { change.remove(timerID: run.id) }
             run.status = .answered
             run.versions += 1
+            run.answerDigest = data.value(at: run.field).map(AccessJournal.Source.digest)
             run.closedAt = change.now
             change.snapshot.requests[index] = run
             var context = Self.context(of: run, request)
@@ -162,8 +164,9 @@ extension WorkflowEngine {
     }
 
     /// The citizen gives or revokes consent to a request. Giving it sends the requests of
-    /// the state the case stands in that were withheld for want of it; revoking it stops
-    /// those not yet answered (the fallback applies) and erases nothing received.
+    /// the state the case stands in that were withheld for want of it, or stopped by an
+    /// earlier revocation; revoking it stops those not yet answered (the fallback applies)
+    /// and erases nothing received.
     func setConsent(_ requestID: String, granted: Bool, actor: CaseActor, change: inout ChangeBuilder) throws(Refusal) {
         guard let request = definition.request(requestID) else {
             var message = "the workflow has no request '\(requestID)'"
@@ -181,7 +184,10 @@ extension WorkflowEngine {
         // By id, each run read afresh: a fallback applied for one may move the case and end the others.
         for id in change.snapshot.requests.filter({ $0.request == requestID }).map(\.id) {
             guard let run = change.snapshot.requests.first(where: { $0.id == id }) else { continue }
-            if granted, run.status == .withheld, isActive(state: run.state, track: run.track, snapshot: change.snapshot) {
+            // Only a stay's latest run: an earlier one ended with its stay, or was sent again.
+            let latest = change.snapshot.requests.last { $0.request == requestID && $0.track == run.track }?.id == run.id
+            if granted, run.status == .withheld || run.status == .stopped, latest,
+               isActive(state: run.state, track: run.track, snapshot: change.snapshot) {
                 send(run.id, request: request, change: &change)
             } else if !granted, run.status == .sent, let index = change.snapshot.requests.firstIndex(where: { $0.id == run.id }) {
                 change.remove(timerID: run.id)

@@ -42,9 +42,9 @@ public enum CloudEvent {
         let received = (event.payload.value(at: "provided")?.arrayValue ?? []).compactMap { item -> AccessJournal.Source.Received? in
             guard let field = item.value(at: "field")?.stringValue, let id = item.value(at: "request")?.stringValue,
                   let request = access.definition.request(id) else { return nil }
-            return AccessJournal.Source.Received(request: id, agency: request.to.value, field: field)
+            return AccessJournal.Source.Received(request: id, agency: request.to.value, field: field, digest: nil)
         }
-        return AccessJournal.Source.of(received, read: fieldsShown(event, to: access), in: access.definition,
+        return AccessJournal.Source.of(received, read: fieldsShown(event, to: access), data: nil, in: access.definition,
                                        readerAgency: access.agent.agency)
     }
 }

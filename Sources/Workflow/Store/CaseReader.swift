@@ -58,7 +58,8 @@ struct CaseReader {
     static let requestObject = """
         jsonb_build_object('id', r.id, 'request', r.request, 'agency', r.agency, 'field', r.field, 'state', r.state,
                            'track', r.track, 'status', r.status, 'opened_at', r.opened_at, 'due_at', r.due_at,
-                           'closed_at', r.closed_at, 'versions', r.versions, 'reason', r.reason, 'asked_citizen', r.asked_citizen)
+                           'closed_at', r.closed_at, 'versions', r.versions, 'reason', r.reason, 'asked_citizen', r.asked_citizen,
+                           'answer_digest', r.answer_digest)
         """
 
     static let columns = "id, workflow_id, workflow_version, data::text, status, outcome, state, tracks::text, waiting_on, version, citizen_ref, created_at, entered_state_at, last_event_at, closed_at, referent, (SELECT a.agency FROM agents a WHERE a.id = c.referent), clocks::text, consents::text"

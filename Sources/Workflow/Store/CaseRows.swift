@@ -113,6 +113,7 @@ enum CaseRows {
             "due_at": DatabaseTime.json(run.dueAt), "closed_at": DatabaseTime.json(run.closedAt),
             "versions": .number(JSONNumber(run.versions)), "reason": run.reason.map(JSONValue.string) ?? .null,
             "asked_citizen": .bool(run.askedCitizen),
+            "answer_digest": run.answerDigest.map(JSONValue.string) ?? .null,
         ]
     }
 
@@ -130,7 +131,8 @@ enum CaseRows {
             return RequestRun(id: id, request: request, agency: agency, field: field, state: state,
                               track: item.value(at: "track")?.stringValue, status: status, openedAt: opened, dueAt: time("due_at"),
                               closedAt: time("closed_at"), versions: versions, reason: item.value(at: "reason")?.stringValue,
-                              askedCitizen: item.value(at: "asked_citizen")?.boolValue ?? false)
+                              askedCitizen: item.value(at: "asked_citizen")?.boolValue ?? false,
+                              answerDigest: item.value(at: "answer_digest")?.stringValue)
         }
     }
 

@@ -221,16 +221,17 @@ struct CaseWriter {
             ), requests AS (
                 -- Requests opened, answered or stopped by the change: a request's row follows it.
                 INSERT INTO case_requests (id, case_id, request, agency, field, state, track, status, opened_at, due_at,
-                                           closed_at, versions, reason, asked_citizen)
+                                           closed_at, versions, reason, asked_citizen, answer_digest)
                 SELECT r.id, r.case_id, r.request, r.agency, r.field, r.state, r.track, r.status, r.opened_at, r.due_at,
-                       r.closed_at, r.versions, r.reason, r.asked_citizen
+                       r.closed_at, r.versions, r.reason, r.asked_citizen, r.answer_digest
                 FROM jsonb_to_recordset($12::jsonb)
                      AS r(id uuid, case_id uuid, request text, agency text, field text, state text, track text, status text,
                           opened_at timestamptz, due_at timestamptz, closed_at timestamptz, versions integer, reason text,
-                          asked_citizen boolean)
+                          asked_citizen boolean, answer_digest text)
                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, opened_at = excluded.opened_at, due_at = excluded.due_at,
                                                closed_at = excluded.closed_at, versions = excluded.versions,
-                                               reason = excluded.reason, asked_citizen = excluded.asked_citizen
+                                               reason = excluded.reason, asked_citizen = excluded.asked_citizen,
+                                               answer_digest = excluded.answer_digest
                 WHERE case_requests.case_id = excluded.case_id
             )
             -- Every case written and every task closed as read, or the whole statement fails.

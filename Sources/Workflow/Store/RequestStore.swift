@@ -43,11 +43,11 @@ struct RequestStore {
     func received(cases ids: [UUID]) async throws -> [UUID: [AccessJournal.Source.Received]] {
         try await database.withConnection { connection in
             let rows = try await connection.query("""
-                SELECT case_id, request, agency, field FROM case_requests WHERE case_id = ANY(\(ids)) AND versions > 0
+                SELECT case_id, request, agency, field, answer_digest FROM case_requests WHERE case_id = ANY(\(ids)) AND versions > 0
                 """, logger: database.logger)
             var result: [UUID: [AccessJournal.Source.Received]] = [:]
-            for try await (caseID, request, agency, field) in rows.decode((UUID, String, String, String).self) {
-                result[caseID, default: []].append(AccessJournal.Source.Received(request: request, agency: agency, field: field))
+            for try await (caseID, request, agency, field, digest) in rows.decode((UUID, String, String, String, String?).self) {
+                result[caseID, default: []].append(AccessJournal.Source.Received(request: request, agency: agency, field: field, digest: digest))
             }
             return result
         }

@@ -7,8 +7,9 @@ import PostgresNIO
 /// tasks. Case data is never read: a row carries ids, names and times only.
 ///
 /// **SLA breached** means any of: an open task (ordinary or escalation) whose `sla_due_at`
-/// has passed; a pending `sla`, `queue-sla` or `escalation-sla` timer already past due (the
-/// worker has not fired it yet); an open escalation raised for `sla-breached` or
+/// has passed; a pending `sla`, `queue-sla`, `escalation-sla` or `request` timer (a request
+/// to another administration awaiting its answer) already past due (the worker has not fired
+/// it yet); an open escalation raised for `sla-breached` or
 /// `deadline-expired` (the breach happened and the timer that saw it is gone).
 ///
 /// Pages are by keyset on (time entered in the state, case id), so that a page costs the
@@ -120,7 +121,7 @@ public struct StuckReport: Sendable {
                 ) t ON true
                 LEFT JOIN LATERAL (
                     SELECT min(p.due_at) AS due FROM timers p
-                    WHERE p.case_id = c.id AND p.kind IN ('sla', 'queue-sla', 'escalation-sla')
+                    WHERE p.case_id = c.id AND p.kind IN ('sla', 'queue-sla', 'escalation-sla', 'request')
                 ) m ON true
                 WHERE c.status = 'open'
                   AND (\(versions)::jsonb IS NULL OR EXISTS (

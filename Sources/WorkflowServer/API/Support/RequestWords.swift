@@ -18,7 +18,7 @@ enum RequestWords {
         definition.requests.map { request in
             let id = request.id.value
             let run = snapshot.requests.last { $0.request == id }
-            let sent = run.map { $0.status != .withheld } ?? false
+            let sent = run?.wasSent ?? false
             return .object([
                 "request": .string(id), "label": .string(request.title), "to": .string(request.to.value),
                 "agency_name": .string(definition.agency(request.to.value)?.name ?? request.to.value),
