@@ -67,10 +67,17 @@ struct EngineRequestTaskTests {
         let change = try refused.apply(.answerRequest(id: run.id, answer: .refused("no record")), by: W.etatCivil)
         #expect(change.closedTasks.map(\.resolution) == ["request refused"])
 
+        // Late, and chased by an escalation: the task stays, overdue; expired (the case moves on), it closes.
         var late = try Self.driver()
-        let expired = try late.fire(.request)
-        #expect(expired.closedTasks.map(\.resolution) == ["request expired"])
-        #expect(late.snapshot.tasks.allSatisfy { $0.request == nil })
+        let acte = try late.run("acte")
+        let chased = try late.fire(.request)
+        #expect(chased.closedTasks.isEmpty && Self.task(of: acte, in: late) != nil && late.escalations == ["piece-non-recue"])
+        try late.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        let avis = try late.run("avis-imposition")
+        late.now = try #require(avis.dueAt)
+        let expired = try late.apply(.timerFired(timerID: avis.id), by: .engine)
+        #expect(expired.closedTasks.map(\.resolution).contains("request expired"))
+        #expect(late.snapshot.state == "relance" && late.snapshot.tasks.allSatisfy { $0.request == nil })
 
         var left = try Self.driver()
         let moved = try left.apply(.override(state: "relance", track: nil), by: Actors.operatorUser, note: "dossier repris")

@@ -94,7 +94,7 @@ struct EngineRequestTests {
         #expect(driver.refusal(.answerRequest(id: run.id, answer: .value(Self.avis)), by: W.dgfip)?.code == .requestClosed)
     }
 
-    @Test("a request whose sla passes applies its on_timeout: a state, or an escalation")
+    @Test("a request whose sla passes applies its on_timeout: a state (it expires), or an escalation (still awaited, late)")
     func timeout() throws {
         var driver = try W.driver()
         try driver.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
@@ -118,10 +118,26 @@ struct EngineRequestTests {
         var other = try W.driver()
         let late = try other.run("acte")
         other.now = try #require(late.dueAt)
-        try other.apply(.timerFired(timerID: late.id), by: .engine)
-        #expect(try other.run("acte").status == .expired)
+        let overdue = try other.apply(.timerFired(timerID: late.id), by: .engine)
+        #expect(try other.run("acte").status == .sent)
+        #expect(overdue.history.first { $0.event == "request-overdue" }?.reason == "no answer from etat-civil within 15d; still awaited")
         #expect(other.escalations == ["piece-non-recue"])
         #expect(other.snapshot.state == "instruction")
+        // The registry answers late: taken, as the escalation chased it for.
+        try other.apply(.answerRequest(id: late.id, answer: .value(Self.acte)), by: W.etatCivil)
+        #expect(try other.run("acte").status == .answered)
+
+        // A timeout that asks the person keeps the request open too: whoever provides it first.
+        let askText = W.text.replacingOccurrences(of: "    on_timeout: { escalate: piece-non-recue }\n", with: "")
+        #expect(askText != W.text)
+        var asked2 = try CaseDriver(EngineFixtures.workflow(askText), data: ["nom": "Durand"])
+        let run = try asked2.run("acte")
+        asked2.now = try #require(run.dueAt)
+        let change2 = try asked2.apply(.timerFired(timerID: run.id), by: .engine)
+        #expect(try asked2.run("acte").status == .sent && (try asked2.run("acte").askedCitizen))
+        #expect(change2.whoseMove.contains("usager"))
+        try asked2.apply(.answerRequest(id: run.id, answer: .value(Self.acte)), by: W.etatCivil)
+        #expect(!asked2.snapshot.stillAsksCitizen(try asked2.run("acte")))
     }
 
     @Test("a withheld request ends with its state: consent given after a return sends one request, not one per stay")

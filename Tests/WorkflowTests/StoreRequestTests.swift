@@ -83,7 +83,8 @@ struct StoreRequestTests {
         try await StoreCaseTests.expectInvariant(database)
 
         // The birth certificate's sla passes (brought forward here): the worker's batch, which
-        // reads its cases' requests with their timers, escalates it; the case stays.
+        // reads its cases' requests with their timers, escalates it; the case stays, and the
+        // request with it, late but still awaited.
         let acte = try #require(record.snapshot.requests.first { $0.request == "acte" })
         _ = try await database.client.query("UPDATE timers SET due_at = now() - interval '1 second' WHERE id = \(acte.id)",
                                             logger: TestDatabase.logger)
@@ -91,8 +92,9 @@ struct StoreRequestTests {
         #expect(held.map(\.id) == [acte.id])
         _ = try await store.applyClaimed(held, worker: "requests")
         record = try await store.read(created.id)
-        #expect(try await Self.rows(database, created.id) == ["acte expired 0", "avis-imposition stopped 0"])
+        #expect(try await Self.rows(database, created.id) == ["acte sent 0", "avis-imposition stopped 0"])
         #expect(record.snapshot.tasks.contains { $0.escalation?.reason == "piece-non-recue" })
+        #expect(!record.snapshot.timers.contains { $0.id == acte.id })
         try await StoreCaseTests.expectInvariant(database)
     }
 

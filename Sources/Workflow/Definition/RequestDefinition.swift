@@ -62,4 +62,13 @@ public enum RequestFallback: Sendable {
     case askCitizen(Located<String>)
     /// `to: STATE` (of the machine of the state that opened the request) or `escalate: CODE`.
     case target(TransitionTarget)
+
+    /// Whether the case stays in the state that opened the request (the person asked, or an
+    /// escalation beside it), rather than moving on.
+    public var keepsTheCase: Bool {
+        switch self {
+        case .askCitizen: true
+        case .target(let target): target.state == nil
+        }
+    }
 }

@@ -149,18 +149,28 @@ extension WorkflowEngine {
         }
     }
 
-    /// A request's sla passed unanswered: its `on_timeout` (else its fallback) applies.
+    /// A request's sla passed unanswered: its `on_timeout` (else its fallback) applies. When
+    /// that keeps the case where it is (an escalation to chase the agency, the person asked
+    /// for the field), the request stays open, late: the agency may still answer, and its
+    /// task stays in its queue. When it moves the case, the request expires.
     func requestTimedOut(_ timer: CaseTimer, change: inout ChangeBuilder) {
         guard let index = change.snapshot.requests.firstIndex(where: { $0.id == timer.id && $0.status == .sent }),
               let request = definition.request(change.snapshot.requests[index].request) else { return }
+        let late = "no answer from \(change.snapshot.requests[index].agency) within \(request.sla.value)"
+        if request.whenLate?.keepsTheCase ?? true {
+            let run = change.snapshot.requests[index]
+            change.record("request-overdue", from: run.state, track: run.track, name: run.request,
+                          reason: "\(late); still awaited", context: .object(Self.context(of: run, request)))
+            applyFallback(request.whenLate, to: run.id, request: request, why: late, change: &change)
+            return
+        }
         change.snapshot.requests[index].status = .expired
         change.snapshot.requests[index].closedAt = change.now
         let run = change.snapshot.requests[index]
         change.record("request-expired", from: run.state, track: run.track, name: run.request,
-                      reason: "no answer from \(run.agency) within \(request.sla.value)", context: .object(Self.context(of: run, request)))
+                      reason: late, context: .object(Self.context(of: run, request)))
         closeTask(of: run.id, resolution: "request expired", change: &change)
-        applyFallback(request.whenLate, to: run.id, request: request, why: "no answer from \(run.agency) within \(request.sla.value)",
-                      change: &change)
+        applyFallback(request.whenLate, to: run.id, request: request, why: late, change: &change)
     }
 
     /// The citizen gives or revokes consent to a request. Giving it sends the requests of
