@@ -157,8 +157,10 @@ struct APIRequestTests {
         defer { harness.database.close() }
         _ = try await WorkflowRepository(harness.database).publish(source: EngineRequestTaskTests.text, publishedBy: "cli:test")
         _ = try await AgentStore(harness.database).add(id: "officier", agency: "etat-civil", roles: ["officier"])
+        _ = try await AgentStore(harness.database).add(id: "collegue", agency: "etat-civil", roles: ["officier"])
         _ = try await AgentStore(harness.database).add(id: "crous", agency: "crous", roles: ["gestionnaire"])
         let officier = try await Self.token(harness, "officier")
+        let collegue = try await Self.token(harness, "collegue")
         let crous = try await Self.token(harness, "crous")
         try await harness.run { api in
             let created = try await api.send(.post, "/api/v1/cases", as: crous, json: ["workflow": "bourse-demande", "data": ["nom": "Durand"]])
@@ -185,6 +187,9 @@ struct APIRequestTests {
             // Resolving it otherwise than by the answer says what it waits for.
             let resolved = try await api.send(.post, "/api/v1/tasks/\(taskID)/resolve", as: officier, json: ["evaluate": true])
             #expect(resolved.status == 422 && resolved.text.contains("waits for the answer to request \(requestID)"), "\(resolved.text)")
+            // Held by one agent, the request is theirs to answer.
+            let held = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: collegue, json: ["value": EngineRequestTests.acte])
+            #expect(held.status == 409 && held["code"] == "task-held", "\(held.text)")
             let answered = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["value": EngineRequestTests.acte])
             #expect(answered.status == 200)
             #expect(try await api.send(.get, "/api/v1/tasks", as: officier)["items"]?.arrayValue?.isEmpty == true)

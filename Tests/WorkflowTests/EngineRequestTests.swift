@@ -42,6 +42,9 @@ struct EngineRequestTests {
         #expect(driver.refusal(.action(name: "accorder", data: nil, track: nil), by: W.gestionnaire) != nil)
         let refused = driver.refusal(.answerRequest(id: run.id, answer: .value(Self.acte)), by: W.dgfip)
         #expect(refused?.code == .notAllowed)
+        // A document issued by another than the agency answering is not its answer.
+        let forged = driver.refusal(.answerRequest(id: run.id, answer: .value(Self.avis)), by: W.etatCivil)
+        #expect(forged?.code == .invalidData && forged?.message.contains("'issuer' is 'dgfip'") == true)
         let change = try driver.apply(.answerRequest(id: run.id, answer: .value(Self.acte)), by: W.etatCivil)
         #expect(driver.snapshot.data.value(at: "pieces.acte_naissance") == Self.acte)
         let answered = try driver.run("acte")

@@ -41,7 +41,14 @@ extension CaseService {
         }
         let reading: CaseReading
         do {
-            reading = try await change(caseID, CaseRequest(.answerRequest(id: id, answer: answer), note: note), by: caller)
+            reading = try await change(caseID, CaseRequest(.answerRequest(id: id, answer: answer), note: note), by: caller, check: { record, rules in
+                // A request's task one agent took is theirs to answer, as any held task.
+                if let holder = record.snapshot.tasks.first(where: { $0.request == id })?.assignee,
+                   holder != rules.actor.recorded, !rules.isSupervisor {
+                    throw CaseFailure(.conflict, "the request's task is held by \(holder); ask them to release it, or a supervisor",
+                                      refusal: Refusal.Code("task-held"), details: ["holder": holder])
+                }
+            })
         } catch var failure as CaseFailure {
             if failure.code == .notFound { throw CaseFailure.notFound("no request \(id.lowercasedString) that you may answer") }
             // The value is the body's `value`, not a path of the case's data.

@@ -111,6 +111,12 @@ extension WorkflowEngine {
             guard !value.isNull else {
                 throw Refusal(.invalidData, "an answer carries the value of '\(run.field)'; to decline, send a refusal with its reason", field: run.field)
             }
+            // A document the agency asked provides is issued by it: the journal and the person
+            // are told it came from there.
+            if request.kind == .document, let issuer = value.value(at: "issuer")?.stringValue, issuer != run.agency {
+                throw Refusal(.invalidData, "the document's 'issuer' is '\(issuer)', but the agency asked, which answers, is '\(run.agency)'",
+                              field: run.field)
+            }
             let before = change.snapshot.data
             var incoming = JSONValue.object([:])
             do { try incoming.setValue(value, at: run.field) } catch {
