@@ -207,3 +207,30 @@ struct EngineRequestTaskTests {
         #expect(try driver.run("acte").wasSent)
     }
 }
+
+/// Where a request leads when no answer comes is a way out of the state that opens it: the
+/// validator's walk and the diagram follow it.
+@Suite("Definition: the ways out of a request")
+struct RequestWaysOutTests {
+    @Test("a state reached only by a request's fallback or on_timeout is reachable, and drawn as such")
+    func reachedByRequest() throws {
+        let text = RequestWorkflow.text
+            .replacingOccurrences(of: "    fallback: { ask: usager }\n  avis-imposition:", with: "    fallback: { to: attente-piece }\n  avis-imposition:")
+            .replacingOccurrences(of: "  accordee: { final: true, outcome: accepted }", with: """
+                  attente-piece:
+                    waiting_on: usager
+                    stall_after: 30d
+                    on:
+                      deposer: { to: instruction }
+                  accordee: { final: true, outcome: accepted }
+                """)
+        #expect(text.contains("fallback: { to: attente-piece }") && text.contains("  attente-piece:\n    waiting_on: usager"))
+        let document = WorkflowDocument.parse(text)
+        #expect(document.lines.filter { $0.contains("unreachable") } == [], "\(document.lines)")
+        // relance is reached only by avis-imposition's on_timeout, attente-piece by acte's fallback.
+        let dot = WorkflowDiagram(try #require(document.definition)).dot()
+        #expect(dot.contains("acte: fallback") && dot.contains("avis-imposition: no answer in 10d"), "\(dot)")
+        let without = WorkflowDocument.parse(text.replacingOccurrences(of: "    fallback: { to: attente-piece }\n", with: "    fallback: { ask: usager }\n"))
+        #expect(without.lines.contains { $0.contains("state 'attente-piece' is unreachable") })
+    }
+}

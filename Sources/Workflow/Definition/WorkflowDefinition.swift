@@ -107,6 +107,17 @@ public struct WorkflowDefinition: Sendable {
         return role(first.value)?.agency.value
     }
 
+    /// The states `state` can move to by itself (`StateDefinition.successors`), and where the
+    /// requests it opens lead when no answer comes (`on_timeout`, `fallback: { to: … }`).
+    public func successors(of state: StateDefinition) -> [Located<String>] {
+        state.successors + state.requests.compactMap { request($0.value) }.flatMap { request -> [Located<String>] in
+            var targets: [Located<String>] = []
+            if let state = request.onTimeout?.state { targets.append(state) }
+            if case .target(let target)? = request.fallback, let state = target.state { targets.append(state) }
+            return targets
+        }
+    }
+
     /// Where a request to `agency` waits for its agents: the first queue the workflow
     /// declares for that agency, if any (an agency without one answers through its systems).
     public func queue(answering agency: String) -> QueueDefinition? {

@@ -90,7 +90,7 @@ extension WorkflowValidator {
             + workflow.clocks.compactMap(\.onExpiry.state?.value)
         reachable.formUnion(pending)
         while let id = pending.popLast() {
-            for next in workflow.state(id)?.successors ?? [] where reachable.insert(next.value).inserted {
+            for next in workflow.state(id).map({ workflow.successors(of: $0) }) ?? [] where reachable.insert(next.value).inserted {
                 pending.append(next.value)
             }
         }

@@ -33,7 +33,7 @@ extension WorkflowValidator {
         guard let startIndex = indexByID[start] else { return false }
         let canonical = states.map { indexByID[$0.id.value]! }
         // Only the targets that name a state of this machine; the others are reported elsewhere.
-        let targets = states.map(\.successors)
+        let targets = states.map { workflow.successors(of: $0) }
         let successors: [[Int]] = targets.map { $0.compactMap { indexByID[$0.value] } }
 
         var reachable = [Bool](repeating: false, count: states.count)

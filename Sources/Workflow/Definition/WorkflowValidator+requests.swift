@@ -8,6 +8,9 @@ extension WorkflowValidator {
             let context = "request '\(request.id.value)'"
             if workflow.agency(request.to.value) == nil {
                 unknown("agency", request.to, among: agencyIDs, context: "'to' of \(context)")
+            } else if !workflow.roles.contains(where: { $0.agency.value == request.to.value }) {
+                let agency = request.to.value
+                error("'to' of \(context) names agency '\(agency)', which has no role in this workflow: none of its agents or systems could answer; declare one, such as 'agent-\(agency): { agency: \(agency) }' under 'roles'", at: request.to.location)
             }
             if let field = workflow.field(request.provides.value) {
                 if request.kind == .document, field.type != .document {
@@ -22,7 +25,12 @@ extension WorkflowValidator {
         var opened: Set<String> = []
         for (state, scope) in allStates {
             let where_ = "'requests' of state '\(state.id.value)'"
+            var listed: Set<String> = []
             for reference in state.requests {
+                guard listed.insert(reference.value).inserted else {
+                    error("\(where_) names request '\(reference.value)' twice: it would be asked twice at once; list it once", at: reference.location)
+                    continue
+                }
                 guard let request = workflow.request(reference.value) else {
                     unknown("request", reference, among: workflow.requests.map(\.id.value), context: where_)
                     continue

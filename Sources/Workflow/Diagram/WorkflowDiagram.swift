@@ -29,9 +29,12 @@ public struct WorkflowDiagram: Sendable {
     public var title: String
     public var nodes: [Node] = []
     public var edges: [Edge] = []
+    /// The workflow's requests, whose unanswered ways out are drawn from the states opening them.
+    private var requests: [String: RequestDefinition] = [:]
 
     public init(_ workflow: WorkflowDefinition) {
         title = workflow.title ?? workflow.id.value
+        requests = Dictionary(workflow.requests.map { ($0.id.value, $0) }, uniquingKeysWith: { first, _ in first })
         nodes.append(Node(id: "__start", label: "", kind: .start, cluster: []))
         edges.append(Edge(from: "__start", to: Self.mainID(workflow.start.value), label: "", kind: .action))
         for state in workflow.states {
@@ -94,6 +97,15 @@ public struct WorkflowDiagram: Sendable {
         }
         for exit in state.timedExits {
             addTarget(exit.target, from: id, label: "after \(exit.delay.value)", kind: .timed, resolve: resolve)
+        }
+        for reference in state.requests {
+            guard let request = requests[reference.value] else { continue }
+            if let timeout = request.onTimeout {
+                addTarget(timeout, from: id, label: "\(request.id.value): no answer in \(request.sla.value)", kind: .timed, resolve: resolve)
+            }
+            if case .target(let target)? = request.fallback {
+                addTarget(target, from: id, label: "\(request.id.value): fallback", kind: .timed, resolve: resolve)
+            }
         }
         if let code = state.onBreach {
             addTarget(.escalate(code), from: id, label: "sla \(state.sla.map { "\($0.value)" } ?? "") breached", kind: .timed, resolve: resolve)
