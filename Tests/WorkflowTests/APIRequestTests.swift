@@ -114,7 +114,7 @@ struct APIRequestTests {
             #expect(empty.status == 400 && empty["errors"]?.arrayValue?.count == 2)
             let unknown = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal,
                                              json: ["request": "avis", "granted": true], headers: alice)
-            #expect(unknown.status == 422)
+            #expect(unknown.status == 422 && unknown["pointer"] == "/request" && unknown.text.contains("the workflow has no request 'avis'"), "\(unknown.text)")
             let given = try await api.send(.post, "/api/v1/portal/cases/\(id)/consents", as: portal,
                                            json: ["request": "avis-imposition", "granted": true], headers: alice)
             #expect(given.status == 200)

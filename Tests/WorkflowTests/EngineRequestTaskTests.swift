@@ -198,6 +198,25 @@ struct EngineRequestTaskTests {
         #expect(twice.snapshot.requests.filter { $0.request == "avis-imposition" }.map(\.status) == [.stopped, .sent])
     }
 
+    @Test("a request sent that ends without the agency's answer is told to its systems: parcours.request.closed with why")
+    func closedEvents() throws {
+        var driver = try Self.driver()
+        try driver.apply(.setConsent(request: "avis-imposition", granted: true), by: Actors.citizen)
+        let revoked = try driver.apply(.setConsent(request: "avis-imposition", granted: false), by: Actors.citizen)
+        let stopped = try #require(revoked.events.first { $0.kind == .requestClosed })
+        #expect(stopped.payload.value(at: "request.request") == "avis-imposition" && stopped.payload.value(at: "request.status") == "stopped")
+        #expect(stopped.payload.value(at: "request.reason") == "the citizen revoked their consent")
+        // Leaving the state cancels the birth certificate's: told too; the withheld one, never sent, is not.
+        let left = try driver.apply(.override(state: "relance", track: nil), by: Actors.operatorUser, note: "reprise")
+        #expect(left.events.filter { $0.kind == .requestClosed }.compactMap { $0.payload.value(at: "request.request")?.stringValue } == ["acte"])
+        #expect(left.events.first { $0.kind == .requestClosed }?.payload.value(at: "request.status") == "cancelled")
+        // An answer is not a closing.
+        var answered = try Self.driver()
+        let run = try answered.run("acte")
+        let change = try answered.apply(.answerRequest(id: run.id, answer: .value(Self.acte)), by: W.etatCivil)
+        #expect(change.events.map(\.kind) == [.requestAnswered])
+    }
+
     @Test("a request never sent (withheld, then cancelled with its state) is not shown as sent")
     func neverSent() throws {
         var driver = try Self.driver()

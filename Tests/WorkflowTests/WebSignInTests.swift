@@ -172,5 +172,9 @@ struct WebSignInTests {
         let french = try Texts.table(.french), english = try Texts.table(.english)
         #expect(Set(french.keys).symmetricDifference(english.keys).isEmpty,
                 "keys in one language only: \(Set(french.keys).symmetricDifference(english.keys).sorted())")
+        // Texts named after the engine's words: every one the pages may show.
+        let shown = TimerKind.allCases.filter { $0 != .step && !$0.isClock }.map { "timer_\($0.rawValue)" }
+            + RequestRun.Status.allCases.map { "request_status_\($0.rawValue)" }
+        #expect(shown.filter { french[$0] == nil } == [])
     }
 }

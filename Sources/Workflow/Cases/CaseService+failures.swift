@@ -62,6 +62,9 @@ extension CaseService {
             "this step is not open to you now"
         case .caseClosed:
             "this request is closed"
+        case .unknownRequest:
+            // The workflow's requests are the portal's to show: naming them tells nothing new.
+            refusal.message
         default:
             "this cannot be done now (\(refusal.code.name))"
         }

@@ -65,6 +65,11 @@ extension CaseService {
 
     /// The person gives (`granted`) or revokes their consent to a request of their case.
     public func setConsent(_ caseID: UUID, request: String, granted: Bool, by caller: CaseCaller) async throws -> CaseReading {
-        try await change(caseID, CaseRequest(.setConsent(request: request, granted: granted)), by: caller)
+        do {
+            return try await change(caseID, CaseRequest(.setConsent(request: request, granted: granted)), by: caller)
+        } catch var failure as CaseFailure where failure.refusal == .unknownRequest && failure.problems.isEmpty {
+            failure.problems = [.init(failure.message, pointer: "/request")]
+            throw failure
+        }
     }
 }

@@ -102,12 +102,12 @@ extension WorkflowEngine {
         guard run.mayBeAnswered else {
             throw Refusal(.requestClosed, "request '\(run.request)' is \(run.status.rawValue)\(run.reason.map { " (\($0))" } ?? ""): it takes no answer any more")
         }
-        // What was received stays, but an issuer's newer version needs the consent to stand.
-        if run.status == .answered, request.consent == .required, !change.snapshot.consents(to: request.id.value) {
-            throw Refusal(.requestClosed, "the citizen revoked their consent to request '\(run.request)': it takes no newer version")
-        }
         switch answer {
         case .value(let value):
+            // What was received stays, but an issuer's newer version needs the consent to stand.
+            if run.status == .answered, request.consent == .required, !change.snapshot.consents(to: request.id.value) {
+                throw Refusal(.requestClosed, "the citizen revoked their consent to request '\(run.request)': it takes no newer version")
+            }
             guard !value.isNull else {
                 throw Refusal(.invalidData, "an answer carries the value of '\(run.field)'; to decline, send a refusal with its reason", field: run.field)
             }

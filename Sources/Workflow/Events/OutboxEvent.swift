@@ -13,6 +13,10 @@ public struct OutboxEvent: Sendable, Hashable {
         case requestOpened = "parcours.request.opened"
         /// A request was answered (a first answer or a newer version).
         case requestAnswered = "parcours.request.answered"
+        /// A request sent ended without the agency's answer (`data.request.status`: `expired`,
+        /// `stopped` by a revocation, `cancelled` with its state), so that its systems stop
+        /// working on it.
+        case requestClosed = "parcours.request.closed"
     }
 
     public var id: UUID
@@ -51,6 +55,8 @@ public struct OutboxEvent: Sendable, Hashable {
                 kinds.append((.requestOpened, run.eventValue))
             } else if run.versions > (earlier?.versions ?? 0) {
                 kinds.append((.requestAnswered, run.eventValue))
+            } else if earlier?.status == .sent, [.expired, .stopped, .cancelled].contains(run.status) {
+                kinds.append((.requestClosed, run.eventValue))
             }
         }
         if after.status.isClosed && before?.status.isClosed != true { kinds.append((.closed, nil)) }
@@ -69,7 +75,9 @@ public struct OutboxEvent: Sendable, Hashable {
             if let detail { payload[kind == .escalated ? "escalation" : "request"] = detail }
             // Which values other administrations provided, so that each read of the event
             // can be journaled with its request and legal basis.
-            let provided = after.requests.filter { $0.versions > 0 }
+            let provided = after.requests.filter { run in
+                run.versions > 0 && (run.answerDigest == nil || after.data.value(at: run.field).map(AccessJournal.Source.digest) == run.answerDigest)
+            }
             if !provided.isEmpty {
                 payload["provided"] = .array(provided.map { .object(["field": .string($0.field), "request": .string($0.request)]) })
             }
@@ -84,6 +92,7 @@ extension RequestRun {
         .object([
             "id": .string(id.lowercasedString), "request": .string(request), "to": .string(agency), "field": .string(field),
             "status": .string(status.rawValue), "version": .number(JSONNumber(versions)),
+            "reason": reason.map(JSONValue.string) ?? .null,
             "due_at": dueAt.map { .string(RFC3339.format($0, in: TimeZone(identifier: "UTC")!)) } ?? .null,
         ])
     }
