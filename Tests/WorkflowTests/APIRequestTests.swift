@@ -63,6 +63,14 @@ struct APIRequestTests {
             let both = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier,
                                           json: ["value": EngineRequestTests.acte, "refused": "no"])
             #expect(both.status == 400 && both["errors"]?.arrayValue?.count == 2)
+            // Every problem of the body at once, each where it is.
+            let many = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier,
+                                          json: ["refused": " ", "note": .string(String(repeating: "n", count: 10_001))])
+            let pointers = (many["errors"]?.arrayValue ?? []).compactMap { $0.value(at: "pointer")?.stringValue }
+            #expect(many.status == 400 && pointers.sorted() == ["/note", "/refused"], "\(many.text)")
+            let typed = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier,
+                                           json: ["value": EngineRequestTests.acte, "refused": 42])
+            #expect(typed.status == 400 && (typed["errors"]?.arrayValue?.count ?? 0) == 3, "\(typed.text)")
             let invalid = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["value": 42])
             #expect(invalid.status == 422 && invalid["pointer"] == "/value", "\(invalid.json)")
 

@@ -45,6 +45,12 @@ struct EngineRequestTests {
         // A document issued by another than the agency answering is not its answer.
         let forged = driver.refusal(.answerRequest(id: run.id, answer: .value(Self.avis)), by: W.etatCivil)
         #expect(forged?.code == .invalidData && forged?.message.contains("'issuer' is 'dgfip'") == true)
+        // What is wrong with a document, all at once.
+        let partial = driver.refusal(.answerRequest(id: run.id, answer: .value(["name": "a.pdf", "sha256": "zz", "extra": 1])), by: W.etatCivil)
+        let said = partial?.fieldProblems.map(\.message).joined() ?? partial?.message ?? ""
+        for part in ["'extra' is not a member", "needs 'type'", "needs 'issuer'", "'sha256' must be 64 hexadecimal digits", "needs 'size'"] {
+            #expect(said.contains(part), "\(part) not in \(said)")
+        }
         let change = try driver.apply(.answerRequest(id: run.id, answer: .value(Self.acte)), by: W.etatCivil)
         #expect(driver.snapshot.data.value(at: "pieces.acte_naissance") == Self.acte)
         let answered = try driver.run("acte")

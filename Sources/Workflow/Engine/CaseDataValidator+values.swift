@@ -69,27 +69,26 @@ extension CaseDataValidator {
         }
     }
 
-    /// Why a value is not a document `{type, issuer, sha256, name, size}`, or nil.
+    /// Why a value is not a document `{type, issuer, sha256, name, size}`, every reason at
+    /// once, or nil.
     private func documentProblem(_ value: JSONValue) -> String? {
         let expected = "a document {type, issuer, sha256, name, size}"
         guard let members = value.objectValue else { return "expected \(expected), found \(value.serialized())" }
         let allowed: Set<String> = ["type", "issuer", "sha256", "name", "size"]
-        if let extra = members.keys.sorted().first(where: { !allowed.contains($0) }) {
-            return "'\(extra)' is not a member of \(expected)"
-        }
+        var problems = members.keys.sorted().filter { !allowed.contains($0) }.map { "'\($0)' is not a member of \(expected)" }
         for key in ["type", "issuer", "sha256", "name"] {
             guard let text = members[key]?.stringValue, !text.isEmpty else {
-                return "\(expected) needs '\(key)' as a non-empty string"
+                problems.append("\(expected) needs '\(key)' as a non-empty string")
+                continue
+            }
+            if key == "sha256", text.count != 64 || !text.allSatisfy(\.isHexDigit) {
+                problems.append("'sha256' must be 64 hexadecimal digits, found '\(text)'")
             }
         }
-        let digest = members["sha256"]!.stringValue!
-        guard digest.count == 64, digest.allSatisfy(\.isHexDigit) else {
-            return "'sha256' must be 64 hexadecimal digits, found '\(digest)'"
+        if members["size"]?.numberValue?.int.map({ $0 >= 0 }) != true {
+            problems.append("\(expected) needs 'size' as a whole number of bytes")
         }
-        guard let size = members["size"]?.numberValue?.int, size >= 0 else {
-            return "\(expected) needs 'size' as a whole number of bytes"
-        }
-        return nil
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 
     /// Why a value breaks the field's `min` or `max`, or nil.

@@ -33,24 +33,33 @@ struct RequestRoutes {
         let id = try Parameter.pathID(context)
         var request = request
         let body = try await BodyReader.object(&request, allowed: ["value", "refused", "note"])
-        let note = try body.string("note")
-        if let note, note.count > 10_000 { throw Problem.badRequest("a note is at most 10,000 characters", pointer: "/note") }
-        let answer: RequestAnswer
-        switch (body.members["value"].flatMap { $0.isNull ? nil : $0 }, try body.string("refused")) {
-        case (let value?, nil):
-            answer = .value(value)
-        case (nil, let reason?):
-            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty, reason.count <= 2_000 else {
-                throw Problem.badRequest("'refused' gives the reason of the refusal, 1 to 2,000 characters", pointer: "/refused")
-            }
-            answer = .refused(reason)
-        case (.some, .some):
-            throw Problem(CaseFailure(.invalid, "an answer is a value or a refusal, not both", problems: [
-                .init("send the value the request provides…", pointer: "/value"), .init("…or the reason of a refusal", pointer: "/refused"),
-            ]))
-        case (nil, nil):
-            throw Problem.badRequest("send {\"value\": …} (the field the request provides) or {\"refused\": \"reason\"}", pointer: "/value")
+        // Every problem of the body at once.
+        var problems: [CaseFailure.Problem] = []
+        let noteValue = body.members["note"].flatMap { $0.isNull ? nil : $0 }
+        let note = noteValue?.stringValue
+        if noteValue != nil && note == nil { problems.append(.init("'note' must be a string", pointer: "/note")) }
+        if let note, note.count > 10_000 { problems.append(.init("a note is at most 10,000 characters", pointer: "/note")) }
+        let value = body.members["value"].flatMap { $0.isNull ? nil : $0 }
+        let refusedValue = body.members["refused"].flatMap { $0.isNull ? nil : $0 }
+        let reason = refusedValue?.stringValue
+        if refusedValue != nil, reason.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.count > 2_000 }) ?? true {
+            problems.append(.init("'refused' gives the reason of the refusal, 1 to 2,000 characters", pointer: "/refused"))
         }
+        switch (value, refusedValue) {
+        case (.some, .some):
+            problems += [.init("an answer is a value or a refusal, not both: send the value the request provides…", pointer: "/value"),
+                         .init("…or the reason of a refusal", pointer: "/refused")]
+        case (nil, nil):
+            problems.append(.init("send {\"value\": …} (the field the request provides) or {\"refused\": \"reason\"}", pointer: "/value"))
+        default:
+            break
+        }
+        guard problems.isEmpty else {
+            throw Problem(CaseFailure(.invalid, problems.count == 1 ? problems[0].detail
+                                          : "\(problems.count) problems: " + problems.map(\.detail).joined(separator: "; "),
+                                      problems: problems))
+        }
+        let answer: RequestAnswer = value.map(RequestAnswer.value) ?? .refused(reason ?? "")
         let (reading, run) = try await services.door.answerRequest(id, answer: answer, note: note,
                                                                    by: .agent(try context.caller(), via: Self.answerRoute))
         return JSONResponse.make(.object([
