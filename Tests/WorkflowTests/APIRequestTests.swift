@@ -55,9 +55,17 @@ struct APIRequestTests {
             let inbox = try await browser.get("/inbox")
             #expect(inbox.status == 200 && inbox.contains("data-request=\"\(requestID)\"") && inbox.contains("Acte de naissance"))
 
-            // Only the agency asked answers; a body says one thing; the value is checked.
+            // Only the agency asked answers; a body says one thing; the value is checked. The
+            // tax administration, only asked by this workflow and not yet (no consent), does
+            // not even know the case exists: nothing of it, by any way.
             let wrong = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: dgfip, json: ["value": EngineRequestTests.acte])
-            #expect(wrong.status == 403)
+            #expect(wrong.status == 404)
+            #expect(try await api.send(.get, "/api/v1/cases/\(id)", as: dgfip).status == 404)
+            #expect(try await api.send(.get, "/api/v1/cases", as: dgfip)["items"]?.arrayValue?.isEmpty == true)
+            #expect(try await api.send(.get, "/api/v1/events", as: dgfip)["items"]?.arrayValue?.isEmpty == true)
+            #expect(try await api.send(.get, "/api/v1/cases/\(id)/history", as: dgfip).status == 404)
+            let opened = try await api.send(.post, "/api/v1/cases", as: dgfip, json: ["workflow": "bourse-demande", "data": ["nom": "X"]])
+            #expect(opened.status == 403, "\(opened.text)")
             let neither = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["note": "?"])
             #expect(neither.status == 400 && neither["pointer"] == "/value")
             let both = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier,
@@ -130,6 +138,11 @@ struct APIRequestTests {
             #expect(avis?.value(at: "consent") == "given" && avis?.value(at: "sent") == true && avis?.value(at: "asked_of_you") == false)
             let waiting = try await api.send(.get, "/api/v1/requests", as: dgfip)["items"]?.arrayValue ?? []
             #expect(waiting.count == 1)
+            // Asked, it knows the case now; its feed has the request, and nothing else of the case.
+            #expect(try await api.send(.get, "/api/v1/cases/\(id)", as: dgfip).status == 200)
+            let told = (try await api.send(.get, "/api/v1/events", as: dgfip)["items"]?.arrayValue ?? []).compactMap { $0.value(at: "type")?.stringValue }
+            #expect(told == ["parcours.request.opened"], "\(told)")
+            #expect(try await api.send(.get, "/api/v1/cases", as: dgfip)["items"]?.arrayValue?.isEmpty == true)
             let avisID = try #require(waiting.first?.value(at: "id")?.stringValue)
 
             // The tax administration's agent answers from the inbox page: neither answer nor

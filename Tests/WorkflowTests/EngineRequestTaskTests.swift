@@ -253,3 +253,19 @@ struct RequestWaysOutTests {
         #expect(without.lines.contains { $0.contains("state 'attente-piece' is unreachable") })
     }
 }
+
+/// Which agencies take part in a workflow's work, and which it only asks: the latter know a
+/// case only once a request reached them on it.
+@Suite("Definition: the agencies a workflow only asks")
+struct AgenciesOnlyAskedTests {
+    @Test("in the examples, the tax administration is only asked; the registry and the pension bodies take part")
+    func examples() throws {
+        #expect(try EngineFixtures.example("bourse-sur-criteres-sociaux").agenciesOnlyAsked == ["dgfip"])
+        #expect(try EngineFixtures.example("passeport-identite").agenciesOnlyAsked == [])  // a state waits on the registry
+        #expect(try EngineFixtures.example("retraite-multi-statuts").agenciesOnlyAsked == [])  // each body has its track
+        // A queue only for the requests' tasks is no part in the work.
+        let definition = try EngineFixtures.workflow(EngineRequestTaskTests.text)
+        #expect(definition.agenciesOnlyAsked == ["dgfip", "etat-civil"])
+        #expect(definition.participatingAgencies == ["crous"])
+    }
+}

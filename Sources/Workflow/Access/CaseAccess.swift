@@ -19,6 +19,10 @@ public struct CaseAccess: Sendable {
     public let roles: Set<String>
     /// Whether the agent may know that cases of this workflow exist (else: 404, never 403).
     public let mayKnowCases: Bool
+    /// Whether the agent's agency is only asked by the workflow (`requests:`), taking no other
+    /// part in it: it knows a case only once a request was sent to it on that case (so never
+    /// without the consent the request needs), and lists none.
+    public let knowsOnlyCasesAskedOfIt: Bool
     /// The agencies the workflow involves (`agencies:`).
     let workflowAgencies: Set<String>
     /// Each declared field path, with whether the agent sees it.
@@ -34,6 +38,7 @@ public struct CaseAccess: Sendable {
         self.roles = roles
         let knows = agencies.contains(agent.agency) && !roles.isEmpty
         mayKnowCases = knows
+        knowsOnlyCasesAskedOfIt = knows && definition.isOnlyAsked(agent.agency)
         var visibility: [String: Bool] = [:]
         for field in definition.fields {
             visibility[field.path.value] = knows && Self.sees(field, agency: agent.agency, roles: roles, workflowAgencies: agencies)
@@ -54,6 +59,7 @@ public struct CaseAccess: Sendable {
         agent = Agent(id: name, agency: agency, roles: rolesHere, createdAt: Date(timeIntervalSince1970: 0))
         let knows = agencies.contains(agency)
         mayKnowCases = knows
+        knowsOnlyCasesAskedOfIt = knows && definition.isOnlyAsked(agency)
         var visibility: [String: Bool] = [:]
         for field in definition.fields {
             visibility[field.path.value] = knows && Self.sees(field, agency: agency, roles: rolesHere, workflowAgencies: agencies)
@@ -63,7 +69,18 @@ public struct CaseAccess: Sendable {
 
     /// Whether the agent may open a case of this workflow, as at a counter: the same agents
     /// who know its cases (an agency of the workflow, one of its roles there).
-    public var mayCreateCases: Bool { mayKnowCases }
+    public var mayCreateCases: Bool { mayKnowCases && !knowsOnlyCasesAskedOfIt }
+
+    /// Whether the agent may list the workflow's cases (search, lists, reports): those who
+    /// know them all.
+    public var mayListCases: Bool { mayKnowCases && !knowsOnlyCasesAskedOfIt }
+
+    /// Whether the agent may know this case: any of the workflow's, or, for an agency only
+    /// asked, one on which a request reached it.
+    public func knows(_ snapshot: CaseSnapshot) -> Bool {
+        guard mayKnowCases else { return false }
+        return !knowsOnlyCasesAskedOfIt || snapshot.requests.contains { $0.agency == agent.agency && $0.wasSent }
+    }
 
     /// The agent as the engine should see it in this workflow: only the roles that count here,
     /// so that `by`, queues and `editable_by` follow the same rule as what the agent sees.

@@ -35,7 +35,7 @@ public struct CaseRules: Sendable {
     public func knows(_ record: CaseRecord) -> Bool {
         guard mayKnowCases else { return false }
         if case .citizen(let reference, _) = caller.kind { return record.citizenRef == reference }
-        return true
+        return access?.knows(record.snapshot) ?? true
     }
 
     /// Whether the workflow declares `path` (or a field holding it): the workflow's fields are

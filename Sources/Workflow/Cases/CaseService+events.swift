@@ -18,7 +18,8 @@ extension CaseService {
         var journal: [AccessJournal.Row] = []
         let caller = CaseCaller.agent(agent, via: route)
         for event in events {
-            guard let access = byVersion[CaseAccess.versionKey(event.workflowID, event.workflowVersion)] else { continue }
+            guard let access = byVersion[CaseAccess.versionKey(event.workflowID, event.workflowVersion)],
+                  CloudEvent.isShown(event, to: access) else { continue }
             envelopes.append(CloudEvent.envelope(event, for: access))
             journal.append(.read(event.caseID, by: AccessJournal.Access(actor: caller.actor.recorded, agency: caller.actor.agency, via: route),
                                  fields: CloudEvent.fieldsShown(event, to: access), sources: CloudEvent.sourcesShown(event, to: access)))

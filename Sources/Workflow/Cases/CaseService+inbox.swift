@@ -71,7 +71,7 @@ extension CaseService {
     }
 
     public static func searchVisibility(_ accesses: [CaseAccess]) -> [CaseSearch.Visibility] {
-        accesses.filter(\.mayKnowCases).map { access in
+        accesses.filter(\.mayListCases).map { access in
             CaseSearch.Visibility(workflowID: access.definition.id.value, version: access.definition.version.value,
                                   fieldPaths: access.visibleFieldPaths)
         }

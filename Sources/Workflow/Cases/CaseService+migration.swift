@@ -146,7 +146,7 @@ extension CaseService {
             break
         case .agent(let agent):
             guard let latest = versions.last else { throw hidden }
-            let knows = CaseAccess(agent: agent, definition: try await catalog.definition(id: request.workflow, version: latest.version)).mayKnowCases
+            let knows = CaseAccess(agent: agent, definition: try await catalog.definition(id: request.workflow, version: latest.version)).mayListCases
             guard agent.designer || knows else { throw hidden }
             guard agent.designer || agent.supervisor else {
                 throw CaseFailure(.forbidden, "only designers and supervisors move the cases of a workflow to another version; "

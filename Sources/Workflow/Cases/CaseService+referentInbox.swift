@@ -49,7 +49,7 @@ extension CaseService {
     public func referredCases(of agent: Agent, accesses: [CaseAccess]? = nil, limit: Int, route: String?) async throws -> [ReferredCase] {
         var known = accesses ?? []
         if accesses == nil { known = try await accessToAll(for: agent) }
-        let knowing = known.filter(\.mayKnowCases)
+        let knowing = known.filter(\.mayListCases)
         let byVersion = CaseAccess.byVersion(knowing)
         var found: [ReferredCase] = []
         for snapshot in try await store.referred(to: agent.id, scope: .of(knowing), limit: limit) {
@@ -82,7 +82,7 @@ extension CaseService {
         case .operatorUser:
             return try await ReferentReport.make(database, scope: .everything)
         case .agent(let agent) where agent.supervisor && !agent.portal:
-            return try await ReferentReport.make(database, scope: .of(try await accessToAll(for: agent).filter(\.mayKnowCases)))
+            return try await ReferentReport.make(database, scope: .of(try await accessToAll(for: agent).filter(\.mayListCases)))
         default:
             throw CaseFailure(.forbidden, "the referents report is for supervisors")
         }

@@ -30,7 +30,7 @@ extension CaseService {
     public func waitingOnAgency(of agent: Agent, accesses: [CaseAccess]? = nil, limit: Int, route: String?) async throws -> [WaitingPart] {
         var known = accesses ?? []
         if accesses == nil { known = try await accessToAll(for: agent) }
-        let knowing = known.filter(\.mayKnowCases)
+        let knowing = known.filter(\.mayListCases)
         let byVersion = CaseAccess.byVersion(knowing)
         var parts: [WaitingPart] = []
         for snapshot in try await store.waiting(on: agent.agency, scope: .of(knowing), limit: limit) {

@@ -55,6 +55,9 @@ public struct CaseService: Sendable {
             throw unknown
         }
         guard rules.mayKnowCases else { throw unknown }
+        if rules.access?.mayCreateCases == false {
+            throw CaseFailure(.forbidden, "your agency only answers this workflow's requests: it opens no case of it")
+        }
         if let failure = rules.writeFailure(data) { throw failure }
         var reference = citizenRef
         if case .citizen(let person, _) = caller.kind { reference = person }

@@ -30,6 +30,15 @@ public enum CloudEvent {
         ])
     }
 
+    /// Whether `access` receives the event at all: every event of the cases it knows, or, for
+    /// an agency the workflow only asks, the events of the requests sent to it, and nothing
+    /// else of the case (before consent, not even that it exists).
+    public static func isShown(_ event: EventStore.Stored, to access: CaseAccess) -> Bool {
+        guard access.mayKnowCases else { return false }
+        guard access.knowsOnlyCasesAskedOfIt else { return true }
+        return event.type.hasPrefix("parcours.request.") && event.payload.value(at: "request.to")?.stringValue == access.agent.agency
+    }
+
     /// The fields of the case an envelope shows to `access` (for the journal).
     public static func fieldsShown(_ event: EventStore.Stored, to access: CaseAccess) -> [String] {
         let data = event.payload.value(at: "data") ?? .object([:])

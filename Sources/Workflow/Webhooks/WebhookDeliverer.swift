@@ -74,7 +74,7 @@ struct WebhookDeliverer: Sendable {
                                                 definition: try await catalog.definition(id: event.workflowID, version: event.workflowVersion),
                                                 name: "webhook:\(endpoint.id)")
                     }
-                    guard let access = rules[key], access.mayKnowCases, endpoint.types?.contains(event.type) ?? true else {
+                    guard let access = rules[key], CloudEvent.isShown(event, to: access), endpoint.types?.contains(event.type) ?? true else {
                         skippedTo = event.cursor
                         continue
                     }

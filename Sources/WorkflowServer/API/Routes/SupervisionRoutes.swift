@@ -112,7 +112,7 @@ struct SupervisionRoutes {
     /// else. Shared with the supervision page (`SupervisionPage`), which applies the same rule.
     static func supervised(by agent: Agent, services: APIServices) async throws -> [CaseAccess] {
         guard agent.supervisor else { throw Problem.forbidden("supervision reports are for supervisors; \(agent.id) is not one") }
-        return try await services.door.accessToAll(for: agent).filter(\.mayKnowCases)
+        return try await services.door.accessToAll(for: agent).filter(\.mayListCases)
     }
 
     /// `from` and `to` (RFC 3339 or a day); by default the 30 days up to now. At most a year.
