@@ -48,7 +48,9 @@ token si-impots --agency dgfip --roles si-impots >"$work/dgfip.token"
 api_port=$(free_port)
 api="http://127.0.0.1:$api_port/api/v1"
 hook_port=$(free_port)
-added=$("$bin" webhooks add --agency dgfip --types parcours.request.opened "http://127.0.0.1:$hook_port/parcours" \
+# Every type of event: the tax administration, only asked by the workflow, must get nothing
+# of a case before consent, and only its requests' events after.
+added=$("$bin" webhooks add --agency dgfip "http://127.0.0.1:$hook_port/parcours" \
         --allow-webhook-hosts 127.0.0.1 --json)
 field "d['secret']" <<<"$added" >"$work/dgfip.secret"
 python3 scripts/request-answerer.py --port "$hook_port" --secret-file "$work/dgfip.secret" --token-file "$work/dgfip.token" \
@@ -76,7 +78,9 @@ id=$(field "d['id']" <<<"$created")
     && [ "$(avis "['asked_of_you']" <<<"$created")" = True ] && pass || fail "without consent: $created"
 [ "$(avis "['legal_basis']" <<<"$created")" != "" ] && pass || fail "no legal basis shown: $created"
 sleep 3
-[ "$(delivered)" = 0 ] && pass || fail "something reached the tax administration without consent: $(cat "$work/dgfip.log")"
+[ ! -s "$work/dgfip.log" ] && pass || fail "something reached the tax administration without consent: $(cat "$work/dgfip.log")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/dgfip.token")" "$api/cases/$id")" = 404 ] && pass \
+    || fail "the tax administration may read the case without consent"
 [ "$(curl -s -H "Authorization: Bearer $(cat "$work/dgfip.token")" "$api/requests" | field "len(d['items'])")" = 0 ] && pass \
     || fail "a request waits for the tax administration without consent"
 
@@ -92,6 +96,9 @@ done
 [ "$status" = answered ] && pass || fail "the request was not answered: $status; $(cat "$work/dgfip.log" 2>/dev/null); $(tail -5 "$work/serve.log")"
 [ "$(delivered)" -ge 1 ] && ! grep -q '"valid": false' "$work/dgfip.log" && grep -q '"answered": 200' "$work/dgfip.log" && pass \
     || fail "the tax administration's system: $(cat "$work/dgfip.log" 2>/dev/null)"
+sleep 2
+[ -z "$(python3 -c 'import json,sys; print(" ".join(sorted({json.loads(l).get("type") or "?" for l in open(sys.argv[1])} - {"parcours.request.opened", "parcours.request.answered"})))' "$work/dgfip.log")" ] \
+    && pass || fail "the tax administration received more of the case than its request's events: $(cat "$work/dgfip.log")"
 read=$(curl -s -H "Authorization: Bearer $crous" "$api/cases/$id")
 [ "$(field "d['data']['pieces']['avis_imposition']['issuer']" <<<"$read")" = dgfip ] && pass || fail "the case has no tax notice: $read"
 [ "$(as_person GET "/portal/cases/$id" | avis "['answered_at'] is not None")" = True ] && pass || fail "the portal does not say when it was answered"
