@@ -165,6 +165,17 @@ struct EngineRequestTaskTests {
             return
         }
         #expect(kept.after.tasks.filter { $0.request == run.id }.map(\.queue) == ["actes-difficiles"])
+        // The other way: a case of a version without the registry's queue moves to one with it.
+        let plain = try W.driver()
+        let sent = try plain.run("acte")
+        #expect(plain.snapshot.tasks.allSatisfy { $0.request == nil })
+        guard case .applied(let given) = engine.migrate(plain.snapshot, from: plain.engine.definition, mapping: StateMapping(),
+                                                        actor: .engine, now: plain.now + 60) else {
+            Issue.record("the migration was refused")
+            return
+        }
+        let opened = try #require(given.openedTasks.first { $0.request == sent.id })
+        #expect(opened.queue == "actes" && opened.slaDueAt == sent.dueAt && opened.openedAt == sent.openedAt)
         // No queue of the registry any more: the task closes, the request's timer still owns the case.
         let gone = try migrated(W.text)
         #expect(gone.closedTasks.contains(ClosedTask(id: task.id, resolution: "version 2 has no queue for the agency asked")))

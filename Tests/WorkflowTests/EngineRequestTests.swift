@@ -112,6 +112,7 @@ struct EngineRequestTests {
         driver.now = try #require(avis.dueAt)
         let change = try driver.apply(.timerFired(timerID: avis.id), by: .engine)
         #expect(try driver.run("avis-imposition").status == .expired)
+        #expect(try driver.run("avis-imposition").reason == "no answer from dgfip within 10d")
         #expect(driver.snapshot.state == "relance")
         // Leaving the state stops the other request, unanswered.
         #expect(try driver.run("acte").status == .cancelled)
@@ -132,9 +133,11 @@ struct EngineRequestTests {
         #expect(overdue.history.first { $0.event == "request-overdue" }?.reason == "no answer from etat-civil within 15d; still awaited")
         #expect(other.escalations == ["piece-non-recue"])
         #expect(other.snapshot.state == "instruction")
-        // The registry answers late: taken, as the escalation chased it for.
-        try other.apply(.answerRequest(id: late.id, answer: .value(Self.acte)), by: W.etatCivil)
+        // The registry answers late: taken, as the escalation chased it for, which ends with it.
+        let answeredLate = try other.apply(.answerRequest(id: late.id, answer: .value(Self.acte)), by: W.etatCivil)
         #expect(try other.run("acte").status == .answered)
+        #expect(other.escalations.isEmpty)
+        #expect(answeredLate.closedTasks.map(\.resolution) == ["the etat-civil answered request 'acte'"])
 
         // A timeout that asks the person keeps the request open too: whoever provides it first.
         let askText = W.text.replacingOccurrences(of: "    on_timeout: { escalate: piece-non-recue }\n", with: "")

@@ -156,6 +156,15 @@ struct SupervisionReportTests {
         #expect(rows.map(\.caseID) == [late, awaited])
         #expect(rows.first?.breached == true && rows.first?.deadline == Self.at(21))
         #expect(rows.last?.breached == false && rows.last?.deadline == Self.at(60))
+        // Late and still awaited once its timer fired: the request's own due date says so.
+        _ = try await database.client.query("DELETE FROM timers WHERE case_id = \(late)", logger: TestDatabase.logger)
+        _ = try await database.client.query("""
+            INSERT INTO case_requests (id, case_id, request, agency, field, state, status, opened_at, due_at, versions, asked_citizen)
+            VALUES (\(UUID()), \(late), 'acte-naissance', 'etat-civil', 'pieces.acte_naissance', 'verification-etat-civil', 'sent',
+                    \(Self.at(1)), \(Self.at(21)), 0, false)
+            """, logger: TestDatabase.logger)
+        let again = try await StuckReport(database).run(filter, scope: .everything).rows
+        #expect(again.first?.caseID == late && again.first?.breached == true && again.first?.deadline == Self.at(21))
     }
 
     @Test("stuck: filters by party, SLA, escalation, state, workflow and age, and pages by cursor without gaps")

@@ -48,10 +48,11 @@ extension WorkflowEngine {
     /// Delivers a sent request to the agents of the agency asked, when the workflow gives it
     /// a queue: a task there, due when the request is (its `sla`, whose timer already owns
     /// the case, decides what lateness does), closed with the request.
-    private func openTask(for run: RequestRun, change: inout ChangeBuilder) {
+    /// `openedAt` is when the request was sent, for a task opened later (by a migration).
+    func openTask(for run: RequestRun, openedAt: Date? = nil, change: inout ChangeBuilder) {
         guard let queue = definition.queue(answering: run.agency) else { return }
         let task = CaseTask(id: makeID(), queue: queue.id.value, state: run.state, track: run.track, request: run.id,
-                            slaDueAt: run.dueAt, openedAt: change.now)
+                            slaDueAt: run.dueAt, openedAt: openedAt ?? change.now)
         change.open(task)
         change.record("task-opened", from: run.state, track: run.track, name: queue.id.value,
                       context: ["task": .string(task.id.lowercasedString), "request_id": .string(run.id.lowercasedString)])
@@ -138,7 +139,15 @@ extension WorkflowEngine {
                           dataDiff: validator.diff(from: before, to: data),
                           reason: run.versions > 1 ? "version \(run.versions) from the issuer replaces version \(run.versions - 1)" : nil,
                           context: .object(context), note: note)
-            if first { closeTask(of: run.id, resolution: "request answered", change: &change) }
+            if first {
+                closeTask(of: run.id, resolution: "request answered", change: &change)
+                // The escalation raised to chase the agency for it, if late: answered now.
+                for task in change.snapshot.tasks where task.state == run.state && task.track == run.track
+                    && task.escalation?.context.value(at: "request")?.stringValue == run.request
+                    && task.escalation?.context.value(at: "to")?.stringValue == run.agency {
+                    change.close(taskID: task.id, resolution: "the \(run.agency) answered request '\(run.request)'")
+                }
+            }
         case .refused(let reason):
             guard run.status == .sent else {
                 throw Refusal(.requestClosed, "request '\(run.request)' was already answered; send a newer version instead of a refusal")
@@ -172,6 +181,7 @@ extension WorkflowEngine {
         }
         change.snapshot.requests[index].status = .expired
         change.snapshot.requests[index].closedAt = change.now
+        change.snapshot.requests[index].reason = late
         let run = change.snapshot.requests[index]
         change.record("request-expired", from: run.state, track: run.track, name: run.request,
                       reason: late, context: .object(Self.context(of: run, request)))

@@ -111,6 +111,10 @@ extension WorkflowEngine {
             reopen(task, state: state, queue: queue.value, due: due, armTimer: timerPending || task.slaDueAt == nil,
                    timer: .queueSLA, change: &change)
         }
+        // A request under way to an agency the new version gives a queue: its task opens there.
+        for run in change.snapshot.requests where run.status == .sent && !change.snapshot.tasks.contains(where: { $0.request == run.id }) {
+            openTask(for: run, openedAt: run.openedAt, change: &change)
+        }
         // A wait state become human: its work opens, as if entered when the case entered it.
         for place in places {
             guard case .human(let queue) = place.state.kind,

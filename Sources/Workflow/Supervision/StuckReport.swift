@@ -7,9 +7,9 @@ import PostgresNIO
 /// tasks. Case data is never read: a row carries ids, names and times only.
 ///
 /// **SLA breached** means any of: an open task (ordinary or escalation) whose `sla_due_at`
-/// has passed; a pending `sla`, `queue-sla`, `escalation-sla` or `request` timer (a request
-/// to another administration awaiting its answer) already past due (the worker has not fired
-/// it yet); an open escalation raised for `sla-breached` or
+/// has passed; a pending `sla`, `queue-sla` or `escalation-sla` timer already past due (the
+/// worker has not fired it yet); a request to another administration still awaited past its
+/// due date (`case_requests`, a late one whose timer fired included); an open escalation raised for `sla-breached` or
 /// `deadline-expired` (the breach happened and the timer that saw it is gone).
 ///
 /// Pages are by keyset on (time entered in the state, case id), so that a page costs the
@@ -106,8 +106,8 @@ public struct StuckReport: Sendable {
                 SELECT c.id, c.workflow_id, c.workflow_version, c.state, c.whose_move, c.escalated,
                        c.entered_state_at, c.last_event_at,
                        coalesce(t.due <= \(now)::timestamptz, false) OR coalesce(m.due <= \(now)::timestamptz, false)
-                           OR coalesce(t.breach_raised, false) AS breached,
-                       least(t.due, m.due) AS deadline,
+                           OR coalesce(q.due <= \(now)::timestamptz, false) OR coalesce(t.breach_raised, false) AS breached,
+                       least(t.due, m.due, q.due) AS deadline,
                        coalesce(t.reasons, '{}'::text[]) AS reasons, coalesce(t.queues, '{}'::text[]) AS queues,
                        extract(epoch FROM \(now)::timestamptz - c.entered_state_at)::float8 AS in_state,
                        extract(epoch FROM \(now)::timestamptz - c.last_event_at)::float8 AS idle
@@ -123,6 +123,10 @@ public struct StuckReport: Sendable {
                     SELECT min(p.due_at) AS due FROM timers p
                     WHERE p.case_id = c.id AND p.kind IN ('sla', 'queue-sla', 'escalation-sla', 'request')
                 ) m ON true
+                LEFT JOIN LATERAL (
+                    -- A request still awaited, late ones included (their timer has fired).
+                    SELECT min(r.due_at) AS due FROM case_requests r WHERE r.case_id = c.id AND r.status = 'sent'
+                ) q ON true
                 WHERE c.status = 'open'
                   AND (\(versions)::jsonb IS NULL OR EXISTS (
                         SELECT 1 FROM jsonb_to_recordset(\(versions)::jsonb) AS a(w text, v integer)
