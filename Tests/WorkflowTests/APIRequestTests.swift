@@ -211,6 +211,12 @@ struct APIRequestTests {
             // Held by one agent, the request is theirs to answer.
             let held = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: collegue, json: ["value": EngineRequestTests.acte])
             #expect(held.status == 409 && held["code"] == "task-held", "\(held.text)")
+            // On the colleague's inbox page: who holds it, and no form; a form sent anyway is refused in French.
+            let colleaguePage = try await WebBrowser.signedIn(api, as: collegue)
+            let heldInbox = try await colleaguePage.get("/inbox")
+            #expect(heldInbox.contains("<p class=\"muted held\">pris par") && !heldInbox.contains("action=\"/requests/\(requestID)/answer\""))
+            let forced = try await colleaguePage.postMultipart("/requests/\(requestID)/answer", ["refused": "non"])
+            #expect(forced.status == 409 && forced.contains("La tâche est prise par"), "\(forced.status) \(forced.html.prefix(300))")
             let answered = try await api.send(.post, "/api/v1/requests/\(requestID)/answer", as: officier, json: ["value": EngineRequestTests.acte])
             #expect(answered.status == 200)
             #expect(try await api.send(.get, "/api/v1/tasks", as: officier)["items"]?.arrayValue?.isEmpty == true)

@@ -51,6 +51,10 @@ struct EngineRequestTests {
         for part in ["'extra' is not a member", "needs 'type'", "needs 'issuer'", "'sha256' must be 64 hexadecimal digits", "needs 'size'"] {
             #expect(said.contains(part), "\(part) not in \(said)")
         }
+        // A wrong issuer is said with the rest.
+        let both = driver.refusal(.answerRequest(id: run.id, answer: .value(["issuer": "crous", "name": ""])), by: W.etatCivil)
+        let all = both?.fieldProblems.map(\.message) ?? []
+        #expect(all.count == 2 && all[0].contains("'issuer' is 'crous'") && all[1].contains("needs 'type'"), "\(all)")
         let change = try driver.apply(.answerRequest(id: run.id, answer: .value(Self.acte)), by: W.etatCivil)
         #expect(driver.snapshot.data.value(at: "pieces.acte_naissance") == Self.acte)
         let answered = try driver.run("acte")

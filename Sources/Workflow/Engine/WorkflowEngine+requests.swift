@@ -113,18 +113,26 @@ extension WorkflowEngine {
                 throw Refusal(.invalidData, "an answer carries the value of '\(run.field)'; to decline, send a refusal with its reason", field: run.field)
             }
             // A document the agency asked provides is issued by it: the journal and the person
-            // are told it came from there.
+            // are told it came from there. Said with whatever else is wrong with the value.
+            var problems: [Refusal.FieldProblem] = []
             if request.kind == .document, let issuer = value.value(at: "issuer")?.stringValue, issuer != run.agency {
-                throw Refusal(.invalidData, "the document's 'issuer' is '\(issuer)', but the agency asked, which answers, is '\(run.agency)'",
-                              field: run.field)
+                problems.append(.init(field: run.field,
+                                      message: "the document's 'issuer' is '\(issuer)', but the agency asked, which answers, is '\(run.agency)'"))
             }
             let before = change.snapshot.data
             var incoming = JSONValue.object([:])
             do { try incoming.setValue(value, at: run.field) } catch {
                 throw Refusal(.invalidData, error.message, field: run.field)
             }
-            let data = try merged(incoming, into: before)
-            try checkData(data)
+            let data: JSONValue
+            do {
+                data = try merged(incoming, into: before)
+                try checkData(data)
+            } catch let refusal {
+                let more = refusal.fieldProblems.isEmpty ? [Refusal.FieldProblem(field: run.field, message: refusal.message)] : refusal.fieldProblems
+                throw problems.isEmpty ? refusal : Refusal(.invalidData, problems: problems + more)
+            }
+            if !problems.isEmpty { throw Refusal(.invalidData, problems: problems) }
             change.snapshot.data = data
             let first = run.status == .sent
             if first { change.remove(timerID: run.id) }
@@ -196,7 +204,12 @@ extension WorkflowEngine {
     func setConsent(_ requestID: String, granted: Bool, actor: CaseActor, change: inout ChangeBuilder) throws(Refusal) {
         guard let request = definition.request(requestID) else {
             var message = "the workflow has no request '\(requestID)'"
-            if let close = Suggestion.closest(to: requestID, among: definition.requests.map(\.id.value)) { message += "; did you mean '\(close)'?" }
+            if let close = Suggestion.closest(to: requestID, among: definition.requests.map(\.id.value)) {
+                message += "; did you mean '\(close)'?"
+            } else {
+                message += definition.requests.isEmpty ? "; it asks no other administration"
+                    : "; its requests: " + definition.requests.map { "'\($0.id.value)'" }.joined(separator: ", ")
+            }
             throw Refusal(.unknownRequest, message)
         }
         guard actor.isCitizen || actor.isOperator else {

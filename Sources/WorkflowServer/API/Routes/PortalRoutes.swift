@@ -64,7 +64,7 @@ struct PortalRoutes {
         let body = try await BodyReader.object(&request, allowed: ["request", "granted"])
         var problems: [CaseFailure.Problem] = []
         let name = body.members["request"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        if name == nil { problems.append(.init("'request' names the request of the workflow, such as \"acte-naissance\"", pointer: "/request")) }
+        if name == nil { problems.append(.init("'request' names one of the case's requests (their 'request' in the case's read)", pointer: "/request")) }
         let granted = body.members["granted"]?.boolValue
         if granted == nil { problems.append(.init("'granted' is true (consent given) or false (revoked)", pointer: "/granted")) }
         guard let name, let granted else {

@@ -41,8 +41,10 @@ struct InboxPage {
             _ = try await site.services.door.answerRequest(id, answer: answer, note: nil,
                                                            by: .agent(agent, via: "POST /requests/{id}/answer (page)"))
         } catch let failure as CaseFailure {
-            return try await render(request, context: context, refusal: failure.message,
-                                    status: failure.code == .forbidden ? .forbidden : .unprocessableContent)
+            // A task a colleague holds is said in the page's words, as on the case page.
+            let message = failure.details["holder"].map { context.texts.format("refusal_task_held", ["holder": WebLabels.actor($0, context.texts)]) }
+            return try await render(request, context: context, refusal: message ?? failure.message,
+                                    status: failure.code == .forbidden ? .forbidden : failure.code == .conflict ? .conflict : .unprocessableContent)
         }
         // The inbox the agent lands on says what was recorded (a fixed word in the query).
         let done = if case .refused = answer { "request-refused" } else { "request-answered" }
@@ -180,13 +182,18 @@ struct InboxPage {
             if !found.summary.isEmpty { row["summary"] = WebWords.summary(found.summary); row["has_summary"] = true }
             return row
         }
+        // A request whose task a colleague holds is theirs to answer: said, without a form.
+        let holders = Dictionary(all.compactMap { found in found.entry.task.request.flatMap { id in found.entry.task.assignee.map { (id, $0) } } },
+                                 uniquingKeysWith: { first, _ in first })
         let requestRows: [[String: Any]] = requests.map { open in
             let left = TimeText.left(until: open.dueAt, texts)
             var row: [String: Any] = ["id": WebPaths.text(open.id), "case": WebPaths.text(open.caseID),
                     "case_short": String(WebPaths.text(open.caseID).prefix(8)), "label": open.label,
                     "opened": TimeText.ago(open.openedAt, texts), "left": left?.text ?? texts["no_deadline"],
                     "overdue": left?.overdue ?? false]
-            if let field = open.field {
+            if let holder = holders[open.id], holder != me, !agent.supervisor {
+                row["held_by"] = WebLabels.actor(holder, texts)
+            } else if let field = open.field {
                 row["input"] = FieldInput.input(field, current: nil, texts: texts, required: false, form: "request-\(WebPaths.text(open.id))")
             }
             return row
