@@ -20,8 +20,8 @@ struct WorkflowPages {
         let agent = try context.agent()
         let texts = context.texts
         let known = try await site.services.knownWorkflowVersions(for: agent)
-        // Open cases are counted only where the agent may know the cases.
-        let counted = Set(known.filter(\.access.mayKnowCases).map { "\($0.summary.id)\u{0}\($0.summary.version)" })
+        // Open cases are counted only where the agent may know them all (not an agency only asked).
+        let counted = Set(known.filter(\.access.mayListCases).map { "\($0.summary.id)\u{0}\($0.summary.version)" })
         let counts = counted.isEmpty ? [:] : try await openCases()
         let latest = Dictionary(known.map { ($0.summary.id, $0.summary.version) }, uniquingKeysWith: max)
         let rows: [[String: Any]] = known.map { version in
