@@ -20,8 +20,9 @@ extension CaseService {
     /// the workflows the agent may know (others stay unseen, as their cases); only `id`
     /// when it is given.
     public func openRequests(for agent: Agent, id: UUID? = nil, limit: Int) async throws -> [OpenRequest] {
-        let byVersion = CaseAccess.byVersion(try await accessToAll(for: agent).filter(\.mayKnowCases))
-        return try await RequestStore(database: database).open(agency: agent.agency, versions: Array(byVersion.keys), id: id, limit: limit)
+        let known = try await accessToAll(for: agent).filter(\.mayKnowCases)
+        let byVersion = CaseAccess.byVersion(known)
+        return try await RequestStore(database: database).open(agency: agent.agency, scope: .of(known), id: id, limit: limit)
             .compactMap { found in
             guard let access = byVersion[CaseAccess.versionKey(found.workflowID, found.workflowVersion)] else { return nil }
             let definition = access.definition.request(found.request)
@@ -43,10 +44,8 @@ extension CaseService {
         do {
             reading = try await change(caseID, CaseRequest(.answerRequest(id: id, answer: answer), note: note), by: caller, check: { record, rules in
                 // A request's task one agent took is theirs to answer, as any held task.
-                if let holder = record.snapshot.tasks.first(where: { $0.request == id })?.assignee,
-                   holder != rules.actor.recorded, !rules.isSupervisor {
-                    throw CaseFailure(.conflict, "the request's task is held by \(holder); ask them to release it, or a supervisor",
-                                      refusal: Refusal.Code("task-held"), details: ["holder": holder])
+                if let task = record.snapshot.tasks.first(where: { $0.request == id }) {
+                    try Self.refuseIfHeldByAnother(task, rules: rules)
                 }
             })
         } catch var failure as CaseFailure {

@@ -41,10 +41,7 @@ extension CaseService {
                 throw CaseFailure.notFound("no open task \(taskID.lowercasedString)")
             }
             answers = current.request
-            if let holder = current.assignee, holder != rules.actor.recorded, !rules.isSupervisor {
-                throw CaseFailure(.conflict, "the task is held by \(holder); ask them to release it, or a supervisor",
-                                  refusal: Refusal.Code("task-held"), details: ["holder": holder])
-            }
+            try Self.refuseIfHeldByAnother(current, rules: rules)
         }, after: { change, _ in
             guard change.closedTasks.contains(where: { $0.id == taskID }) else {
                 let why = answers.map {
@@ -53,6 +50,15 @@ extension CaseService {
                 throw CaseFailure(.refused, why, refusal: Refusal.Code("task-still-open"))
             }
         })
+    }
+
+    /// A task another agent holds is theirs to work: anyone else but a supervisor is refused
+    /// (409 `task-held`, naming the holder for the front-ends' words).
+    static func refuseIfHeldByAnother(_ task: CaseTask, rules: CaseRules) throws {
+        if let holder = task.assignee, holder != rules.actor.recorded, !rules.isSupervisor {
+            throw CaseFailure(.conflict, "the task is held by \(holder); ask them to release it, or a supervisor",
+                              refusal: Refusal.Code("task-held"), details: ["holder": holder])
+        }
     }
 
     /// Why a resolution that leaves its task open is refused, and what to do instead.

@@ -17,15 +17,18 @@ struct RequestStore {
         var dueAt: Date?
     }
 
-    /// The requests waiting for `agency`'s answer on cases of the workflow versions given
-    /// (`versionKey`s: the caller's to know), oldest first; only `id` when it is given.
-    func open(agency: String, versions: [String], id: UUID? = nil, limit: Int) async throws -> [Open] {
-        try await database.withConnection { connection in
+    /// The requests waiting for `agency`'s answer on cases of the versions in `scope` (the
+    /// caller's to know), oldest first; only `id` when it is given.
+    func open(agency: String, scope: SupervisionScope, id: UUID? = nil, limit: Int) async throws -> [Open] {
+        guard !scope.isEmpty else { return [] }
+        let versions = scope.boundJSON
+        return try await database.withConnection { connection in
             let rows = try await connection.query("""
                 SELECT r.id, r.case_id, c.workflow_id, c.workflow_version, r.request, r.opened_at, r.due_at
                 FROM case_requests r JOIN cases c ON c.id = r.case_id
                 WHERE r.agency = \(agency) AND r.status = 'sent' AND (\(id)::uuid IS NULL OR r.id = \(id))
-                  AND c.workflow_id || '@' || c.workflow_version = ANY(\(versions))
+                  AND (\(versions)::jsonb IS NULL OR EXISTS (SELECT 1 FROM jsonb_to_recordset(\(versions)::jsonb) AS a(w text, v integer)
+                                                            WHERE a.w = c.workflow_id AND a.v = c.workflow_version))
                 ORDER BY r.opened_at, r.id
                 LIMIT \(limit)
                 """, logger: database.logger)
