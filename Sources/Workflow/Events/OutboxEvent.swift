@@ -76,7 +76,7 @@ public struct OutboxEvent: Sendable, Hashable {
             // Which values other administrations provided, so that each read of the event
             // can be journaled with its request and legal basis.
             let provided = after.requests.filter { run in
-                run.versions > 0 && (run.answerDigest == nil || after.data.value(at: run.field).map(AccessJournal.Source.digest) == run.answerDigest)
+                run.versions > 0 && AccessJournal.Source.stillHeld(run.answerDigest, at: run.field, in: after.data)
             }
             if !provided.isEmpty {
                 payload["provided"] = .array(provided.map { .object(["field": .string($0.field), "request": .string($0.request)]) })

@@ -16,6 +16,13 @@ extension AccessJournal.Source {
         SHA256Digest.hex(value.serialized())
     }
 
+    /// Whether `data` still holds at `field` the value received whose digest is `digest` (one
+    /// received before digests were kept, nil, is taken as held).
+    static func stillHeld(_ digest: String?, at field: String, in data: JSONValue) -> Bool {
+        guard let digest else { return true }
+        return data.value(at: field).map(Self.digest) == digest
+    }
+
     /// The sources of the fields read among those received: one per answered request whose
     /// field was read and still holds the value the agency gave (in `data`; a value replaced
     /// since, by the person or a correction, is no longer the agency's), named as the
@@ -26,9 +33,7 @@ extension AccessJournal.Source {
         let read = Set(fields)
         let readerName = readerAgency.map { definition.agency($0)?.name ?? $0 }
         return received.filter { answer in
-            guard read.contains(answer.field) else { return false }
-            guard let digest = answer.digest, let data else { return true }
-            return data.value(at: answer.field).map(Self.digest) == digest
+            read.contains(answer.field) && (data.map { stillHeld(answer.digest, at: answer.field, in: $0) } ?? true)
         }.compactMap { answer in
             guard let request = definition.request(answer.request) else { return nil }
             return AccessJournal.Source(field: answer.field, request: answer.request, label: request.title, to: answer.agency,
