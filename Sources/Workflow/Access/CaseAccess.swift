@@ -38,7 +38,7 @@ public struct CaseAccess: Sendable {
         self.roles = roles
         let knows = agencies.contains(agent.agency) && !roles.isEmpty
         mayKnowCases = knows
-        knowsOnlyCasesAskedOfIt = knows && definition.isOnlyAsked(agent.agency)
+        knowsOnlyCasesAskedOfIt = knows && definition.agenciesOnlyAsked.contains(agent.agency)
         var visibility: [String: Bool] = [:]
         for field in definition.fields {
             visibility[field.path.value] = knows && Self.sees(field, agency: agent.agency, roles: roles, workflowAgencies: agencies)
@@ -59,7 +59,7 @@ public struct CaseAccess: Sendable {
         agent = Agent(id: name, agency: agency, roles: rolesHere, createdAt: Date(timeIntervalSince1970: 0))
         let knows = agencies.contains(agency)
         mayKnowCases = knows
-        knowsOnlyCasesAskedOfIt = knows && definition.isOnlyAsked(agency)
+        knowsOnlyCasesAskedOfIt = knows && definition.agenciesOnlyAsked.contains(agency)
         var visibility: [String: Bool] = [:]
         for field in definition.fields {
             visibility[field.path.value] = knows && Self.sees(field, agency: agency, roles: rolesHere, workflowAgencies: agencies)

@@ -40,16 +40,9 @@ extension WorkflowDefinition {
         return agencies.intersection(self.agencies.map(\.id.value))
     }
 
-    /// The agencies the workflow only asks (`requests:` `to`) and that take no other part in
-    /// it: their agents and systems know a case only once a request was sent to them on it
-    /// (consent, when needed, given), and never list the workflow's other cases.
-    public var agenciesOnlyAsked: Set<String> {
-        Set(requests.map(\.to.value)).subtracting(participatingAgencies)
-    }
-
-    /// Whether `agency` is one of `agenciesOnlyAsked`; the workflow is walked only for an
-    /// agency it asks.
-    public func isOnlyAsked(_ agency: String) -> Bool {
-        requests.contains { $0.to.value == agency } && !participatingAgencies.contains(agency)
+    /// Works out `agenciesOnlyAsked` once the whole file is read (the loader's last step),
+    /// so that every access check reads a set instead of walking the workflow.
+    mutating func settleAgenciesOnlyAsked() {
+        agenciesOnlyAsked = Set(requests.map(\.to.value)).subtracting(participatingAgencies)
     }
 }

@@ -26,6 +26,11 @@ public struct WorkflowDefinition: Sendable {
     /// `requests:`: what the workflow asks of other administrations (language brief,
     /// "Requests to other administrations").
     public var requests: [RequestDefinition] = []
+    /// The agencies the workflow only asks (`requests:` `to`) and that take no other part in
+    /// it (`participatingAgencies`): their agents and systems know a case only once a request
+    /// was sent to them on it (consent, when needed, given), and never list the workflow's
+    /// other cases. Set by the loader (`settleAgenciesOnlyAsked`).
+    public internal(set) var agenciesOnlyAsked: Set<String> = []
     public var start: Located<String>
     public internal(set) var states: [StateDefinition]
     /// The `stall_after` given to states that carry no `after`, `sla` or `stall_after`.

@@ -66,6 +66,7 @@ public struct WorkflowLoader {
         definition.clocks = top["clocks"].map { readClocks($0.value) } ?? []
         definition.requests = top["requests"].map { readRequests($0.value) } ?? []
         definition.restrictOpinions()
+        definition.settleAgenciesOnlyAsked()
         definition.namesWithErrors = namesWithErrors
         return definition
     }
