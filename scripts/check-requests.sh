@@ -17,6 +17,8 @@ cd "$(dirname "$0")/.."
 bin="${WORKFLOW_BIN:-.build/debug/workflow}"
 [ -n "${DATABASE_URL:-}" ] || { echo "check-requests: DATABASE_URL is not set (run through 'make test')" >&2; exit 1; }
 server_url=$DATABASE_URL
+# The tax administration's system checks signatures with the `standardwebhooks` package.
+python=$(scripts/ensure-python.sh standardwebhooks)
 name="check_requests_$$"
 work=$(mktemp -d /tmp/parcours-check-requests.XXXXXX)
 pids=()
@@ -53,7 +55,7 @@ hook_port=$(free_port)
 added=$("$bin" webhooks add --agency dgfip "http://127.0.0.1:$hook_port/parcours" \
         --allow-webhook-hosts 127.0.0.1 --json)
 field "d['secret']" <<<"$added" >"$work/dgfip.secret"
-python3 scripts/request-answerer.py --port "$hook_port" --secret-file "$work/dgfip.secret" --token-file "$work/dgfip.token" \
+"$python" scripts/request-answerer.py --port "$hook_port" --secret-file "$work/dgfip.secret" --token-file "$work/dgfip.token" \
     --api "$api" --log "$work/dgfip.log" >>"$work/answerer.out" 2>&1 &
 pids+=($!)
 "$bin" serve --port "$api_port" --poll-interval 1 --webhook-retry-delay 1 --allow-webhook-hosts 127.0.0.1 \

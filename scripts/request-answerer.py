@@ -2,21 +2,21 @@
 """The tax administration's system, for scripts/check-requests.sh: a small real system of
 its own that receives Parcours's signed webhooks and answers the requests made to it.
 
-It checks each delivery's Standard Webhooks signature by hand (HMAC-SHA256 of
-`id.timestamp.body` keyed by the secret's bytes, Python's standard library only, not
-Parcours's code), and for each `parcours.request.opened` answers the request through the
+It checks each delivery's Standard Webhooks signature with the `standardwebhooks` package
+from PyPI (as scripts/webhook-receiver.py does: an implementation independent of
+Parcours's), and for each `parcours.request.opened` answers the request through the
 API with its own token: `POST /requests/{id}/answer` with the tax notice as the value and
 the delivery's `webhook-id` as `Idempotency-Key`, so that a redelivery answers once. It
 appends one JSON line per delivery to its log: {"id", "type", "valid", "request", "answered"}.
 """
 import argparse
-import base64
 import hashlib
-import hmac
 import json
 import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, required=True)
@@ -39,11 +39,11 @@ def read(path):
 
 
 def valid(body, headers):
-    secret = read(args.secret_file)
-    key = base64.b64decode(secret.removeprefix("whsec_"))
-    signed = f"{headers.get('webhook-id')}.{headers.get('webhook-timestamp')}.".encode() + body
-    expected = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
-    return any(hmac.compare_digest(expected, part) for part in headers.get("webhook-signature", "").split(" "))
+    try:
+        Webhook(read(args.secret_file)).verify(body, headers)
+        return True
+    except WebhookVerificationError:
+        return False
 
 
 def answer(request_id, webhook_id):
