@@ -43,11 +43,7 @@ struct MigrationDiffTests {
     @Test("a state's SLA that already fell due during this stay is not armed again; one still pending is, from the entry")
     func breachedOnce() throws {
         let old = try EngineFixtures.workflow(Fixture.source(version: 1)), new = try EngineFixtures.workflow(Fixture.source(version: 2))
-        guard case .applied(let created) = WorkflowEngine(definition: old).start(caseID: UUID(), data: ["nom": "Martin"],
-                                                                                    actor: Actors.operatorUser, now: EngineFixtures.monday) else {
-            Issue.record("the case was not created")
-            return
-        }
+        let created = try Self.started(on: old, data: ["nom": "Martin"])
         let later = EngineFixtures.monday.addingTimeInterval(21 * 86_400)
         func stateSLAs(_ snapshot: CaseSnapshot) throws -> [CaseTimer] {
             guard case .applied(let change) = WorkflowEngine(definition: new).migrate(snapshot, from: old, mapping: StateMapping(),
@@ -65,22 +61,35 @@ struct MigrationDiffTests {
         #expect(try stateSLAs(breached).isEmpty)
     }
 
+    /// Version 1 of a workflow whose legal clock the next versions drop.
+    static let clocked = """
+        id: k
+        version: 1
+        agencies: { a: { name: A } }
+        roles: { r: { agency: a } }
+        queues: { q: { role: r } }
+        escalation: { queue: q }
+        clocks:
+          delai: { duration: 2mo, starts_on: [attente], on_expiry: { to: fin } }
+        start: attente
+        states:
+          attente: { waiting_on: usager, after: [{ delay: 1d, to: fin }] }
+          fin: { final: true, outcome: accepted }
+        """
+
+    /// A case started on `definition` on Monday, by an operator.
+    static func started(on definition: WorkflowDefinition, data: JSONValue = [:]) throws -> CaseChange {
+        guard case .applied(let created) = WorkflowEngine(definition: definition)
+            .start(caseID: UUID(), data: data, actor: Actors.operatorUser, now: EngineFixtures.monday) else {
+            Issue.record("the case was not created")
+            throw CancellationError()
+        }
+        return created
+    }
+
     @Test("a state that became automatic or final, and a running clock that is gone, do not fit")
     func kindAndClock() throws {
-        let old = try EngineFixtures.workflow("""
-            id: k
-            version: 1
-            agencies: { a: { name: A } }
-            roles: { r: { agency: a } }
-            queues: { q: { role: r } }
-            escalation: { queue: q }
-            clocks:
-              delai: { duration: 2mo, starts_on: [attente], on_expiry: { to: fin } }
-            start: attente
-            states:
-              attente: { waiting_on: usager, after: [{ delay: 1d, to: fin }] }
-              fin: { final: true, outcome: accepted }
-            """)
+        let old = try EngineFixtures.workflow(Self.clocked)
         let new = try EngineFixtures.workflow("""
             id: k
             version: 2
@@ -93,11 +102,7 @@ struct MigrationDiffTests {
               attente: { choose: [{ when: "true", to: fin }], otherwise: { to: fin } }
               fin: { final: true, outcome: accepted }
             """)
-        let engine = WorkflowEngine(definition: old)
-        guard case .applied(let created) = engine.start(caseID: UUID(), data: [:], actor: Actors.operatorUser, now: EngineFixtures.monday) else {
-            Issue.record("the case was not created")
-            return
-        }
+        let created = try Self.started(on: old)
         #expect(created.after.clocks.first?.isLive == true)
         let reasons = WorkflowEngine(definition: new).misfits(of: created.after, from: old, mapping: StateMapping())
         #expect(Set(reasons.map(\.code)) == [.kindChanged, .clockMissing])
@@ -105,20 +110,7 @@ struct MigrationDiffTests {
 
     @Test("a clock-missing misfit is settled by an override into the new version: the clock stops, recorded with the cause")
     func overrideStopsMissingClock() throws {
-        let old = try EngineFixtures.workflow("""
-            id: k
-            version: 1
-            agencies: { a: { name: A } }
-            roles: { r: { agency: a } }
-            queues: { q: { role: r } }
-            escalation: { queue: q }
-            clocks:
-              delai: { duration: 2mo, starts_on: [attente], on_expiry: { to: fin } }
-            start: attente
-            states:
-              attente: { waiting_on: usager, after: [{ delay: 1d, to: fin }] }
-              fin: { final: true, outcome: accepted }
-            """)
+        let old = try EngineFixtures.workflow(Self.clocked)
         let new = try EngineFixtures.workflow("""
             id: k
             version: 2
@@ -131,11 +123,7 @@ struct MigrationDiffTests {
               attente: { waiting_on: usager, after: [{ delay: 1d, to: fin }] }
               fin: { final: true, outcome: accepted }
             """)
-        guard case .applied(let created) = WorkflowEngine(definition: old).start(caseID: UUID(), data: [:], actor: Actors.operatorUser,
-                                                                                  now: EngineFixtures.monday) else {
-            Issue.record("the case was not created")
-            return
-        }
+        let created = try Self.started(on: old)
         let engine = WorkflowEngine(definition: new)
         #expect(engine.misfits(of: created.after, from: old, mapping: StateMapping()).map(\.code) == [.clockMissing])
         let outcome = engine.migrate(created.after, from: old, overridingTo: "attente", actor: Actors.operatorUser,
@@ -172,12 +160,7 @@ struct MigrationDiffTests {
         }
         let old = try workflow(1, "  ancien_titre.date_expiration: { type: date }")
         let new = try workflow(2, "")
-        guard case .applied(let created) = WorkflowEngine(definition: old).start(
-            caseID: UUID(), data: ["nom": "Martin", "ancien_titre": ["date_expiration": "2030-01-01"]], actor: Actors.operatorUser,
-            now: EngineFixtures.monday) else {
-            Issue.record("the case was not created")
-            return
-        }
+        let created = try Self.started(on: old, data: ["nom": "Martin", "ancien_titre": ["date_expiration": "2030-01-01"]])
         let reasons = WorkflowEngine(definition: new).misfits(of: created.after, from: old, mapping: StateMapping())
         #expect(reasons.map(\.code) == [.invalidData])
         #expect(reasons.first?.field == "ancien_titre.date_expiration")
@@ -200,11 +183,7 @@ struct MigrationDiffTests {
             """ }
         let old = try EngineFixtures.workflow(source(1))
         let new = try EngineFixtures.workflow(source(2))
-        guard case .applied(let created) = WorkflowEngine(definition: old).start(caseID: UUID(), data: [:], actor: Actors.operatorUser,
-                                                                               now: EngineFixtures.monday) else {
-            Issue.record("the case was not created")
-            return
-        }
+        let created = try Self.started(on: old)
         var snapshot = created.after
         #expect(WorkflowEngine(definition: new).misfits(of: snapshot, from: old, mapping: StateMapping()).isEmpty)
         snapshot.requests = [RequestRun(id: UUID(), request: "acte", agency: "etat-civil", field: "pieces.acte", state: "attente",
