@@ -159,9 +159,11 @@ extension CaseService {
         if versions.contains(where: { $0.version == request.toVersion }) {
             target = try await catalog.definition(id: request.workflow, version: request.toVersion)
         }
-        // The other versions' states, which the mapping's keys and the state filter must name.
+        // The other versions' states, which the mapping's keys and the state filter must name
+        // (read only when there is one to check: settling a case names neither).
         var former: Set<String> = []
-        for summary in versions where summary.version != request.toVersion {
+        let checksNames = !request.mapping.entries.isEmpty || request.state != nil
+        for summary in versions where checksNames && summary.version != request.toVersion {
             let definition = try await catalog.definition(id: summary.id, version: summary.version)
             for state in definition.states {
                 former.insert(state.id.value)
